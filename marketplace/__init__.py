@@ -1,0 +1,68 @@
+"""Etalase UMKM: the application factory."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. ``config`` overrides defaults and environment (tests use it).
+
+    Does no I/O beyond creating the instance folder and reading/generating its secret key.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=(config or {}).get("INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    from .config import load_config
+
+    app.config.update(load_config(app.instance_path, config))
+    logging.basicConfig(level=logging.INFO)
+
+    from . import formatting, security
+    from .db import configure_sqlite
+    from .errors import register_error_handlers
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=formatting.select_locale,
+                   timezone_selector=lambda: "Asia/Jakarta")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+
+    from . import models  # noqa: F401  (every model registered with the metadata)
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .catalogue import bp as catalogue_bp
+    from .listings import bp as listings_bp
+    from .media import bp as media_bp
+    from .moderation import bp as moderation_bp
+    from .rounds import bp as rounds_bp
+
+    app.register_blueprint(catalogue_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(listings_bp, url_prefix="/portal")
+    app.register_blueprint(moderation_bp, url_prefix="/staff")
+    app.register_blueprint(rounds_bp, url_prefix="/staff/rounds")
+    app.register_blueprint(media_bp, url_prefix=app.config["MEDIA_URL_PREFIX"])
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)
+
+    register_error_handlers(app)
+    security.init_app(app)
+    formatting.init_app(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,214 @@
+"""Accounts: sign-up of a community with its first member, login checks, staff accounts.
+
+Passwords are hashed with scrypt (``PASSWORD_HASH_METHOD``) and rehashed at login when
+the parameters change. Nothing here commits.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import audit
+from ..errors import FormErrors, InvalidInput, InvalidTransition, NotAllowed
+from ..extensions import db
+from ..inputs import clean_text, parse_instagram, parse_phone
+from ..reference.models import District
+from .models import Community, CommunityStatus, Role, User
+
+COMMON_PASSWORDS = frozenset("""
+password password1 12345678 123456789 1234567890 qwerty123 iloveyou admin123 11111111
+00000000 87654321 passw0rd abc12345 qwertyuiop 88888888 12341234 rahasia123 bismillah
+indonesia jakarta123 sayang123 umkmtangsel tangsel123 tangerang etalaseumkm etalase123
+""".split())
+
+# A dummy hash so an unknown e-mail costs the same time as a wrong password.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def normalise_email(raw: str) -> str:
+    """Trimmed, lower-cased e-mail. Raises InvalidInput if it does not look like one."""
+    email = (raw or "").strip().lower()
+    if len(email) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise InvalidInput(_("Alamat e-mail tidak valid."))
+    return email
+
+
+def check_password_policy(password: str, *context: str) -> None:
+    """At least 8 characters, no composition rules; common and context words refused."""
+    if len(password or "") < 8:
+        raise InvalidInput(_("Kata sandi paling sedikit 8 karakter."))
+    if len(password) > 200:
+        raise InvalidInput(_("Kata sandi paling banyak 200 karakter."))
+    folded = unicodedata.normalize("NFKC", password).lower()
+    squashed = re.sub(r"[\W_]+", "", folded)
+    if folded in COMMON_PASSWORDS or squashed in COMMON_PASSWORDS or len(set(folded)) < 3:
+        raise InvalidInput(_("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain, "
+                             "misalnya beberapa kata yang mudah Anda ingat."))
+    for word in context:
+        w = re.sub(r"[\W_]+", "", (word or "").lower())
+        if len(w) >= 4 and w in squashed:
+            raise InvalidInput(_("Kata sandi jangan memuat nama atau e-mail Anda."))
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100] or "komunitas"
+
+
+def unique_slug(name: str) -> str:
+    base, n = slugify(name), 1
+    slug = base
+    while db.session.execute(sa.select(Community.id).where(Community.slug == slug)).first():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@dataclass
+class SignupInput:
+    """The sign-up form as typed."""
+
+    community_name: str
+    district_id: int
+    description: str
+    instagram: str
+    contact_name: str
+    contact_phone: str
+    email: str
+    password: str
+
+
+def signup_community(data: SignupInput, *, now: datetime) -> User:
+    """Create a pending community and its coordinator account.
+
+    Raises FormErrors (field → message); nothing is added then.
+    """
+    errors: dict[str, str] = {}
+    values: dict = {}
+
+    def take(field, fn):
+        try:
+            values[field] = fn()
+        except InvalidInput as exc:
+            errors[field] = exc.message
+
+    take("community_name", lambda: clean_text(data.community_name, max_length=120,
+                                              field=_("Nama komunitas"), required=True))
+    take("description", lambda: clean_text(data.description, max_length=1000, field=_("Deskripsi"),
+                                           multiline=True))
+    take("instagram", lambda: parse_instagram(data.instagram))
+    take("contact_name", lambda: clean_text(data.contact_name, max_length=120, field=_("Nama Anda"),
+                                            required=True))
+    take("contact_phone", lambda: parse_phone(data.contact_phone))
+    take("email", lambda: normalise_email(data.email))
+    take("password", lambda: check_password_policy(data.password, data.email.split("@")[0],
+                                                   data.contact_name, data.community_name))
+    if db.session.get(District, data.district_id or 0) is None:
+        errors["district_id"] = _("Pilih kecamatan.")
+    if "email" in values and db.session.execute(
+            sa.select(User.id).where(User.email == values["email"])).first():
+        errors["email"] = _("E-mail ini sudah terdaftar. Silakan masuk, atau pakai e-mail lain.")
+    if errors:
+        raise FormErrors(errors)
+    community = Community(
+        name=values["community_name"], slug=unique_slug(values["community_name"]),
+        district_id=data.district_id, description=values["description"],
+        contact_name=values["contact_name"], contact_phone=values["contact_phone"],
+        instagram=values["instagram"], status=CommunityStatus.PENDING, created_at=now)
+    user = User(email=values["email"], name=values["contact_name"],
+                password_hash=hash_password(data.password), role=Role.MEMBER,
+                community=community, is_coordinator=True, created_at=now)
+    db.session.add_all([community, user])
+    db.session.flush()
+    audit.record("community.signup", actor=user, object_type="community", object_id=community.id,
+                 community_id=community.id, to_state=CommunityStatus.PENDING.value, at=now)
+    return user
+
+
+def authenticate(email: str, password: str, *, now: datetime) -> User | None:
+    """The active user with this e-mail and password, or None. Same work either way.
+
+    Rehashes the password when the configured method changed. Audits success and failure.
+    """
+    try:
+        email = normalise_email(email)
+    except InvalidInput:
+        email = ""
+    user = db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none() if email else None
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if user is None:
+        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x-dummy-password", method=method))
+        check_password_hash(dummy, password or "")
+        audit.record("auth.login_failed", object_type="user", at=now, details={"known": False})
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        audit.record("auth.login_failed", actor=user, object_type="user", object_id=user.id,
+                     community_id=user.community_id, at=now, details={"known": True})
+        return None
+    if not user.password_hash.startswith(method + "$"):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    audit.record("auth.login", actor=user, object_type="user", object_id=user.id,
+                 community_id=user.community_id, at=now)
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session and remember cookie of ``user`` (new session token)."""
+    import secrets
+    user.session_token = secrets.token_hex(16)
+
+
+def create_staff(email: str, password: str, *, role: Role = Role.ADMIN, name: str = "",
+                 now: datetime, actor: User | None = None) -> User:
+    """Create a staff account, or promote an existing one. Raises InvalidInput."""
+    email = normalise_email(email)
+    check_password_policy(password, email.split("@")[0])
+    user = db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
+    if user is None:
+        user = User(email=email, name=name or email.split("@")[0], role=role,
+                    password_hash=hash_password(password), created_at=now)
+        db.session.add(user)
+    else:
+        user.role, user.community_id, user.password_hash = role, None, hash_password(password)
+        end_sessions(user)
+    db.session.flush()
+    audit.record("user.staff_set", actor=actor, object_type="user", object_id=user.id,
+                 to_state=role.value, at=now)
+    return user
+
+
+COMMUNITY_TRANSITIONS = {
+    "verify": ({CommunityStatus.PENDING, CommunityStatus.SUSPENDED}, CommunityStatus.VERIFIED),
+    "suspend": ({CommunityStatus.PENDING, CommunityStatus.VERIFIED}, CommunityStatus.SUSPENDED),
+}
+
+
+def change_community_status(community: Community, action: str, *, actor: User, now: datetime,
+                            reason: str | None = None) -> Community:
+    """Verify or suspend a community (staff only). Audited. Raises InvalidTransition."""
+    if not actor.is_staff:
+        raise NotAllowed()
+    froms, to = COMMUNITY_TRANSITIONS[action]
+    if community.status not in froms:
+        raise InvalidTransition(_("Komunitas ini sudah berstatus %(s)s.", s=community.status.value))
+    before = community.status
+    community.status = to
+    if to == CommunityStatus.VERIFIED:
+        community.verified_at = now
+    db.session.flush()
+    audit.record(f"community.{action}", actor=actor, object_type="community", object_id=community.id,
+                 community_id=community.id, from_state=before.value, to_state=to.value,
+                 reason=reason, at=now)
+    return community

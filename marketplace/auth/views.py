@@ -1,0 +1,101 @@
+"""Sign-up, login and logout."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import audit
+from ..clock import now
+from ..errors import FormErrors
+from ..extensions import db, limiter, login_manager
+from ..reference.models import District
+from ..security import is_safe_next
+from . import bp
+from .forms import LoginForm, SignupForm, add_errors
+from .models import User
+from .services import SignupInput, authenticate, end_sessions, signup_community
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = None
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    uid, _sep, token = (user_id or "").partition(":")
+    if not uid.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(uid))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def district_choices() -> list[tuple[int, str]]:
+    return [(d.id, d.name) for d in db.session.execute(
+        sa.select(District).order_by(District.sort_order)).scalars()]
+
+
+def home_for(user: User) -> str:
+    return url_for("moderation.dashboard") if user.is_staff else url_for("listings.dashboard")
+
+
+def _login_rate_key() -> str:
+    return f"login:{request.remote_addr}:{(request.form.get('email') or '').strip().lower()}"
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               key_func=_login_rate_key)
+@limiter.limit("60 per 5 minutes", methods=["POST"])
+def login():
+    form = LoginForm()
+    next_url = request.args.get("next")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_url if is_safe_next(next_url) else home_for(current_user))
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data, now=now())
+        if user is None:
+            db.session.commit()  # keep the audit entry of the failure
+            form.password.errors = [_("E-mail atau kata sandi salah.")]
+            return render_template("auth/login.html", form=form), 200
+        login_user(user, remember=form.remember.data)
+        db.session.commit()
+        return redirect(next_url if is_safe_next(next_url) else home_for(user))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/keluar", methods=["POST"])
+@login_required
+def logout():
+    user = current_user._get_current_object()
+    end_sessions(user)
+    audit.record("auth.logout", actor=user, object_type="user", object_id=user.id,
+                 community_id=user.community_id, at=now())
+    db.session.commit()
+    logout_user()
+    flash(_("Anda sudah keluar."), "info")
+    return redirect(url_for("catalogue.home"))
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    form.district_id.choices = [(0, _("— pilih kecamatan —"))] + district_choices()
+    if form.validate_on_submit():
+        data = SignupInput(**{k: (getattr(form, k).data or "") if k != "district_id"
+                              else (form.district_id.data or 0)
+                              for k in SignupInput.__dataclass_fields__})
+        try:
+            user = signup_community(data, now=now())
+        except FormErrors as exc:
+            add_errors(form, exc.errors)
+            return render_template("auth/signup.html", form=form), 400
+        db.session.commit()
+        login_user(user)
+        flash(_("Pendaftaran diterima. Staf Dinas akan memverifikasi komunitas Anda; sementara itu "
+                "Anda sudah bisa mengisi data usaha."), "success")
+        return redirect(url_for("listings.dashboard"))
+    return render_template("auth/signup.html", form=form)

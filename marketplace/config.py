@@ -1,0 +1,111 @@
+"""Configuration: safe laptop defaults, overridden by environment variables.
+
+Every setting can be given in the environment under the same name. ``APP_ENV=production``
+refuses to start without ``SECRET_KEY`` and ``DATABASE_URL``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely (e.g. production without a secret key)."""
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, generating and keeping it the first time."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the config dict: defaults, then environment, then ``overrides`` (tests)."""
+    instance = Path(instance_path)
+    overrides = dict(overrides or {})
+    env = os.environ
+    production = (overrides.get("APP_ENV") or env.get("APP_ENV", "development")) == "production"
+
+    cfg: dict = {
+        "APP_ENV": "production" if production else "development",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'etalase.sqlite3'}",
+        "MEDIA_BACKEND": "local",
+        "MEDIA_ROOT": str(instance / "media"),
+        "MEDIA_URL_PREFIX": "/media",
+        "S3_BUCKET": None,
+        "S3_ENDPOINT_URL": None,
+        "S3_REGION": None,
+        "S3_PUBLIC_BASE_URL": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_RATE_LIMIT": "10 per 5 minutes",
+        "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
+        # 5 photos x 12 MB + 2 MB of form text.
+        "MAX_CONTENT_LENGTH": 62 * MB,
+        "MAX_PHOTO_BYTES": 12 * MB,
+        "MAX_FORM_MEMORY_SIZE": 2 * MB,
+        "MAX_IMAGE_PIXELS": 40_000_000,
+        "MIN_IMAGE_SIDE": 320,
+        "MAX_PHOTOS_PER_LISTING": 5,
+        "DEFAULT_QUOTA": 10,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "SITE_NAME": "Etalase UMKM Tangsel",
+        "AGENCY_NAME": "Dinas Koperasi dan UMKM Kota Tangerang Selatan",
+        "SITE_URL": None,
+        "CLOCK": None,
+        "JSON_SORT_KEYS": False,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+    }
+    for key, value in list(cfg.items()):
+        if key in env and key not in ("CLOCK",):
+            raw = env[key]
+            if isinstance(value, bool):
+                cfg[key] = raw.lower() in ("1", "true", "yes", "on")
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cfg[key] = int(raw)
+            elif value is None or isinstance(value, str):
+                cfg[key] = raw
+    if env.get("DATABASE_URL"):
+        url = env["DATABASE_URL"]
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://"):]
+        cfg["SQLALCHEMY_DATABASE_URI"] = url
+    if env.get("REDIS_URL"):
+        cfg["RATELIMIT_STORAGE_URI"] = env["REDIS_URL"]
+    cfg["SECRET_KEY"] = env.get("SECRET_KEY")
+
+    cfg.update(overrides)
+    if "DATABASE_URL" in overrides:
+        cfg["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
+
+    if production:
+        if not cfg.get("SECRET_KEY"):
+            raise ConfigError("APP_ENV=production needs SECRET_KEY")
+        if not (env.get("DATABASE_URL") or "DATABASE_URL" in overrides):
+            raise ConfigError("APP_ENV=production needs DATABASE_URL")
+    elif not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _secret_key(instance)
+
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        opts = dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"])
+        opts.setdefault("connect_args", {"timeout": 15})
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    return cfg

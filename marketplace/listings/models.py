@@ -1,0 +1,137 @@
+"""Businesses (usaha), listings and their photos."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import Community, User
+from ..clock import now
+from ..db import UTCDateTime, enum_type
+from ..extensions import db
+from ..media.models import Image
+from ..reference.models import Category, District
+from ..rounds.models import Round
+
+
+class ListingStatus(str, enum.Enum):
+    """The listing lifecycle; "public" is approved + the round published (from the clock)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    REMOVED = "removed"
+
+
+class Business(db.Model):
+    """A UMKM kept by a community. ``whatsapp`` is E.164, e.g. ``+6281234567890``.
+
+    Public: name, district, story, WhatsApp, Instagram and marketplace links. Staff only:
+    owner's name and permit numbers (the public sees a badge once staff checked them).
+    """
+
+    __tablename__ = "businesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    owner_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"), index=True)
+    whatsapp: Mapped[str] = mapped_column(sa.String(20))
+    instagram: Mapped[str | None] = mapped_column(sa.String(30))
+    tokopedia_url: Mapped[str | None] = mapped_column(sa.String(300))
+    shopee_url: Mapped[str | None] = mapped_column(sa.String(300))
+    nib: Mapped[str | None] = mapped_column(sa.String(20))
+    nib_checked: Mapped[bool] = mapped_column(default=False)
+    halal_number: Mapped[str | None] = mapped_column(sa.String(60))
+    halal_checked: Mapped[bool] = mapped_column(default=False)
+    pirt_number: Mapped[str | None] = mapped_column(sa.String(30))
+    pirt_checked: Mapped[bool] = mapped_column(default=False)
+    story: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+
+    community: Mapped[Community] = relationship()
+    district: Mapped[District] = relationship(lazy="joined")
+
+    @property
+    def whatsapp_digits(self) -> str:
+        """The number as wa.me wants it: digits only, country code first."""
+        return "".join(ch for ch in self.whatsapp if ch.isdigit())
+
+    def __repr__(self) -> str:
+        return f"<Business {self.id} {self.name!r}>"
+
+
+class Listing(db.Model):
+    """A product submitted to one round. ``price`` is whole rupiah (int) or None.
+
+    ``version`` counts edits and decisions; a moderator's decision names the version it saw.
+    ``status`` changes only through ``listings.services.transition``.
+    """
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        sa.Index("ix_listings_round_status", "round_id", "status"),
+        sa.Index("ix_listings_community_round", "community_id", "round_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_id: Mapped[int] = mapped_column(sa.ForeignKey("businesses.id"), index=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"))
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"))
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(80))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    price: Mapped[int | None] = mapped_column(sa.BigInteger)
+    unit: Mapped[str] = mapped_column(sa.String(20), default="pcs")
+    is_halal: Mapped[bool] = mapped_column(default=False)
+    has_pirt: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[ListingStatus] = mapped_column(enum_type(ListingStatus), default=ListingStatus.DRAFT)
+    version: Mapped[int] = mapped_column(default=1)
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("listings.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    business: Mapped[Business] = relationship(lazy="joined")
+    community: Mapped[Community] = relationship()
+    round: Mapped[Round] = relationship(lazy="joined")
+    category: Mapped[Category] = relationship(lazy="joined")
+    photos: Mapped[list["Photo"]] = relationship(
+        back_populates="listing", cascade="all, delete-orphan", order_by="Photo.position",
+        lazy="selectin")
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def cover(self) -> "Photo | None":
+        return self.photos[0] if self.photos else None
+
+    def is_public(self, at: datetime) -> bool:
+        """Approved and its round published at ``at``."""
+        return self.status == ListingStatus.APPROVED and self.round.is_published(at)
+
+    def __repr__(self) -> str:
+        return f"<Listing {self.id} {self.status.value} v{self.version}>"
+
+
+class Photo(db.Model):
+    """A listing's photo in order; position 0 is the cover."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(sa.ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    image_id: Mapped[int] = mapped_column(sa.ForeignKey("images.id"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    listing: Mapped[Listing] = relationship(back_populates="photos")
+    image: Mapped[Image] = relationship(lazy="joined")

@@ -1,0 +1,71 @@
+"""Moderation decisions and the preset reasons staff pick from."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..clock import now
+from ..db import UTCDateTime, enum_type
+from ..extensions import db
+from ..listings.models import Listing
+
+
+class DecisionAction(str, enum.Enum):
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+    REJECT = "reject"
+    TAKE_DOWN = "take_down"
+
+
+class ModerationReason(db.Model):
+    """A preset reason in Indonesian: a short ``label`` and the ``explanation`` sent to the
+    community."""
+
+    __tablename__ = "moderation_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    label: Mapped[str] = mapped_column(sa.String(80))
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class ModerationDecision(db.Model):
+    """One decision on one version of a listing. ``(listing_id, listing_version)`` is
+    unique: never two decisions on one version."""
+
+    __tablename__ = "moderation_decisions"
+    __table_args__ = (sa.UniqueConstraint("listing_id", "listing_version",
+                                          name="uq_moderation_decisions_listing_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(sa.ForeignKey("listings.id"), index=True)
+    listing_version: Mapped[int]
+    moderator_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[DecisionAction] = mapped_column(enum_type(DecisionAction))
+    from_status: Mapped[str] = mapped_column(sa.String(30))
+    to_status: Mapped[str] = mapped_column(sa.String(30))
+    reason_id: Mapped[int | None] = mapped_column(sa.ForeignKey("moderation_reasons.id"))
+    reason: Mapped[str | None] = mapped_column(sa.String(200))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    listing: Mapped[Listing] = relationship()
+    moderator: Mapped[User] = relationship()
+    preset: Mapped[ModerationReason | None] = relationship()
+
+
+PRESET_REASONS = [  # also seeded by the first migration
+    ("foto-buram", "Foto buram", "Foto produk kurang jelas. Mohon unggah foto yang terang dan tajam."),
+    ("harga-kosong", "Harga belum dicantumkan", "Mohon cantumkan harga produk agar pembeli tahu."),
+    ("nib-belum-ada", "NIB belum ada", "Produk makanan/minuman perlu NIB. Mohon lengkapi data usaha."),
+    ("deskripsi-kurang", "Deskripsi kurang lengkap", "Mohon jelaskan bahan, ukuran, atau isi produk."),
+    ("bukan-produk-umkm", "Bukan produk UMKM", "Produk ini tidak memenuhi syarat promosi UMKM Tangsel."),
+    ("konten-tidak-pantas", "Konten tidak pantas", "Foto atau teks melanggar ketentuan."),
+    ("duplikat", "Produk duplikat", "Produk yang sama sudah diajukan pada periode ini."),
+]

@@ -1,0 +1,82 @@
+"""Rounds (periode promosi) and their phases, derived from the clock."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..clock import now as clock_now, to_wib
+from ..db import UTCDateTime
+from ..extensions import db
+
+SHOWCASE_DAYS = 14
+
+
+class Phase(str, enum.Enum):
+    """scheduled → open → in_review → published → archived, always from the clock."""
+
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Round(db.Model):
+    """A promotion round. Times are aware UTC; ``opens_at`` inclusive, ``closes_at`` exclusive.
+
+    ``showcase_ends_at`` defaults to ``publishes_at`` + 14 days. ``quota_per_community`` is
+    the number of listings a community may have submitted, changes_requested or approved.
+    """
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        sa.CheckConstraint("opens_at < closes_at", name="opens_before_closes"),
+        sa.CheckConstraint("closes_at <= publishes_at", name="closes_before_publishes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition: Mapped[int | None] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    publishes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    showcase_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    quota_per_community: Mapped[int] = mapped_column(default=10)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
+
+    def phase(self, now: datetime) -> Phase:
+        """The round's phase at ``now`` (aware datetime)."""
+        if now < self.opens_at:
+            return Phase.SCHEDULED
+        if now < self.closes_at:
+            return Phase.OPEN
+        if now < self.publishes_at:
+            return Phase.IN_REVIEW
+        if now < self.showcase_ends_at:
+            return Phase.PUBLISHED
+        return Phase.ARCHIVED
+
+    def accepts_submissions(self, now: datetime) -> bool:
+        """True from ``opens_at`` (inclusive) to ``closes_at`` (exclusive)."""
+        return self.opens_at <= now < self.closes_at
+
+    def is_published(self, now: datetime) -> bool:
+        """True once ``publishes_at`` has passed: approved listings are public."""
+        return now >= self.publishes_at
+
+    @property
+    def title(self) -> str:
+        return f"Edisi {self.edition}" if self.edition else self.name
+
+    def wib(self, field: str) -> datetime:
+        return to_wib(getattr(self, field))
+
+    @staticmethod
+    def default_showcase_end(publishes_at: datetime) -> datetime:
+        return publishes_at + timedelta(days=SHOWCASE_DAYS)
+
+    def __repr__(self) -> str:
+        return f"<Round {self.id} {self.name}>"
