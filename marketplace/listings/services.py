@@ -96,6 +96,9 @@ def check_can_submit(listing: Listing, now: datetime) -> None:
     """Raise RoundClosed outside ``[opens_at, closes_at)`` and QuotaExceeded when no slot
     is free. Locks the community row on PostgreSQL so parallel submits queue up."""
     rnd = listing.round
+    if not listing.community.is_verified:
+        raise NotAllowed(_("Komunitas Anda belum diverifikasi staf Dinas, jadi produk belum bisa "
+                           "diajukan. Simpan sebagai draf dulu."))
     if not rnd.accepts_submissions(now):
         if now < rnd.opens_at:
             raise RoundClosed(_("Periode %(name)s belum dibuka.", name=rnd.title))
@@ -410,3 +413,17 @@ def listing_history(listing_id: int) -> list[audit.AuditEvent]:
 def public_listing_filter(now: datetime):
     """The SQL condition for a publicly visible listing at ``now`` (joins Round)."""
     return sa.and_(Listing.status == S.APPROVED, Listing.round_id == Round.id, Round.publishes_at <= now)
+
+
+def pending_images(image_ids: list[int], *, actor: User) -> list[Image]:
+    """Images the actor uploaded in an earlier, refused attempt of the form and that no
+    listing uses yet (ids from hidden fields: never trusted beyond that)."""
+    if not image_ids:
+        return []
+    used = sa.select(Photo.image_id)
+    rows = db.session.execute(
+        sa.select(Image).where(Image.id.in_(image_ids[:20]), Image.uploaded_by_id == actor.id,
+                               Image.id.not_in(used))
+    ).scalars().all()
+    by_id = {img.id: img for img in rows}
+    return [by_id[i] for i in dict.fromkeys(image_ids) if i in by_id]

@@ -1,0 +1,34 @@
+"""Flask-WTF forms for businesses and listings. Values are parsed by the services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, MultipleFileField, SelectField, StringField, TextAreaField
+
+
+class BusinessForm(FlaskForm):
+    name = StringField(_l("Nama usaha"))
+    owner_name = StringField(_l("Nama pemilik"))
+    district_id = SelectField(_l("Kecamatan"), coerce=int, validate_choice=False)
+    whatsapp = StringField(_l("Nomor WhatsApp"))
+    instagram = StringField(_l("Instagram"))
+    tokopedia_url = StringField(_l("Tautan Tokopedia"))
+    shopee_url = StringField(_l("Tautan Shopee"))
+    nib = StringField(_l("NIB (Nomor Induk Berusaha)"))
+    halal_number = StringField(_l("Nomor sertifikat halal"))
+    pirt_number = StringField(_l("Nomor P-IRT"))
+    story = TextAreaField(_l("Cerita singkat usaha"))
+
+
+class ListingForm(FlaskForm):
+    business_id = SelectField(_l("Usaha"), coerce=int, validate_choice=False)
+    title = StringField(_l("Nama produk"))
+    category_id = SelectField(_l("Kategori"), coerce=int, validate_choice=False)
+    price = StringField(_l("Harga"))
+    unit = SelectField(_l("Satuan"), validate_choice=False)
+    description = TextAreaField(_l("Deskripsi"))
+    is_halal = BooleanField(_l("Produk halal"))
+    has_pirt = BooleanField(_l("Memiliki P-IRT"))
+    photos = MultipleFileField(_l("Foto produk"))
+
+
+class ActionForm(FlaskForm):
+    """A bare form for one-button POSTs (submit, withdraw): only the CSRF token."""
