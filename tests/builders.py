@@ -118,3 +118,23 @@ def jpeg_bytes(width: int = 1200, height: int = 900, color=(200, 120, 40)) -> by
     buf = io.BytesIO()
     PILImage.new("RGB", (width, height), color).save(buf, "JPEG", quality=85)
     return buf.getvalue()
+
+
+def make_published_round(days_ago: int = 3, **kw) -> Round:
+    """A round whose listings are public now: opened 10 days before it published
+    ``days_ago`` days ago (closes 2 days before publishing)."""
+    publishes_at = now() - timedelta(days=days_ago)
+    return make_round(opens_at=publishes_at - timedelta(days=10),
+                      closes_at=publishes_at - timedelta(days=2), publishes_at=publishes_at, **kw)
+
+
+def make_public_listing(*, rnd: Round | None = None, approved_at: datetime | None = None,
+                        description: str | None = None, **kw) -> Listing:
+    """An approved listing of a published round (visible in the catalogue now)."""
+    listing = make_listing(ListingStatus.APPROVED, rnd=rnd or make_published_round(), **kw)
+    if approved_at is not None:
+        listing.approved_at = approved_at
+    if description is not None:
+        listing.description = description
+    db.session.flush()
+    return listing

@@ -1,0 +1,37 @@
+"""The read-only JSON API's shapes. Queries come from ``catalogue.services`` (public data
+only); this module only turns public listings into plain dicts."""
+from __future__ import annotations
+
+from flask import current_app
+
+from ..catalogue import services as catalogue
+from ..listings.models import Listing
+
+
+def photo_json(image) -> dict | None:
+    """``{url, width, height}`` of the w640 WebP variant (or the largest available)."""
+    v = catalogue.best_variant(image)
+    if v is None:
+        return None
+    return {"url": catalogue.absolute(catalogue.media_src(v)), "width": v.width, "height": v.height}
+
+
+def listing_json(listing: Listing) -> dict:
+    """One public listing as the API shows it. Needs a request (absolute URLs)."""
+    business = listing.business
+    url = catalogue.absolute_url_for("catalogue.listing", **catalogue.listing_path_values(listing))
+    message = catalogue.whatsapp_message(listing, url, current_app.config["SITE_NAME"])
+    photos = [photo_json(p.image) for p in listing.photos]
+    return {
+        "id": listing.id,
+        "title": listing.title,
+        "price": listing.price,
+        "unit": listing.unit,
+        "category": {"slug": listing.category.slug, "name": listing.category.name},
+        "district": {"slug": business.district.slug, "name": business.district.name},
+        "business": {"name": business.name,
+                     "whatsapp_url": catalogue.whatsapp_url(business, message)},
+        "round": {"id": listing.round.id, "name": listing.round.title},
+        "url": url,
+        "photos": [p for p in photos if p is not None],
+    }
