@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from flask.testing import FlaskClient
 
 from marketplace import create_app
@@ -79,7 +80,13 @@ def app(tmp_path, clock, migrated_template):
     shutil.copy(migrated_template, tmp_path / "test.sqlite3")
     app = create_app(base_config(tmp_path, clock))
     app.test_client_class = CSRFClient
-    with app.app_context():
+
+    def fresh_g(sender, **extra):
+        # Requests reuse this fixture's app context and so its ``g``; without a reset,
+        # Flask-Login's cached ``g._login_user`` leaks from one client's request to another's.
+        g.__dict__.clear()
+
+    with app.app_context(), request_started.connected_to(fresh_g, app):
         yield app
         _db.session.remove()
         _db.engine.dispose()
