@@ -1,10 +1,229 @@
-from flask import render_template
-from flask_login import login_required
+"""Staff pages: dashboard, community verification, the moderation queue and decisions.
 
+Every route needs a staff account (moderator or admin): anonymous visitors are sent to the
+login page, members get 404. Views parse, call a service, commit once and redirect.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from ..auth.models import Community, CommunityStatus
+from ..auth.forms import add_errors
+from ..clock import now
+from ..errors import DomainError, FormErrors, StaleVersion
+from ..extensions import db, login_manager
+from ..listings.models import Listing, ListingStatus
+from ..listings.services import status_label
+from ..reference.models import Category, District
+from ..rounds.models import Round
 from . import bp
+from .forms import DECISION_CHOICES, DecisionForm, SuspendForm, VerifyForm
+from .services import (QUEUE_STATUSES, QueueFilter, active_reasons, community_detail,
+                       community_status_label, communities, dashboard as dashboard_figures,
+                       decide, next_in_queue, queue_communities, queue_query, review as review_data,
+                       rounds_for_queue, suspend_community, verify_community)
 
+PER_PAGE = 50
+
+
+@bp.before_request
+def require_staff():
+    """Deny by default: anonymous → login, anyone but staff → 404."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_staff:
+        abort(404)
+
+
+@bp.context_processor
+def staff_helpers():
+    return {"status_label": status_label, "community_status_label": community_status_label}
+
+
+def _staff():
+    return current_user._get_current_object()
+
+
+# --- dashboard ----------------------------------------------------------------------------
 
 @bp.route("/")
-@login_required
 def dashboard():
-    return render_template("base.html")
+    return render_template("moderation/dashboard.html", d=dashboard_figures(now()), now=now())
+
+
+# --- communities --------------------------------------------------------------------------
+
+@bp.route("/komunitas")
+def communities_list():
+    raw = request.args.get("status", "")
+    try:
+        status = CommunityStatus(raw) if raw else None
+    except ValueError:
+        status = None
+    return render_template("moderation/communities.html", rows=communities(status),
+                           status=status, statuses=list(CommunityStatus))
+
+
+@bp.route("/komunitas/<int:community_id>")
+def community(community_id: int):
+    c = db.get_or_404(Community, community_id)
+    return _render_community(c, VerifyForm(), SuspendForm())
+
+
+def _render_community(c: Community, verify_form, suspend_form, status: int = 200):
+    return render_template("moderation/community.html", c=c, detail=community_detail(c),
+                           verify_form=verify_form, suspend_form=suspend_form), status
+
+
+@bp.route("/komunitas/<int:community_id>/verifikasi", methods=["POST"])
+def community_verify(community_id: int):
+    c = db.get_or_404(Community, community_id)
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        verify_community(c, actor=_staff(), now=now(), note=form.note.data)
+    except FormErrors as exc:
+        db.session.rollback()
+        form.note.errors = list(exc.errors.values())
+        return _render_community(c, form, SuspendForm(formdata=None), 400)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".community", community_id=community_id))
+    db.session.commit()
+    flash(_("%(name)s sudah terverifikasi dan dapat mengajukan produk.", name=c.name), "success")
+    return redirect(url_for(".community", community_id=community_id))
+
+
+@bp.route("/komunitas/<int:community_id>/tangguhkan", methods=["POST"])
+def community_suspend(community_id: int):
+    c = db.get_or_404(Community, community_id)
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        suspend_community(c, actor=_staff(), now=now(), reason=form.reason.data)
+    except FormErrors as exc:
+        db.session.rollback()
+        form.reason.errors = list(exc.errors.values())
+        return _render_community(c, VerifyForm(formdata=None), form, 400)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".community", community_id=community_id))
+    db.session.commit()
+    flash(_("%(name)s ditangguhkan.", name=c.name), "success")
+    return redirect(url_for(".community", community_id=community_id))
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+@bp.route("/moderasi/<int:round_id>")
+def queue(round_id: int):
+    rnd = db.get_or_404(Round, round_id)
+    flt = QueueFilter.from_args(request.args)
+    query = queue_query(rnd.id, flt).options(selectinload(Listing.community))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=True, count=True)
+    args = flt.args()
+    return render_template(
+        "moderation/queue.html", rnd=rnd, page=page, flt=flt, filter_args=args, now=now(),
+        rounds=rounds_for_queue(), communities=queue_communities(rnd.id),
+        districts=_districts(), categories=_categories(), statuses=QUEUE_STATUSES,
+        prev_url=url_for(".queue", round_id=rnd.id, page=page.prev_num, **args) if page.has_prev else None,
+        next_url=url_for(".queue", round_id=rnd.id, page=page.next_num, **args) if page.has_next else None)
+
+
+def _districts() -> list[District]:
+    return list(db.session.execute(sa.select(District).order_by(District.sort_order, District.name)).scalars())
+
+
+def _categories() -> list[Category]:
+    return list(db.session.execute(sa.select(Category).order_by(Category.sort_order, Category.name)).scalars())
+
+
+# --- review and decisions ----------------------------------------------------------------------
+
+def _listing_for_staff(listing_id: int) -> Listing:
+    listing = db.get_or_404(Listing, listing_id)
+    if listing.status == ListingStatus.DRAFT:  # drafts belong to their community only
+        abort(404)
+    return listing
+
+
+def _decision_form(listing: Listing) -> DecisionForm:
+    form = DecisionForm()
+    form.reason_id.choices = [SelectChoice("0", _("— pilih alasan —"))] + [
+        SelectChoice(str(r.id), r.label) for r in active_reasons()]
+    if not form.is_submitted():
+        form.version.data = listing.version
+    return form
+
+
+def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, status: int = 200):
+    return render_template(
+        "moderation/review.html", listing=listing, form=form, r=review_data(listing, flt),
+        flt=flt, filter_args=flt.args(), decision_choices=DECISION_CHOICES, now=now(),
+        picture_macro=_has_picture_macro()), status
+
+
+def _has_picture_macro() -> bool:
+    """True once the media feature ships ``templates/media/_picture.html``."""
+    try:
+        current_app.jinja_env.get_template("media/_picture.html")
+    except Exception:  # TemplateNotFound, or a template still being written
+        return False
+    return True
+
+
+@bp.route("/moderasi/produk/<int:listing_id>")
+def review(listing_id: int):
+    listing = _listing_for_staff(listing_id)
+    flt = QueueFilter.from_args(request.args)
+    return _render_review(listing, _decision_form(listing), flt)
+
+
+@bp.route("/moderasi/produk/<int:listing_id>/keputusan", methods=["POST"])
+def decide_listing(listing_id: int):
+    listing = _listing_for_staff(listing_id)
+    flt = QueueFilter.from_args(request.args)
+    form = _decision_form(listing)
+    back = url_for(".review", listing_id=listing.id, **flt.args())
+    if not form.validate_on_submit():
+        if form.version.errors:  # the hidden field is missing: an old or tampered page
+            flash(_("Formulir tidak lengkap. Muat ulang halaman, lalu putuskan lagi."), "error")
+            return redirect(back)
+        return _render_review(listing, form, flt, 400)
+    action = form.action.data
+    try:
+        decide(listing, action, moderator=_staff(), seen_version=form.version.data,
+               reason_id=form.reason_id.data or None, reason_text=form.reason_text.data,
+               note=form.note.data, now=now())
+    except FormErrors as exc:
+        db.session.rollback()
+        add_errors(form, exc.errors)
+        return _render_review(listing, form, flt, 400)
+    except StaleVersion as exc:
+        db.session.rollback()
+        flash(exc.message, "warning")
+        return redirect(back)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Keputusan untuk \"%(title)s\" tersimpan: %(status)s.", title=listing.title,
+            status=status_label(listing.status)), "success")
+    if form.save_next.data:
+        nxt = next_in_queue(listing, flt)
+        if nxt is None:
+            flash(_("Tidak ada lagi produk yang menunggu di antrean ini."), "info")
+            return redirect(url_for(".queue", round_id=listing.round_id, **flt.args()))
+        return redirect(url_for(".review", listing_id=nxt.id, **flt.args()))
+    return redirect(back)

@@ -1,1 +1,156 @@
-from . import bp  # noqa: F401
+"""Staff pages for rounds: the list with phases, create and edit (times typed in WIB), and
+"publish now" with a confirmation step.
+
+Every route needs staff (anonymous → login, members → 404); changing rounds needs an admin
+(moderators get 403). Views parse, call ``rounds.services``, commit once and redirect.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..clock import from_wib, now, to_wib
+from ..errors import DomainError, InvalidInput
+from ..extensions import db, login_manager
+from . import bp
+from .forms import ConfirmForm, RoundForm
+from .models import Phase, Round
+from .services import create_round, publish_now as publish_round_now, update_round
+
+CADENCE = timedelta(days=14)
+PHASE_LABELS = {
+    Phase.SCHEDULED: "Terjadwal", Phase.OPEN: "Dibuka", Phase.IN_REVIEW: "Moderasi",
+    Phase.PUBLISHED: "Tayang", Phase.ARCHIVED: "Arsip",
+}
+
+
+@bp.app_template_global("phase_label")
+def phase_label(phase: Phase | str) -> str:
+    """The Indonesian (translatable) name of a round phase; a Jinja global for every page."""
+    return _(PHASE_LABELS[Phase(phase)])
+
+
+@bp.before_request
+def require_staff():
+    """Deny by default: anonymous → login, anyone but staff → 404."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_staff:
+        abort(404)
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@bp.route("/")
+def index():
+    at = now()
+    rounds = list(db.session.execute(sa.select(Round).order_by(Round.opens_at.desc())).scalars())
+    return render_template("rounds/index.html", rows=[(r, r.phase(at)) for r in rounds], now=at)
+
+
+def _naive_wib(value):
+    return to_wib(value).replace(tzinfo=None) if value else None
+
+
+def _times(form: RoundForm) -> dict:
+    """The typed WIB wall-clock times as aware UTC (showcase end may be None)."""
+    return {
+        "opens_at": from_wib(form.opens_at.data),
+        "closes_at": from_wib(form.closes_at.data),
+        "publishes_at": from_wib(form.publishes_at.data),
+        "showcase_ends_at": from_wib(form.showcase_ends_at.data) if form.showcase_ends_at.data else None,
+    }
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@admin_required
+def create():
+    form = RoundForm()
+    if not form.is_submitted():
+        _suggest_next(form)
+    error = None
+    if form.validate_on_submit():
+        try:
+            rnd = create_round(name=(form.name.data or "").strip()[:120], quota=form.quota.data,
+                               actor=current_user._get_current_object(), now=now(), **_times(form))
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(_("%(name)s dijadwalkan.", name=rnd.title), "success")
+            return redirect(url_for(".index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("rounds/form.html", form=form, rnd=None, error=error), status
+
+
+def _suggest_next(form: RoundForm) -> None:
+    """Prefill the next slot on the bi-weekly cadence after the latest round."""
+    form.quota.data = current_app.config["DEFAULT_QUOTA"]
+    latest = db.session.execute(sa.select(Round).order_by(Round.opens_at.desc()).limit(1)).scalar_one_or_none()
+    if latest is None:
+        return
+    form.opens_at.data = _naive_wib(latest.opens_at + CADENCE)
+    form.closes_at.data = _naive_wib(latest.closes_at + CADENCE)
+    form.publishes_at.data = _naive_wib(latest.publishes_at + CADENCE)
+
+
+@bp.route("/<int:round_id>/ubah", methods=["GET", "POST"])
+@admin_required
+def edit(round_id: int):
+    rnd = db.get_or_404(Round, round_id)
+    form = RoundForm()
+    if not form.is_submitted():
+        form.name.data = rnd.name
+        for field in ("opens_at", "closes_at", "publishes_at", "showcase_ends_at"):
+            getattr(form, field).data = _naive_wib(getattr(rnd, field))
+        form.quota.data = rnd.quota_per_community
+    error = None
+    if form.validate_on_submit():
+        times = _times(form)
+        times["showcase_ends_at"] = times["showcase_ends_at"] or Round.default_showcase_end(times["publishes_at"])
+        try:
+            update_round(rnd, name=(form.name.data or "").strip()[:120], quota=form.quota.data,
+                         actor=current_user._get_current_object(), now=now(), **times)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(_("%(name)s diperbarui.", name=rnd.title), "success")
+            return redirect(url_for(".index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("rounds/form.html", form=form, rnd=rnd, error=error), status
+
+
+@bp.route("/<int:round_id>/tayangkan", methods=["GET", "POST"])
+@admin_required
+def publish_now(round_id: int):
+    """GET: the confirmation page. POST: publish the round at once (approved listings public)."""
+    rnd = db.get_or_404(Round, round_id)
+    form = ConfirmForm()
+    at = now()
+    if form.validate_on_submit():
+        try:
+            publish_round_now(rnd, actor=current_user._get_current_object(), now=at)
+        except (DomainError, InvalidInput) as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for(".index"))
+        db.session.commit()
+        flash(_("%(name)s sudah tayang. Produk yang disetujui kini tampil di katalog.", name=rnd.title),
+              "success")
+        return redirect(url_for(".index"))
+    return render_template("rounds/publish.html", rnd=rnd, phase=rnd.phase(at), form=form, now=at)

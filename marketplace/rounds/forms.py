@@ -1,0 +1,33 @@
+"""The round form. Times are typed in WIB in ``<input type="datetime-local">`` and come back
+naive; the view converts them with ``clock.from_wib`` before calling the services."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, IntegerField, StringField, SubmitField
+from wtforms.validators import InputRequired, Optional
+
+FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def wib_field(label, required: bool = True) -> DateTimeLocalField:
+    validators = [InputRequired(_l("Isi tanggal dan jam (WIB)."))] if required else [Optional()]
+    return DateTimeLocalField(label, format=FORMATS, validators=validators,
+                              invalid_value_message=_l("Tanggal dan jam tidak dikenali. "
+                                                       "Contoh: 2026-12-01 08:00."))
+
+
+class RoundForm(FlaskForm):
+    name = StringField(_l("Nama periode (tidak wajib)"))
+    opens_at = wib_field(_l("Dibuka (WIB)"))
+    closes_at = wib_field(_l("Ditutup (WIB)"))
+    publishes_at = wib_field(_l("Tayang (WIB)"))
+    showcase_ends_at = wib_field(_l("Akhir etalase (WIB, tidak wajib)"), required=False)
+    quota = IntegerField(_l("Kuota per komunitas"),
+                         invalid_value_message=_l("Kuota harus berupa angka."),
+                         validators=[InputRequired(_l("Isi kuota per komunitas."))])
+    submit = SubmitField(_l("Simpan"))
+
+
+class ConfirmForm(FlaskForm):
+    """Just the CSRF token and a button (the publish-now confirmation)."""
+
+    submit = SubmitField(_l("Ya, tayangkan sekarang"))
