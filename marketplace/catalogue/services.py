@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -220,11 +221,41 @@ def related_listings(listing: Listing, now: datetime, n: int = 4) -> list[Listin
     ).unique().scalars())
 
 
-def categories_with_counts(now: datetime) -> list[tuple[Category, int]]:
-    """Active categories in their order, each with its number of public listings."""
-    counts = dict(db.session.execute(
+def _cached(key: str, compute):
+    """A small per-process cache for aggregate numbers that may be a minute old (counts on
+    the home page cost a scan of every public listing). ``CATALOGUE_COUNTS_TTL`` seconds,
+    default 60 (0 under TESTING, so tests see every change at once)."""
+    from flask import current_app
+    ttl = current_app.config.get("CATALOGUE_COUNTS_TTL", 0 if current_app.testing else 60)
+    if not ttl:
+        return compute()
+    store = current_app.extensions.setdefault("catalogue_counts", {})
+    hit = store.get(key)
+    stamp = time.monotonic()
+    if hit is not None and stamp - hit[0] < ttl:
+        return hit[1]
+    value = compute()
+    store[key] = (stamp, value)
+    return value
+
+
+def _category_counts(now: datetime) -> dict[int, int]:
+    return dict(db.session.execute(
         sa.select(Listing.category_id, sa.func.count(Listing.id))
         .where(public_listing_filter(now)).group_by(Listing.category_id)).all())
+
+
+def _district_counts(now: datetime) -> dict[int, int]:
+    return dict(db.session.execute(
+        sa.select(Business.district_id, sa.func.count(Listing.id))
+        .join(Listing.business).where(public_listing_filter(now))
+        .group_by(Business.district_id)).all())
+
+
+def categories_with_counts(now: datetime) -> list[tuple[Category, int]]:
+    """Active categories in their order, each with its number of public listings (the
+    numbers may be up to ``CATALOGUE_COUNTS_TTL`` seconds old)."""
+    counts = _cached("categories", lambda: _category_counts(now))
     cats = db.session.execute(
         sa.select(Category).where(Category.is_active.is_(True))
         .order_by(Category.sort_order, Category.name)).scalars()
@@ -232,11 +263,8 @@ def categories_with_counts(now: datetime) -> list[tuple[Category, int]]:
 
 
 def districts_with_counts(now: datetime) -> list[tuple[District, int]]:
-    """Every district in order, each with its number of public listings."""
-    counts = dict(db.session.execute(
-        sa.select(Business.district_id, sa.func.count(Listing.id))
-        .join(Listing.business).where(public_listing_filter(now))
-        .group_by(Business.district_id)).all())
+    """Every district in order, each with its number of public listings (cached as above)."""
+    counts = _cached("districts", lambda: _district_counts(now))
     dists = db.session.execute(sa.select(District).order_by(District.sort_order, District.name)).scalars()
     return [(d, counts.get(d.id, 0)) for d in dists]
 

@@ -141,7 +141,8 @@ def test_catalogue_pages_through_links(client, db):
 @pytest.mark.parametrize("query", [
     "cursor=zzz", "cursor=%00", "cursor=" + "A" * 500, "cursor=YTo5OTk5OTk5OTk5OTk5OTk5OTk5OTo1",
     "per_page=-5", "per_page=abc", "per_page=100000000000000000000", "page=-1", "page=abc",
-    "kategori=%27%22%3C", "kecamatan=" + "x" * 500, "q=" + "kue " * 300,
+    "kategori=%27%22%3C", "kecamatan=" + "x" * 500, "q=" + "kue " * 300, "q=%00", "q=%F0%9F%8D%AA",
+    "kategori=%00", "q=%ED%A0%80", "cursor=%ED%A0%80",
 ])
 def test_odd_query_values_never_500(client, db, query):
     make_public_listing()
