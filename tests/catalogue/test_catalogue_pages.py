@@ -148,3 +148,17 @@ def test_public_pages_carry_security_headers_and_no_inline_script(client, db):
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
     body = r.get_data(as_text=True)
     assert "<script>" not in body and "style=" not in body and "<style" not in body
+
+
+def test_sub_pages_page_through_and_refuse_odd_cursors(client, db):
+    rnd = make_published_round()
+    first = make_public_listing(rnd=rnd, title="Produk Satu")
+    for i in range(4):
+        make_public_listing(rnd=rnd, business=first.business, title=f"Produk Lain {i}")
+    db.session.commit()
+    for base in (f"/edisi/{rnd.edition}", f"/usaha/{first.business_id}",
+                 f"/komunitas/{first.community.slug}"):
+        body = client.get(f"{base}?per_page=2").get_data(as_text=True)
+        assert body.count('class="card"') == 2 and 'rel="next"' in body, base
+        assert client.get(f"{base}?cursor=rusak").status_code == 404, base
+        assert client.get(f"{base}?per_page=-1").status_code == 200, base
