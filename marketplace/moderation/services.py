@@ -96,9 +96,11 @@ def decide(listing: Listing, action: str | DecisionAction, *, moderator: User, s
         action = DecisionAction(action)
     except ValueError:
         raise InvalidTransition() from None
-    # Lock the row on PostgreSQL so a concurrent decision waits and then sees the new version.
-    db.session.refresh(listing, with_for_update=True)
-    if listing.version != seen_version:
+    # Lock the row (PostgreSQL) so a concurrent decision waits, then reads the new version.
+    # Only the version column: FOR UPDATE may not touch the eager outer joins of Listing.
+    current = db.session.execute(
+        sa.select(Listing.version).where(Listing.id == listing.id).with_for_update()).scalar_one()
+    if current != seen_version or listing.version != seen_version:
         raise StaleVersion(_stale_message(listing, seen_version, moderator))
     froms, to, _who = TRANSITIONS[action.value]
     if listing.status not in froms:

@@ -38,6 +38,8 @@ def require_staff():
         return login_manager.unauthorized()
     if not current_user.is_staff:
         abort(404)
+    if request.method == "POST" and any(len(v) > 1 for v in request.form.listvalues()):
+        abort(400)  # a repeated field (two actions, two versions…) is an error, never a guess
 
 
 @bp.context_processor

@@ -10,12 +10,12 @@ from datetime import timedelta
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..clock import from_wib, now, to_wib
-from ..errors import DomainError, InvalidInput
+from ..errors import DomainError
 from ..extensions import db, login_manager
 from . import bp
 from .forms import ConfirmForm, RoundForm
@@ -42,6 +42,8 @@ def require_staff():
         return login_manager.unauthorized()
     if not current_user.is_staff:
         abort(404)
+    if request.method == "POST" and any(len(v) > 1 for v in request.form.listvalues()):
+        abort(400)  # a repeated field (two actions, two versions…) is an error, never a guess
 
 
 def admin_required(view):
@@ -145,7 +147,7 @@ def publish_now(round_id: int):
     if form.validate_on_submit():
         try:
             publish_round_now(rnd, actor=current_user._get_current_object(), now=at)
-        except (DomainError, InvalidInput) as exc:
+        except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
             return redirect(url_for(".index"))

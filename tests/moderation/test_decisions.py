@@ -329,3 +329,14 @@ def test_service_refusals(app, db, clock):
     with pytest.raises(FormErrors):
         decide(listing, "reject", moderator=moderator, seen_version=1, reason_id=retired.id, now=clock())
     assert listing.status == S.SUBMITTED and _decisions(db) == []
+
+
+def test_a_repeated_field_is_refused(app, db, as_staff):
+    listing = _submitted()
+    db.session.commit()
+    r = as_staff.post(_url(listing), data={"action": ["approve", "reject"], "version": "1"})
+    assert r.status_code == 400
+    r = as_staff.post(_url(listing), data={"action": "approve", "version": ["1", "2"]})
+    assert r.status_code == 400
+    db.session.refresh(listing)
+    assert listing.status == S.SUBMITTED and _decisions(db) == []

@@ -6,7 +6,7 @@ import pytest
 from marketplace.audit import AuditEvent
 from marketplace.listings.models import ListingStatus
 from marketplace.rounds.models import Round
-from tests.builders import make_listing, make_member, make_round, make_staff
+from tests.builders import make_listing, make_member, make_round
 from tests.conftest import login
 
 UTC = timezone.utc
