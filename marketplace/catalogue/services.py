@@ -15,7 +15,7 @@ import binascii
 import re
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
@@ -150,7 +150,6 @@ class Page:
     next: str | None = None
     prev: str | None = None
     per_page: int = DEFAULT_PER_PAGE
-    filters: dict = field(default_factory=dict)
 
 
 def search_listings(now: datetime, q: str | None = None, category: str | None = None,
@@ -319,14 +318,14 @@ def published_round(edition: int, now: datetime) -> Round | None:
     ).scalar_one_or_none()
 
 
-def find_category(slug: str | None) -> Category | None:
-    return db.session.execute(sa.select(Category).where(Category.slug == slug)).scalar_one_or_none() \
-        if slug else None
-
-
-def find_district(slug: str | None) -> District | None:
-    return db.session.execute(sa.select(District).where(District.slug == slug)).scalar_one_or_none() \
-        if slug else None
+def filter_choices() -> tuple[list[Category], list[District]]:
+    """Active categories and every district, in their display order (the filter menus)."""
+    categories = db.session.execute(
+        sa.select(Category).where(Category.is_active.is_(True))
+        .order_by(Category.sort_order, Category.name)).scalars().all()
+    districts = db.session.execute(
+        sa.select(District).order_by(District.sort_order, District.name)).scalars().all()
+    return list(categories), list(districts)
 
 
 # --- presentation helpers (pure) --------------------------------------------------------------

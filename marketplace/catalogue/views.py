@@ -7,7 +7,6 @@ from flask import abort, current_app, jsonify, redirect, render_template, reques
 
 from ..clock import now
 from ..extensions import db
-from ..reference.models import Category, District
 from . import bp, services
 from .forms import CatalogueArgs
 from .services import InvalidCursor
@@ -47,11 +46,7 @@ def home():
 def catalogue():
     args = CatalogueArgs.from_args(request.args)
     page, prev_url, next_url = _page(args, ".catalogue")
-    categories = db.session.execute(
-        sa.select(Category).where(Category.is_active.is_(True))
-        .order_by(Category.sort_order, Category.name)).scalars().all()
-    districts = db.session.execute(
-        sa.select(District).order_by(District.sort_order, District.name)).scalars().all()
+    categories, districts = services.filter_choices()
     chosen_category = next((c for c in categories if c.slug == args.category), None)
     chosen_district = next((d for d in districts if d.slug == args.district), None)
     return render_template("catalogue/catalogue.html", args=args, page=page, prev_url=prev_url,
