@@ -1,0 +1,352 @@
+"""The one image pipeline: the only module that opens uploaded files with Pillow.
+
+``process_image(data)`` turns the bytes of an upload into a few re-encoded derivatives:
+
+1. **Allow-list by content.** ``Image.open(..., formats=ALLOWED_FORMATS)`` only runs the
+   JPEG, PNG, WebP, HEIF (pillow-heif) and GIF parsers; the file name and the browser's
+   content type never reach this module.
+2. **Limits before decoding.** Empty files, files over ``MAX_PHOTO_BYTES``, pictures over
+   ``MAX_IMAGE_PIXELS`` (width × height × frames, read from the header) and pictures whose
+   longer side is under ``MIN_IMAGE_SIDE`` are refused before any pixel is decoded.
+   Pillow's ``DecompressionBombWarning`` is turned into an error as well.
+3. **Full decode.** ``load()`` with ``ImageFile.LOAD_TRUNCATED_IMAGES`` False, which is what
+   catches cut-short uploads. Large JPEGs are decoded at a reduced DCT scale
+   (``Image.draft``) when the largest derivative is much smaller than the original.
+4. **Upright, sRGB, RGB, no metadata.** The EXIF orientation is applied (after shrinking,
+   so on fewer pixels), transparency is flattened on white, an embedded ICC profile is
+   converted to sRGB and dropped, and the derivatives are encoded from pixels only: no
+   EXIF (GPS), XMP, ICC profile or text chunk survives.
+
+Every refusal raises :class:`~marketplace.errors.ImageRejected` with an Indonesian message
+for the user; the exception also carries ``detected_format`` (e.g. ``"JPEG"``, ``"TIFF"``,
+or None) for the audit trail.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from dataclasses import dataclass, field
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from PIL import Image, ImageCms, ImageFile
+from pillow_heif import register_heif_opener
+
+from ..errors import ImageRejected
+
+log = logging.getLogger(__name__)
+
+register_heif_opener()  # adds the "HEIF" format (HEIC and HEIF files) to Pillow's registry
+
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "GIF")
+
+# Used when no app is active (the benchmark, scripts); the app's config wins otherwise.
+DEFAULT_LIMITS = {
+    "MAX_IMAGE_PIXELS": 40_000_000,
+    "MIN_IMAGE_SIDE": 320,
+    "MAX_PHOTO_BYTES": 12 * 1024 * 1024,
+}
+
+WEBP_QUALITY = 80
+WEBP_METHOD = 4
+JPEG_QUALITY = 88
+# Pillow's BICUBIC is a convolution whose support widens with the scale factor, so it
+# antialiases when shrinking; it is about 30 % cheaper than LANCZOS at no visible cost.
+RESAMPLE = Image.Resampling.BICUBIC
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """A derivative to produce: ``width`` is the target upright width in pixels."""
+
+    name: str
+    width: int
+    format: str  # Pillow format name
+    content_type: str
+    extension: str
+
+
+VARIANTS: tuple[VariantSpec, ...] = (
+    VariantSpec("w320", 320, "WEBP", "image/webp", "webp"),
+    VariantSpec("w640", 640, "WEBP", "image/webp", "webp"),
+    VariantSpec("w1080", 1080, "WEBP", "image/webp", "webp"),
+    VariantSpec("ig1080", 1080, "JPEG", "image/jpeg", "jpg"),  # the Instagram kit
+)
+
+EXTENSIONS = {"image/webp": "webp", "image/jpeg": "jpg"}
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """One re-encoded picture: ``data`` holds the encoded bytes (no metadata)."""
+
+    name: str
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.content_type]
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    """An accepted upload: upright pixel size of the original, its format, the derivatives."""
+
+    width: int
+    height: int
+    source_format: str
+    variants: list[Derivative] = field(default_factory=list)
+
+
+# EXIF orientation → the transposition that makes the picture upright (as ImageOps does).
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_ORIENTATION_TAG = 0x0112
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _limit(name: str) -> int:
+    if has_app_context():
+        return int(current_app.config.get(name, DEFAULT_LIMITS[name]))
+    return DEFAULT_LIMITS[name]
+
+
+def _reject(message: str, detected_format: str | None = None) -> ImageRejected:
+    exc = ImageRejected(message)
+    exc.detected_format = detected_format  # type: ignore[attr-defined]
+    return exc
+
+
+def _number(value: float) -> str:
+    """1 decimal below 10, whole numbers above; Indonesian decimal comma."""
+    text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return text.removesuffix(".0").replace(".", ",")
+
+
+def _sniff(data: bytes) -> str | None:
+    """A label for refused content, for the audit trail only (never used to accept)."""
+    head = data[:512].lstrip()
+    signatures = (
+        (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"%PDF", "PDF"), (b"BM", "BMP"),
+        (b"PK\x03\x04", "ZIP"), (b"8BPS", "PSD"), (b"\x00\x00\x01\x00", "ICO"),
+    )
+    for magic, label in signatures:
+        if head.startswith(magic):
+            return label
+    if data[4:12] in (b"ftypavif", b"ftypavis"):
+        return "AVIF"
+    lowered = head.lower()
+    if b"<svg" in lowered or lowered.startswith(b"<?xml"):
+        return "SVG"
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return "HTML"
+    return None
+
+
+def _orientation(im: Image.Image) -> int:
+    try:
+        value = im.getexif().get(_ORIENTATION_TAG, 1)
+    except Exception:  # malformed EXIF: treat as upright rather than refuse the photo
+        return 1
+    return value if isinstance(value, int) and value in range(1, 9) else 1
+
+
+def _open_and_decode(data: bytes, *, max_pixels: int,
+                     min_side: int) -> tuple[Image.Image, int, tuple[int, int]]:
+    """Open with the allow-list, check the header, fully decode.
+
+    Returns (decoded image, EXIF orientation, pixel size from the header); the decoded
+    image may be smaller than the header size (JPEG DCT scaling)."""
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        # A global switch that would let half-grey pictures through; refuse to run with it.
+        raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
+    unsupported = _("Format berkas tidak didukung. Kirim foto JPEG, PNG, WebP, HEIC atau GIF.")
+    bomb_limit = Image.MAX_IMAGE_PIXELS or max_pixels
+    too_large = _("Foto terlalu besar: lebih dari %(limit)s megapiksel.",
+                  limit=_number(min(max_pixels, bomb_limit) / 1e6))
+    # Warnings raised while parsing untrusted bytes are collected rather than printed (or,
+    # under an "error" filter, raised from deep inside a plugin); a DecompressionBombWarning
+    # among them refuses the file. The explicit size checks below make the same decision
+    # without relying on the (process-global) warnings machinery.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            im = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+            fmt = im.format or "?"
+            width, height = im.size
+            if fmt == "MPO":
+                # A JPEG with more pictures appended (cameras, some phones): Pillow's JPEG
+                # opener returns it as MPO. Only the first picture is ever decoded.
+                fmt, frames = "JPEG", 1
+            else:
+                frames = int(getattr(im, "n_frames", 1) or 1)
+            im.seek(0)
+        except Image.DecompressionBombError:
+            raise _reject(too_large, None) from None
+        except Exception as exc:  # UnidentifiedImageError and malformed headers alike
+            log.info("upload not opened: %s", exc)
+            raise _reject(unsupported, _sniff(data)) from None
+
+        pixels = width * height * frames
+        if pixels > max_pixels:
+            raise _reject(_("Foto terlalu besar: %(mp)s megapiksel, paling besar %(limit)s megapiksel.",
+                            mp=_number(pixels / 1e6), limit=_number(max_pixels / 1e6)), fmt)
+        if _bomb(caught) or width * height > bomb_limit:
+            raise _reject(too_large, fmt)
+        if max(width, height) < min_side:
+            raise _reject(_("Foto terlalu kecil (%(w)s×%(h)s piksel): sisi terpanjang minimal "
+                            "%(min)s piksel.", w=width, h=height, min=min_side), fmt)
+
+        orientation = _orientation(im)
+        if fmt == "JPEG":
+            # Decode at 1/2, 1/4 or 1/8 scale when the largest derivative allows it.
+            target = _raw_size(width, height, orientation, max(v.width for v in VARIANTS))
+            if target != (width, height):
+                im.draft(im.mode, target)
+        try:
+            im.load()
+        except Image.DecompressionBombError:
+            raise _reject(too_large, fmt) from None
+        except Exception as exc:
+            log.info("upload not decoded (%s): %s", fmt, exc)
+            text = str(exc).lower()
+            if isinstance(exc, EOFError) or "truncat" in text:
+                raise _reject(_("Berkas foto terpotong/tidak lengkap — coba unggah ulang."), fmt) from None
+            raise _reject(_("Berkas foto rusak sehingga tidak dapat dibaca — coba simpan ulang "
+                            "foto lalu unggah lagi."), fmt) from None
+        if _bomb(caught):
+            raise _reject(too_large, fmt)
+        for w in caught:
+            log.info("warning while decoding a %s upload: %s", fmt, w.message)
+    return im, orientation, (width, height)
+
+
+def _bomb(caught: list[warnings.WarningMessage]) -> bool:
+    return any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught)
+
+
+def _upright(width: int, height: int, orientation: int) -> tuple[int, int]:
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def _raw_size(width: int, height: int, orientation: int, target_width: int) -> tuple[int, int]:
+    """Size, in the file's own orientation, whose upright width is ``target_width`` (capped)."""
+    up_w, up_h = _upright(width, height, orientation)
+    new_w = min(target_width, up_w)
+    new_h = max(1, round(up_h * new_w / up_w))
+    return _upright(new_w, new_h, orientation)
+
+
+def _normalise_mode(im: Image.Image) -> Image.Image:
+    """Bring any decoded mode to L, LA, RGB, RGBA or CMYK (modes that resample well)."""
+    mode = im.mode
+    has_transparency = "transparency" in im.info
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+        # 16-bit samples: scale to 8 bits (a plain convert would clip everything to white).
+        return im.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if mode == "F":
+        return im.convert("L")
+    if mode in ("1", "P", "L", "RGB") and has_transparency or mode in ("PA", "La", "RGBa"):
+        return im.convert("RGBA")
+    if mode in ("1", "P"):
+        return im.convert("RGB")
+    if mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        return im
+    return im.convert("RGB")  # YCbCr, LAB, HSV…
+
+
+def _flatten_on_white(im: Image.Image) -> Image.Image:
+    if im.mode not in ("LA", "RGBA"):
+        return im
+    rgba = im.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (255, 255, 255))
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    flat.info = dict(im.info)  # keep the ICC profile for the sRGB conversion below
+    return flat
+
+
+def _to_srgb(im: Image.Image) -> Image.Image:
+    """RGB in sRGB. Uses the embedded ICC profile when there is one and it fits the mode."""
+    icc = im.info.get("icc_profile")
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            converted = ImageCms.profileToProfile(im, source, _SRGB, outputMode="RGB")
+            if converted is not None:
+                return converted
+        except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+            log.info("ICC profile ignored: %s", exc)
+    return im if im.mode == "RGB" else im.convert("RGB")
+
+
+def _encode(im: Image.Image, spec: VariantSpec) -> bytes:
+    buf = io.BytesIO()
+    if spec.format == "WEBP":
+        im.save(buf, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
+    else:
+        im.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return buf.getvalue()
+
+
+def process_image(data: bytes) -> ProcessedImage:
+    """Check, decode and re-encode an uploaded photo.
+
+    ``data`` is the raw upload. Returns the upright size of the original, the detected
+    format (``"JPEG"``, ``"PNG"``, ``"WEBP"``, ``"HEIF"`` or ``"GIF"``) and one
+    :class:`Derivative` per entry of :data:`VARIANTS`, in that order: WebP ``w320``,
+    ``w640``, ``w1080`` and JPEG ``ig1080``, each ``min(target, original)`` pixels wide
+    (never upscaled), in sRGB RGB, without any metadata.
+
+    Raises :class:`ImageRejected` (with ``detected_format``) for empty, oversized,
+    unsupported, too large (pixels), too small, truncated or corrupt files. Limits come
+    from the app config (``MAX_PHOTO_BYTES``, ``MAX_IMAGE_PIXELS``, ``MIN_IMAGE_SIDE``).
+    """
+    if not data:
+        raise _reject(_("Berkas foto kosong (0 byte) — pilih fotonya lagi lalu unggah ulang."))
+    max_bytes = _limit("MAX_PHOTO_BYTES")
+    if len(data) > max_bytes:
+        raise _reject(_("Berkas foto terlalu besar: %(size)s MB, paling besar %(limit)s MB per foto.",
+                        size=_number(len(data) / 1048576), limit=_number(max_bytes / 1048576)))
+
+    im, orientation, (raw_w, raw_h) = _open_and_decode(
+        data, max_pixels=_limit("MAX_IMAGE_PIXELS"), min_side=_limit("MIN_IMAGE_SIDE"))
+    source_format = "JPEG" if im.format == "MPO" else (im.format or "?")
+    width, height = _upright(raw_w, raw_h, orientation)
+
+    # Shrink once to the largest derivative, then do colour work and rotation on few pixels.
+    base = _normalise_mode(im)
+    target = _raw_size(raw_w, raw_h, orientation, max(spec.width for spec in VARIANTS))
+    if target != base.size:
+        base = base.resize(target, RESAMPLE, reducing_gap=3.0)
+    base = _to_srgb(_flatten_on_white(base))
+    if orientation in _TRANSPOSE:
+        base = base.transpose(_TRANSPOSE[orientation])
+    base.info.clear()  # nothing of the original's metadata goes into the encoders
+
+    # Each smaller size is resampled from the smallest picture already made that is wider.
+    sized: dict[tuple[int, int], Image.Image] = {base.size: base}
+    encoded: dict[str, Derivative] = {}
+    for spec in sorted(VARIANTS, key=lambda v: -v.width):
+        w = min(spec.width, width)
+        size = (w, max(1, round(height * w / width)))
+        pic = sized.get(size)
+        if pic is None:
+            source = min((p for p in sized.values() if p.width >= w), key=lambda p: p.width)
+            pic = source.resize(size, RESAMPLE, reducing_gap=3.0)
+            pic.info.clear()
+            sized[size] = pic
+        encoded[spec.name] = Derivative(spec.name, _encode(pic, spec), spec.content_type, *size)
+    variants = [encoded[spec.name] for spec in VARIANTS]
+    return ProcessedImage(width=width, height=height, source_format=source_format,
+                          variants=variants)

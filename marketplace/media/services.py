@@ -1,0 +1,127 @@
+"""Accepting a photo: read the upload, run the pipeline, store the derivatives, add rows.
+
+Nothing here commits: the view (or CLI command) commits once. Storage is written before
+the rows are flushed; if storage fails midway, what this call wrote is deleted again.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from .. import audit
+from ..errors import ImageRejected
+from ..extensions import db
+from .images import process_image
+from .models import Image, ImageVariant
+from .storage import get_storage
+
+log = logging.getLogger(__name__)
+
+_READ_CHUNK = 64 * 1024
+_MB = 1024 * 1024
+
+
+def storage_key(data: bytes, extension: str) -> tuple[str, str]:
+    """The content-addressed key for ``data`` and its sha256 hex digest.
+
+    Keys look like ``"ab/cd/abcd…(64 hex).webp"``: the same bytes always get the same key,
+    so stored objects never change (and may be cached for a year)."""
+    digest = hashlib.sha256(data).hexdigest()
+    return f"{digest[:2]}/{digest[2:4]}/{digest}.{extension}", digest
+
+
+def read_upload(file_storage, *, limit: int | None = None) -> bytes:
+    """The bytes of a werkzeug ``FileStorage``, reading no more than the per-file limit.
+
+    ``limit`` defaults to the config's ``MAX_PHOTO_BYTES``. Raises :class:`ImageRejected`
+    naming the limit in MB as soon as the file turns out to be larger. The file name and
+    the client's content type are ignored."""
+    if limit is None:
+        from flask import current_app
+        limit = int(current_app.config["MAX_PHOTO_BYTES"])
+    stream = file_storage.stream
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = stream.read(min(_READ_CHUNK, limit + 1 - total))
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > limit:
+            raise ImageRejected(_("Berkas foto terlalu besar: paling besar %(limit)s MB per foto.",
+                                  limit=f"{limit / _MB:g}".replace(".", ",")))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def save_upload(data: bytes, *, uploaded_by=None, now: datetime) -> Image:
+    """Accept an uploaded photo: returns a new :class:`Image` (added and flushed, not
+    committed) with one :class:`ImageVariant` per derivative.
+
+    ``data`` is the raw upload, ``uploaded_by`` the acting ``User`` (or None), ``now`` an
+    aware UTC datetime stamped on the row. Each derivative is stored under a
+    content-addressed key (see :func:`storage_key`), never one built from the file name.
+
+    Raises :class:`ImageRejected` when the pipeline refuses the file, after recording an
+    ``upload.rejected`` audit event in the session (the caller decides whether to commit
+    it); nothing is written to storage then. Storage errors propagate after the objects
+    written by this call have been deleted again.
+    """
+    try:
+        processed = process_image(data)
+    except ImageRejected as exc:
+        audit.record("upload.rejected", actor=uploaded_by, object_type="image", at=now,
+                     reason=exc.message[:200],
+                     details={"detected_format": getattr(exc, "detected_format", None),
+                              "size": len(data)})
+        raise
+
+    storage = get_storage()
+    image = Image(width=processed.width, height=processed.height,
+                  source_format=processed.source_format,
+                  uploaded_by_id=getattr(uploaded_by, "id", None), created_at=now)
+    written: list[str] = []
+    try:
+        for variant in processed.variants:
+            key, digest = storage_key(variant.data, variant.extension)
+            # The same bytes may already be stored (the same photo uploaded twice): keep
+            # that object and never delete it on failure, another row may point to it.
+            if not storage.exists(key):
+                storage.save(key, variant.data, variant.content_type)
+                written.append(key)
+            image.variants.append(ImageVariant(
+                name=variant.name, backend=storage.backend, key=key,
+                content_type=variant.content_type, size=len(variant.data), checksum=digest,
+                width=variant.width, height=variant.height))
+        db.session.add(image)
+        db.session.flush()
+    except BaseException:
+        for key in written:
+            try:
+                storage.delete(key)
+            except Exception:  # keep the original error; the orphan sweep finds the rest
+                log.exception("could not delete %s after a failed upload", key)
+        raise
+    return image
+
+
+def variant_url(variant: ImageVariant) -> str:
+    """The URL a browser loads ``variant`` from (local media view, CDN or presigned S3)."""
+    return get_storage().url(variant.key)
+
+
+def media_url(obj, name: str = "w640") -> str:
+    """Jinja global: the URL of an ``ImageVariant``, or of an ``Image``'s variant ``name``.
+
+    Returns an empty string for None or a missing variant, so a template never fails on
+    a photo that has no such size."""
+    if obj is None:
+        return ""
+    if isinstance(obj, Image):
+        obj = obj.variant(name)
+        if obj is None:
+            return ""
+    return variant_url(obj)
