@@ -372,13 +372,9 @@ def absolute_url_for(endpoint: str, **values) -> str:
 
 
 def media_src(variant) -> str:
-    """The URL of a stored image variant: the media feature's ``media_url`` Jinja global
-    when it is registered, else the local backend's path under ``MEDIA_URL_PREFIX``."""
-    from flask import current_app
-    fn = current_app.jinja_env.globals.get("media_url")
-    if fn is not None:
-        return fn(variant)
-    return f"{current_app.config['MEDIA_URL_PREFIX'].rstrip('/')}/{variant.key}"
+    """The URL of a stored image variant (local media view, CDN or presigned S3)."""
+    from ..media.services import variant_url
+    return variant_url(variant)
 
 
 def best_variant(image, name: str = "w640"):

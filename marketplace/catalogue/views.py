@@ -16,8 +16,7 @@ MAX_ID = 2**53
 
 @bp.context_processor
 def catalogue_helpers():
-    return {"media_src": services.media_src, "best_variant": services.best_variant,
-            "slugify": services.slugify}
+    return {"slugify": services.slugify}
 
 
 def _page(args: CatalogueArgs, endpoint: str, url_values: dict | None = None, **filters):

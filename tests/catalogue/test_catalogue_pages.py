@@ -30,7 +30,7 @@ def test_listing_page_shows_product_price_and_business(client, db):
         assert secret not in body
     assert "https://instagram.com/keripik_bu_sri/" in body and "https://tokopedia.com/busri" in body
     assert body.count("<img ") == 2 and 'srcset="' in body and 'width="640"' in body
-    assert 'loading="lazy"' in body and 'fetchpriority="high"' in body
+    assert 'loading="lazy"' in body and 'loading="eager"' in body
     assert 'property="og:title"' in body and 'property="og:image" content="http://localhost/' in body
     assert '"@type": "Product"' in body or '"@type":"Product"' in body
 
