@@ -1,12 +1,13 @@
 """Command-line tools: ``flask --app marketplace create-admin EMAIL``, ``demo``…"""
 from __future__ import annotations
 
-import click
 from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli``."""
     from .auth.cli import create_admin
+    from .demo import demo_cli
 
     app.cli.add_command(create_admin)
+    app.cli.add_command(demo_cli)
