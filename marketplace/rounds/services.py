@@ -4,15 +4,17 @@ Times are aware UTC datetimes; forms convert from WIB before calling these.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import audit
+from ..clock import from_wib, to_wib
 from ..errors import InvalidInput
 from ..extensions import db
-from .models import Round
+from .models import SHOWCASE_DAYS, Round
 
 
 def open_round(now: datetime) -> Round | None:
@@ -123,3 +125,88 @@ def _round_details(rnd: Round) -> dict:
     return {"name": rnd.name, "opens_at": rnd.opens_at.isoformat(), "closes_at": rnd.closes_at.isoformat(),
             "publishes_at": rnd.publishes_at.isoformat(),
             "showcase_ends_at": rnd.showcase_ends_at.isoformat(), "quota": rnd.quota_per_community}
+
+
+# --- the bi-weekly cadence -------------------------------------------------------------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_LABELS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """The rule the agency schedules rounds by, in WIB wall-clock terms.
+
+    Defaults: opens Monday 08:00, closes the following Saturday 00:00 (the first instant of
+    Saturday), publishes the Monday after at 09:00, showcase 14 days, a round every 14 days.
+    ``closes_weekday``/``publishes_weekday`` are 0 = Monday … 6 = Sunday; closing is the first
+    such moment strictly after opening, publishing the first at or after closing.
+    """
+
+    every_days: int = 14
+    opens_weekday: int = 0
+    opens_time: time = time(8, 0)
+    closes_weekday: int = 5
+    closes_time: time = time(0, 0)
+    publishes_weekday: int = 0
+    publishes_time: time = time(9, 0)
+    showcase_days: int = SHOWCASE_DAYS
+    quota: int = 10
+
+    def window(self, opens_wib: datetime) -> tuple[datetime, datetime, datetime, datetime]:
+        """(opens, closes, publishes, showcase end) as aware UTC for a round opening at the
+        naive WIB wall-clock ``opens_wib``."""
+        closes = _next_weekday_at(opens_wib, self.closes_weekday, self.closes_time, strictly_after=True)
+        publishes = _next_weekday_at(closes, self.publishes_weekday, self.publishes_time, strictly_after=False)
+        showcase = publishes + timedelta(days=self.showcase_days)
+        return tuple(from_wib(t) for t in (opens_wib, closes, publishes, showcase))  # type: ignore[return-value]
+
+
+def _next_weekday_at(after: datetime, weekday: int, at: time, *, strictly_after: bool) -> datetime:
+    """The first naive datetime on ``weekday`` at ``at`` that is after (or at) ``after``."""
+    day = after.date()
+    for i in range(8):
+        candidate = datetime.combine(day + timedelta(days=i), at)
+        if candidate.weekday() == weekday and (candidate > after or (not strictly_after and candidate == after)):
+            return candidate
+    raise AssertionError("unreachable: a weekday recurs within 8 days")  # pragma: no cover
+
+
+def next_cadence_start(cadence: Cadence, now: datetime) -> datetime:
+    """The suggested first opening (naive WIB): the latest round's opening + the interval,
+    moved to the cadence's weekday and time; with no round, the next such moment after now."""
+    latest = db.session.execute(sa.select(Round).order_by(Round.opens_at.desc()).limit(1)).scalar_one_or_none()
+    if latest is not None:
+        base = to_wib(latest.opens_at).replace(tzinfo=None) + timedelta(days=cadence.every_days)
+        start = datetime.combine(base.date(), cadence.opens_time)
+        while start.weekday() != cadence.opens_weekday:
+            start += timedelta(days=1)
+        return start
+    return _next_weekday_at(to_wib(now).replace(tzinfo=None), cadence.opens_weekday,
+                            cadence.opens_time, strictly_after=True)
+
+
+def schedule_rounds(cadence: Cadence, *, first_opens_wib: datetime, count: int, actor=None,
+                    now: datetime) -> list[Round]:
+    """Create ``count`` rounds on ``cadence``, the first opening at the naive WIB
+    ``first_opens_wib`` and each next one ``every_days`` later. Editions follow the highest
+    existing one. All or nothing: raises InvalidInput (nothing added that the caller keeps;
+    the view rolls back) when a window overlaps another round, lies in the past, or the
+    rule is out of range. Flushes, never commits."""
+    if not 1 <= count <= 26:
+        raise InvalidInput(_("Jumlah periode harus antara 1 dan 26."))
+    if not 7 <= cadence.every_days <= 90:
+        raise InvalidInput(_("Jarak antar-periode harus antara 7 dan 90 hari."))
+    if not 1 <= cadence.showcase_days <= 90:
+        raise InvalidInput(_("Lama etalase harus antara 1 dan 90 hari."))
+    windows = [cadence.window(first_opens_wib + timedelta(days=cadence.every_days * i)) for i in range(count)]
+    if windows[0][1] <= now:
+        raise InvalidInput(_("Periode pertama sudah lewat; pilih tanggal buka yang akan datang."))
+    created = []
+    for opens, closes, publishes, showcase in windows:
+        created.append(create_round(name="", opens_at=opens, closes_at=closes, publishes_at=publishes,
+                                    showcase_ends_at=showcase, quota=cadence.quota, actor=actor, now=now))
+    audit.record("round.schedule", actor=actor, object_type="round", object_id=created[0].id, at=now,
+                 details={"count": count, "editions": [r.edition for r in created],
+                          "every_days": cadence.every_days})
+    return created

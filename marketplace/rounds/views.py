@@ -18,9 +18,10 @@ from ..clock import from_wib, now, to_wib
 from ..errors import DomainError
 from ..extensions import db, login_manager
 from . import bp
-from .forms import ConfirmForm, RoundForm
+from .forms import ConfirmForm, RoundForm, ScheduleForm
 from .models import Phase, Round
-from .services import create_round, publish_now as publish_round_now, update_round
+from .services import (Cadence, create_round, next_cadence_start, publish_now as publish_round_now,
+                       schedule_rounds, update_round)
 
 CADENCE = timedelta(days=14)
 PHASE_LABELS = {
@@ -156,3 +157,40 @@ def publish_now(round_id: int):
               "success")
         return redirect(url_for(".index"))
     return render_template("rounds/publish.html", rnd=rnd, phase=rnd.phase(at), form=form, now=at)
+
+
+@bp.route("/jadwalkan", methods=["GET", "POST"])
+@admin_required
+def schedule():
+    """The next N rounds on the bi-weekly cadence in one step (editions numbered in order)."""
+    at = now()
+    form = ScheduleForm()
+    defaults = Cadence(quota=current_app.config["DEFAULT_QUOTA"])
+    if not form.is_submitted():
+        form.count.data = 6
+        form.first_opens_at.data = next_cadence_start(defaults, at)
+        form.every_days.data = defaults.every_days
+        form.closes_weekday.data, form.closes_time.data = defaults.closes_weekday, defaults.closes_time
+        form.publishes_weekday.data, form.publishes_time.data = defaults.publishes_weekday, defaults.publishes_time
+        form.showcase_days.data, form.quota.data = defaults.showcase_days, defaults.quota
+    error = None
+    if form.validate_on_submit():
+        first = form.first_opens_at.data
+        cadence = Cadence(every_days=form.every_days.data, opens_weekday=first.weekday(),
+                          opens_time=first.time(), closes_weekday=form.closes_weekday.data,
+                          closes_time=form.closes_time.data, publishes_weekday=form.publishes_weekday.data,
+                          publishes_time=form.publishes_time.data, showcase_days=form.showcase_days.data,
+                          quota=form.quota.data)
+        try:
+            created = schedule_rounds(cadence, first_opens_wib=first, count=form.count.data,
+                                      actor=current_user._get_current_object(), now=at)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(_("%(n)s periode dijadwalkan: %(first)s sampai %(last)s.", n=len(created),
+                    first=created[0].title, last=created[-1].title), "success")
+            return redirect(url_for(".index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("rounds/schedule.html", form=form, error=error), status
