@@ -28,7 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import formatting, security
     from .db import configure_sqlite
     from .errors import register_error_handlers
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
                    timezone_selector=lambda: "Asia/Jakarta")
     limiter.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
 

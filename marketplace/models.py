@@ -3,6 +3,7 @@ from .audit import AuditEvent  # noqa: F401
 from .auth.models import Community, User  # noqa: F401
 from .listings.models import Business, Listing, Photo  # noqa: F401
 from .media.models import Image, ImageVariant  # noqa: F401
+from .notifications import Notification  # noqa: F401
 from .moderation.models import ModerationDecision, ModerationReason  # noqa: F401
 from .reference.models import Category, District  # noqa: F401
 from .rounds.models import Round  # noqa: F401

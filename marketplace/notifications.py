@@ -1,0 +1,112 @@
+"""Notifications for communities: one in-app message per moderation decision (with an unread
+count in the header), the same text for staff to send on WhatsApp, and e-mail through
+Flask-Mail when SMTP is configured (``MAIL_SERVER``).
+
+Lives below every feature (like ``audit``) so moderation and listings can both use it.
+Nothing here commits; e-mail is sent by the caller after its commit.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .clock import now as clock_now
+from .db import UTCDateTime
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class Notification(db.Model):
+    """A message to a community (``community_id``), optionally about one listing.
+
+    ``kind`` is a short machine word (``listing.approve``…); ``message`` the Indonesian text
+    shown in the portal and offered to staff for WhatsApp. ``read_at`` is None until a
+    member of the community opened the notifications page.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_community_read", "community_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"))
+    listing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("listings.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    message: Mapped[str] = mapped_column(sa.Text)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<Notification {self.kind} c{self.community_id}>"
+
+
+def notify(community_id: int, message: str, *, kind: str, at: datetime,
+           listing_id: int | None = None) -> Notification:
+    """Add a notification to the session (flushes, no commit)."""
+    n = Notification(community_id=community_id, listing_id=listing_id, kind=kind, message=message,
+                     created_at=at)
+    db.session.add(n)
+    db.session.flush([n])
+    return n
+
+
+def unread_count(community_id: int) -> int:
+    return db.session.execute(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.community_id == community_id, Notification.read_at.is_(None))).scalar_one()
+
+
+def for_community(community_id: int, limit: int = 100) -> list[Notification]:
+    """The community's notifications, newest first."""
+    return list(db.session.execute(
+        sa.select(Notification).where(Notification.community_id == community_id)
+        .order_by(Notification.id.desc()).limit(limit)).scalars())
+
+
+def mark_all_read(community_id: int, at: datetime) -> int:
+    """Mark every unread notification of the community read; returns how many."""
+    result = db.session.execute(
+        sa.update(Notification).where(Notification.community_id == community_id,
+                                      Notification.read_at.is_(None)).values(read_at=at))
+    return result.rowcount or 0
+
+
+def latest_for_listing(listing_id: int) -> Notification | None:
+    return db.session.execute(
+        sa.select(Notification).where(Notification.listing_id == listing_id)
+        .order_by(Notification.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def whatsapp_url(digits: str, text: str) -> str:
+    """A ``wa.me`` link to an E.164 number (digits only kept) with the text prefilled."""
+    number = "".join(ch for ch in digits if ch.isdigit())
+    return f"https://wa.me/{number}?text={quote(text, safe='')}"
+
+
+def mail_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def send_email(recipients: list[str], subject: str, body: str) -> bool:
+    """Send a plain-text e-mail when SMTP is configured; returns whether it was sent.
+
+    Call after the commit. A failing SMTP server is logged, never raised: the decision
+    already stands and the in-app notification carries the same text.
+    """
+    recipients = [r for r in recipients if r]
+    if not recipients or not mail_configured():
+        return False
+    from flask_mail import Message
+
+    from .extensions import mail
+    try:
+        mail.send(Message(subject=subject, recipients=recipients, body=body))
+    except Exception:  # noqa: BLE001 - SMTP trouble must not turn a saved decision into a 500
+        log.exception("e-mail to %d recipient(s) failed", len(recipients))
+        return False
+    return True
