@@ -79,8 +79,15 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Staff second factor (TOTP, RFC 6238): the base32 secret once enrolment is confirmed,
+    # when it was confirmed, and the last 30-second step used (a code works only once).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     community: Mapped[Community | None] = relationship(back_populates="members")
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RecoveryCode.id")
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -94,6 +101,10 @@ class User(UserMixin, db.Model):
         return self.role in (Role.MODERATOR, Role.ADMIN)
 
     @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None and self.totp_enabled_at is not None
+
+    @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
@@ -104,3 +115,17 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use recovery code for the staff second factor, stored hashed like a password."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")
