@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .clock import now as clock_now
@@ -66,3 +67,26 @@ def record(action: str, *, actor=None, obj=None, object_type: str | None = None,
     )
     db.session.add(event)
     return event
+
+
+# What people see for an action in a history list (the codes stay in the database and logs).
+ACTION_LABELS = {
+    "listing.create": _l("Dibuat"), "listing.update": _l("Diubah"),
+    "listing.submit": _l("Diajukan"), "listing.resubmit": _l("Diajukan ulang"),
+    "listing.approve": _l("Disetujui"), "listing.request_changes": _l("Diminta perbaikan"),
+    "listing.reject": _l("Ditolak"), "listing.withdraw": _l("Ditarik"),
+    "listing.take_down": _l("Diturunkan"),
+    "business.create": _l("Usaha ditambahkan"), "business.update": _l("Usaha diubah"),
+    "community.signup": _l("Komunitas mendaftar"), "community.verify": _l("Komunitas diverifikasi"),
+    "community.suspend": _l("Komunitas ditangguhkan"),
+    "round.create": _l("Periode dibuat"), "round.update": _l("Periode diubah"),
+    "round.schedule": _l("Periode dijadwalkan"), "round.publish_now": _l("Periode ditayangkan"),
+    "auth.login": _l("Masuk"), "auth.login_failed": _l("Gagal masuk"), "auth.logout": _l("Keluar"),
+    "upload.rejected": _l("Foto ditolak"), "user.staff_set": _l("Akun staf diatur"),
+}
+
+
+def action_label(action: str) -> str:
+    """The translated label of an audit action code; the code itself if it has none."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action

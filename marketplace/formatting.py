@@ -48,7 +48,10 @@ def wib_input(value: datetime | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(rupiah=rupiah, number=number, wib=wib, wib_input=wib_input)
+    from .audit import action_label
+
+    app.jinja_env.filters.update(rupiah=rupiah, number=number, wib=wib, wib_input=wib_input,
+                                 audit_action=action_label)
 
     @app.context_processor
     def locale_context():

@@ -11,6 +11,7 @@ from typing import Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..auth.models import Community, Role, User
@@ -40,14 +41,15 @@ QUOTA_STATUSES = (S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED)
 EDITABLE_STATUSES = (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED)
 
 STATUS_LABELS = {
-    S.DRAFT: "Draf", S.SUBMITTED: "Menunggu moderasi", S.CHANGES_REQUESTED: "Perlu perbaikan",
-    S.APPROVED: "Disetujui", S.REJECTED: "Ditolak", S.WITHDRAWN: "Ditarik", S.REMOVED: "Diturunkan",
+    S.DRAFT: _l("Draf"), S.SUBMITTED: _l("Menunggu moderasi"), S.CHANGES_REQUESTED: _l("Perlu perbaikan"),
+    S.APPROVED: _l("Disetujui"), S.REJECTED: _l("Ditolak"), S.WITHDRAWN: _l("Ditarik"),
+    S.REMOVED: _l("Diturunkan"),
 }
 
 
 def status_label(status: ListingStatus) -> str:
     """The Indonesian (translatable) label for a status."""
-    return _(STATUS_LABELS[status])
+    return str(STATUS_LABELS[status])
 
 
 # --- permissions ------------------------------------------------------------------------

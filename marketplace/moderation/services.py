@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..audit import AuditEvent
 from ..auth.models import Community, CommunityStatus, User
@@ -342,14 +343,14 @@ def rounds_for_queue() -> list[Round]:
 # --- communities ---------------------------------------------------------------------------------
 
 COMMUNITY_STATUS_LABELS = {
-    CommunityStatus.PENDING: "Menunggu verifikasi",
-    CommunityStatus.VERIFIED: "Terverifikasi",
-    CommunityStatus.SUSPENDED: "Ditangguhkan",
+    CommunityStatus.PENDING: _l("Menunggu verifikasi"),
+    CommunityStatus.VERIFIED: _l("Terverifikasi"),
+    CommunityStatus.SUSPENDED: _l("Ditangguhkan"),
 }
 
 
 def community_status_label(status: CommunityStatus) -> str:
-    return _(COMMUNITY_STATUS_LABELS[status])
+    return str(COMMUNITY_STATUS_LABELS[status])
 
 
 @dataclass

@@ -44,7 +44,17 @@ def require_staff():
 
 @bp.context_processor
 def staff_helpers():
-    return {"status_label": status_label, "community_status_label": community_status_label}
+    return {"status_label": status_label, "community_status_label": community_status_label,
+            "state_label": state_label}
+
+
+def state_label(value: str | None) -> str:
+    """A listing or community state code from the audit trail, as a translated label."""
+    if value in ListingStatus._value2member_map_:
+        return status_label(ListingStatus(value))
+    if value in CommunityStatus._value2member_map_:
+        return community_status_label(CommunityStatus(value))
+    return value or "–"
 
 
 def _staff():

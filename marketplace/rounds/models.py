@@ -5,6 +5,7 @@ import enum
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import now as clock_now, to_wib
@@ -69,7 +70,15 @@ class Round(db.Model):
 
     @property
     def title(self) -> str:
-        return f"Edisi {self.edition}" if self.edition else self.name
+        """"Edisi 14" in the reader's language ("Edition 14"); the name if it has no edition."""
+        return gettext("Edisi %(n)s", n=self.edition) if self.edition else self.name
+
+    @property
+    def own_name(self) -> str | None:
+        """The name when it says more than the edition number ("Edisi Akhir Tahun"), else None."""
+        if not self.edition or not self.name or self.name == f"Edisi {self.edition}":
+            return None
+        return self.name
 
     def wib(self, field: str) -> datetime:
         return to_wib(getattr(self, field))

@@ -12,6 +12,7 @@ from functools import wraps
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..clock import from_wib, now, to_wib
@@ -25,15 +26,15 @@ from .services import (Cadence, create_round, next_cadence_start, publish_now as
 
 CADENCE = timedelta(days=14)
 PHASE_LABELS = {
-    Phase.SCHEDULED: "Terjadwal", Phase.OPEN: "Dibuka", Phase.IN_REVIEW: "Moderasi",
-    Phase.PUBLISHED: "Tayang", Phase.ARCHIVED: "Arsip",
+    Phase.SCHEDULED: _l("Terjadwal"), Phase.OPEN: _l("Dibuka"), Phase.IN_REVIEW: _l("Moderasi"),
+    Phase.PUBLISHED: _l("Tayang"), Phase.ARCHIVED: _l("Arsip"),
 }
 
 
 @bp.app_template_global("phase_label")
 def phase_label(phase: Phase | str) -> str:
     """The Indonesian (translatable) name of a round phase; a Jinja global for every page."""
-    return _(PHASE_LABELS[Phase(phase)])
+    return str(PHASE_LABELS[Phase(phase)])
 
 
 @bp.before_request
