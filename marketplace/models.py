@@ -1,6 +1,7 @@
 """Imports every feature's models so the metadata (and Alembic) sees the whole schema."""
 from .audit import AuditEvent  # noqa: F401
 from .auth.models import Community, RecoveryCode, User  # noqa: F401
+from .catalogue.models import CacheState, WhatsappTap  # noqa: F401
 from .listings.models import Business, Listing, Photo  # noqa: F401
 from .media.models import Image, ImageVariant  # noqa: F401
 from .notifications import Notification  # noqa: F401

@@ -40,6 +40,13 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
+def _search_filters():
+    """Leave the full-text search tables (not models; built by raw DDL in a migration) out of
+    autogenerate: see marketplace.catalogue.search.is_search_table."""
+    from marketplace.catalogue.search import include_name, include_object
+    return {"include_name": include_name, "include_object": include_object}
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -60,7 +67,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        **_search_filters()
     )
 
     with context.begin_transaction():
@@ -88,6 +96,8 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    for key, hook in _search_filters().items():
+        conf_args.setdefault(key, hook)
 
     connectable = get_engine()
 

@@ -1,0 +1,230 @@
+"""Full-text search over public listings, behind one small interface with two backends.
+
+``resolve(q, dialect)`` turns what a shopper typed into a ``Match``: a selectable of
+``(listing_id, score)`` rows (lower score = better) plus what was really searched for.
+The catalogue joins it to its own query (filters, visibility, sort, keyset), so the
+backends only answer "which listings, how well".
+
+* **SQLite (default)**: an FTS5 table ``listing_search`` (``unicode61 remove_diacritics 2``)
+  over title, business name and description of approved listings, kept in sync by triggers
+  (migration ``c7a1e5d2f4b9``). Ranked by ``bm25`` with the title weighing most. When the
+  words match nothing, it tries them as prefixes (``kerip`` → ``keripik``), then corrects each
+  unknown word to the closest indexed word (``kripik`` → ``keripik``: "did you mean").
+* **PostgreSQL (production)**: a table ``listing_search`` with a ``simple``-configuration
+  ``tsvector`` (the Indonesian stemmer over-stems) and a ``pg_trgm`` index, kept in sync by
+  triggers; prefix matching, ``ts_rank_cd`` ranking, and trigram word similarity when
+  nothing matches (``kripik`` finds ``keripik``).
+
+Words are taken out of the query as letters and digits only, so ``%``, ``_``, quotes and
+FTS operators are never operators. A query made only of symbols (``%``, ``'``) is looked up
+literally with an escaped LIKE.
+
+The tables are not SQLAlchemy models: ``is_search_table`` tells the migration drift check
+and autogenerate to leave them alone.
+"""
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from markupsafe import Markup
+
+from ..extensions import db
+from ..listings.models import Business, Listing
+
+SEARCH_TABLE = "listing_search"
+MAX_WORDS = 8
+MAX_WORD_CHARS = 40
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def is_search_table(name: str | None) -> bool:
+    """True for the search index and its helper tables (FTS5 shadow tables, the content
+    view, the PostgreSQL table): not models, so migrations' drift checks skip them."""
+    return bool(name) and (name == SEARCH_TABLE or name.startswith(SEARCH_TABLE + "_"))
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic ``include_name`` hook: skip reflecting the search tables."""
+    return not (type_ == "table" and is_search_table(name))
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic ``include_object`` hook: skip the search tables and their indexes."""
+    if type_ == "table":
+        return not is_search_table(name)
+    table = getattr(obj, "table", None)
+    return not (table is not None and is_search_table(table.name))
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (``Kopi Gayo Énak`` → ``kopi gayo enak``), like the
+    FTS5 ``remove_diacritics`` tokenizer."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(q: str | None) -> list[str]:
+    """The searchable words of a query: letters and digits, folded, at most 8 of 40 chars."""
+    return [w[:MAX_WORD_CHARS] for w in _WORD_RE.findall(fold(q or ""))][:MAX_WORDS]
+
+
+@dataclass
+class Match:
+    """What a query matched. ``rows`` selects ``(listing_id, score)`` (lower is better) or is
+    None for a literal LIKE (``condition`` then holds it). ``searched`` are the words really
+    used (for highlighting); ``corrected`` is the query we searched instead when the typed
+    words matched nothing; ``prefix`` says the words were taken as prefixes."""
+
+    rows: sa.Subquery | None = None
+    condition: sa.ColumnElement | None = None
+    searched: list[str] = field(default_factory=list)
+    corrected: str | None = None
+    prefix: bool = False
+
+
+def resolve(q: str | None, dialect: str | None = None) -> Match | None:
+    """The ``Match`` for ``q``, or None when there is nothing to search for."""
+    text = " ".join((q or "").split())
+    if not text:
+        return None
+    found = words(text)
+    if not found:
+        return _literal(text)
+    dialect = dialect or db.engine.dialect.name
+    if dialect == "postgresql":
+        return _postgres(found)
+    return _sqlite(found)
+
+
+# --- literal fallback (a query with no letters or digits) -----------------------------------
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _literal(text: str) -> Match:
+    conds = []
+    for token in text.split(" ")[:MAX_WORDS]:
+        pattern = f"%{_like_escape(token[:MAX_WORD_CHARS])}%"
+        conds.append(sa.or_(Listing.title.ilike(pattern, escape="\\"),
+                            Listing.description.ilike(pattern, escape="\\"),
+                            Business.name.ilike(pattern, escape="\\")))
+    return Match(condition=sa.and_(*conds), searched=[])
+
+
+# --- SQLite FTS5 ----------------------------------------------------------------------------
+
+_fts = sa.table(SEARCH_TABLE, sa.column("rowid"), sa.column("rank"))
+# bm25 weights: title, description, business (the column order of the FTS table).
+_RANK = sa.literal_column(f"bm25({SEARCH_TABLE}, 10.0, 1.0, 4.0)", sa.Float)
+
+
+def _fts_query(terms: list[str], prefix: bool) -> str:
+    star = "*" if prefix else ""
+    return " ".join(f'"{t}"{star}' for t in terms)  # terms hold letters/digits only
+
+
+def _fts_has(expr: str) -> bool:
+    return db.session.execute(
+        sa.text(f"SELECT 1 FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :q LIMIT 1"),
+        {"q": expr}).first() is not None
+
+
+def _fts_rows(expr: str) -> sa.Subquery:
+    return (sa.select(sa.literal_column("rowid").label("listing_id"), _RANK.label("score"))
+            .select_from(_fts)
+            .where(sa.literal_column(SEARCH_TABLE).op("MATCH")(expr))
+            .subquery("search"))
+
+
+def _known(term: str) -> bool:
+    return db.session.execute(
+        sa.text(f"SELECT 1 FROM {SEARCH_TABLE}_vocab WHERE term = :t"), {"t": term}).first() is not None
+
+
+def _closest(term: str) -> str | None:
+    """The indexed word closest to ``term`` (same first letter, similar length), if close."""
+    if len(term) < 3:
+        return None
+    lo, hi = max(1, len(term) - 2), len(term) + 2
+    candidates = [row[0] for row in db.session.execute(
+        sa.text(f"SELECT term FROM {SEARCH_TABLE}_vocab WHERE term >= :a AND term < :b "
+                "AND length(term) BETWEEN :lo AND :hi"),
+        {"a": term[0], "b": chr(ord(term[0]) + 1), "lo": lo, "hi": hi})]
+    best = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
+    return best[0] if best else None
+
+
+def _sqlite(terms: list[str]) -> Match:
+    exact = _fts_query(terms, prefix=False)
+    if _fts_has(exact):
+        return Match(rows=_fts_rows(exact), searched=terms)
+    prefixed = _fts_query(terms, prefix=True)
+    if _fts_has(prefixed):
+        return Match(rows=_fts_rows(prefixed), searched=terms, prefix=True)
+    fixed = [t if _known(t) else (_closest(t) or t) for t in terms]
+    if fixed != terms:
+        expr = _fts_query(fixed, prefix=False)
+        if _fts_has(expr):
+            return Match(rows=_fts_rows(expr), searched=fixed, corrected=" ".join(fixed))
+    return Match(rows=_fts_rows(exact), searched=terms)
+
+
+# --- PostgreSQL full text + pg_trgm ---------------------------------------------------------
+
+_pg = sa.table(SEARCH_TABLE, sa.column("listing_id"), sa.column("document"), sa.column("body"))
+
+
+def _pg_tsquery(terms: list[str]):
+    # Letters and digits only, so the to_tsquery syntax cannot be injected.
+    return sa.func.to_tsquery(sa.literal_column("'simple'"), " & ".join(f"{t}:*" for t in terms))
+
+
+def _postgres(terms: list[str]) -> Match:
+    query = _pg_tsquery(terms)
+    hit = db.session.execute(
+        sa.select(sa.literal(1)).select_from(_pg).where(_pg.c.document.op("@@")(query)).limit(1)
+    ).first()
+    if hit is not None:
+        rows = (sa.select(_pg.c.listing_id.label("listing_id"),
+                          (-sa.func.ts_rank_cd(_pg.c.document, query)).label("score"))
+                .where(_pg.c.document.op("@@")(query)).subquery("search"))
+        return Match(rows=rows, searched=terms, prefix=True)
+    # Typo tolerance: every word similar to some word of the listing (pg_trgm ``<%``).
+    similar = [sa.literal(t).op("<%")(_pg.c.body) for t in terms]
+    score = sum((sa.func.word_similarity(sa.literal(t), _pg.c.body) for t in terms[1:]),
+                sa.func.word_similarity(sa.literal(terms[0]), _pg.c.body))
+    rows = (sa.select(_pg.c.listing_id.label("listing_id"), (-score).label("score"))
+            .where(*similar).subquery("search"))
+    return Match(rows=rows, searched=terms, corrected=None, prefix=True)
+
+
+# --- highlighting ---------------------------------------------------------------------------
+
+def highlight(text: str | None, searched: list[str], prefix: bool = True) -> Markup:
+    """``text`` HTML-escaped, with the words that match ``searched`` wrapped in ``<mark>``.
+
+    Escapes everything first, then marks: words are compared folded (no case, no
+    diacritics), as the index does; with ``prefix``, a word matches when it starts with a
+    searched word (``kerip`` marks ``Keripik``).
+    """
+    text = text or ""
+    if not searched:
+        return Markup(html.escape(text, quote=False))
+    wanted = set(searched)
+    out, last = [], 0
+    for m in _WORD_RE.finditer(text):
+        word = fold(m.group(0))
+        hit = word in wanted or (prefix and any(word.startswith(w) for w in wanted))
+        if not hit:
+            continue
+        out.append(html.escape(text[last:m.start()], quote=False))
+        out.append("<mark>" + html.escape(m.group(0), quote=False) + "</mark>")
+        last = m.end()
+    out.append(html.escape(text[last:], quote=False))
+    return Markup("".join(out))
