@@ -111,6 +111,12 @@ class Listing(db.Model):
         lazy="selectin")
     created_by: Mapped[User | None] = relationship()
 
+    # Optimistic concurrency: every UPDATE carries "AND version = <the version loaded>", and
+    # the services set the new version themselves (edits and decisions bump it). A write based
+    # on a stale read matches no row and fails (StaleDataError → StaleVersion): never a lost
+    # edit, never a decision on content the moderator did not see.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     @property
     def cover(self) -> "Photo | None":
         return self.photos[0] if self.photos else None

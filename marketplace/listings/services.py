@@ -11,11 +11,13 @@ from typing import Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..auth.models import Community, Role, User
-from ..errors import FormErrors, InvalidInput, InvalidTransition, NotAllowed, QuotaExceeded, RoundClosed
+from ..errors import (FormErrors, InvalidInput, InvalidTransition, NotAllowed, QuotaExceeded, RoundClosed,
+                      StaleVersion)
 from ..extensions import db
 from ..inputs import clean_text, parse_instagram, parse_phone, parse_price
 from ..media.models import Image
@@ -149,12 +151,22 @@ def transition(listing: Listing, action: str, *, actor: User, now: datetime,
     listing.status = to
     listing.version += 1
     listing.updated_at = now
-    db.session.flush()
+    flush_listing()
     audit.record(f"listing.{action}", actor=actor, object_type="listing", object_id=listing.id,
                  community_id=listing.community_id, from_state=before.value, to_state=to.value,
                  reason=reason, note=note, at=now,
                  details={"version": listing.version, **(details or {})})
     return listing
+
+
+def flush_listing() -> None:
+    """Flush a listing change; a write based on a stale read (someone decided or edited it
+    meanwhile: the version moved on) raises StaleVersion with a message, nothing written."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleVersion(_("Produk ini baru saja diubah atau diputuskan oleh orang lain. "
+                             "Muat ulang halaman untuk melihat versi terbaru.")) from None
 
 
 def _action_verb(action: str) -> str:
@@ -364,7 +376,7 @@ def update_listing(listing: Listing, values: dict, photos: list[Image], *, actor
     listing.photos = new_photos
     listing.version += 1
     listing.updated_at = now
-    db.session.flush()
+    flush_listing()
     audit.record("listing.update", actor=actor, object_type="listing", object_id=listing.id,
                  community_id=listing.community_id, from_state=listing.status.value,
                  to_state=listing.status.value, at=now,

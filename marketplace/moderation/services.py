@@ -20,11 +20,13 @@ from ..auth.models import Community, CommunityStatus, User
 from ..auth.services import change_community_status
 from ..errors import FormErrors, InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from ..extensions import db
+from ..formatting import wib
 from ..inputs import clean_text
 from ..listings.models import Business, Listing, ListingStatus
 from ..listings.services import (TRANSITIONS, community_businesses, listing_history, status_label,
                                  transition)
 from ..rounds.models import Round
+from ..notifications import notify
 from .models import DecisionAction, ModerationDecision, ModerationReason
 
 S = ListingStatus
@@ -97,11 +99,16 @@ def decide(listing: Listing, action: str | DecisionAction, *, moderator: User, s
         action = DecisionAction(action)
     except ValueError:
         raise InvalidTransition() from None
-    # Lock the row (PostgreSQL) so a concurrent decision waits, then reads the new version.
-    # Only the version column: FOR UPDATE may not touch the eager outer joins of Listing.
-    current = db.session.execute(
-        sa.select(Listing.version).where(Listing.id == listing.id).with_for_update()).scalar_one()
-    if current != seen_version or listing.version != seen_version:
+    if listing.version != seen_version:
+        raise StaleVersion(_stale_message(listing, seen_version, moderator))
+    # Compare-and-set on the version with a no-op write: it takes the row's write lock (the
+    # database's on SQLite, the row's on PostgreSQL) so a concurrent decision or edit waits for
+    # this transaction, then finds the version moved on and is refused.
+    table = Listing.__table__
+    claimed = db.session.execute(
+        sa.update(table).where(table.c.id == listing.id, table.c.version == seen_version)
+        .values(version=table.c.version)).rowcount
+    if claimed != 1:
         raise StaleVersion(_stale_message(listing, seen_version, moderator))
     froms, to, _who = TRANSITIONS[action.value]
     if listing.status not in froms:
@@ -128,7 +135,48 @@ def decide(listing: Listing, action: str | DecisionAction, *, moderator: User, s
         details.update(reason_code=preset.code, explanation=preset.explanation)
     transition(listing, action.value, actor=moderator, now=now, reason=reason, note=note,
                details=details)
+    notify(listing.community_id, decision_message(listing, action, reason=reason, note=note,
+                                                  explanation=preset.explanation if preset else None,
+                                                  now=now),
+           kind=f"listing.{action.value}", listing_id=listing.id, at=now)
     return decision
+
+
+def decision_message(listing: Listing, action: DecisionAction, *, reason: str | None,
+                     note: str | None, explanation: str | None, now: datetime) -> str:
+    """The text a community gets for a decision: in the portal, by e-mail and on WhatsApp."""
+    rnd = listing.round
+    if action == DecisionAction.APPROVE:
+        if rnd.is_published(now):
+            text = _("Produk \"%(title)s\" disetujui dan sudah tampil di katalog.", title=listing.title)
+        else:
+            text = _("Produk \"%(title)s\" disetujui untuk %(round)s dan tampil di katalog mulai %(at)s.",
+                     title=listing.title, round=rnd.title, at=wib(rnd.publishes_at))
+    elif action == DecisionAction.REQUEST_CHANGES:
+        text = _("Produk \"%(title)s\" perlu perbaikan: %(reason)s.", title=listing.title, reason=reason)
+    elif action == DecisionAction.REJECT:
+        text = _("Produk \"%(title)s\" ditolak untuk %(round)s: %(reason)s.", title=listing.title,
+                 round=rnd.title, reason=reason)
+    else:
+        text = _("Produk \"%(title)s\" diturunkan dari katalog: %(reason)s.", title=listing.title,
+                 reason=reason)
+    parts = [text]
+    if explanation:
+        parts.append(explanation)
+    if note:
+        parts.append(_("Catatan moderator: %(note)s", note=note))
+    if action == DecisionAction.REQUEST_CHANGES:
+        parts.append(_("Perbaiki lalu ajukan ulang sebelum %(at)s.", at=wib(rnd.publishes_at)))
+    return "\n".join(parts)
+
+
+def decision_email(listing: Listing, message: str) -> tuple[list[str], str, str]:
+    """(recipients: the community's active members, subject, body) for a decision."""
+    recipients = [u.email for u in db.session.execute(
+        sa.select(User).where(User.community_id == listing.community_id, User.active.is_(True))
+        .order_by(User.id)).scalars()]
+    subject = _("Hasil moderasi: %(title)s", title=listing.title)
+    return recipients, subject, message
 
 
 def _stale_message(listing: Listing, seen_version: int, moderator: User) -> str:
