@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime, time
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from ..clock import now, to_wib
 from ..errors import InvalidInput
 from ..extensions import db
+from ..site_settings import get_settings
 from .services import WEEKDAYS, Cadence, next_cadence_start, schedule_rounds
 
 rounds_cli = AppGroup("rounds", help="Promotion rounds (periode promosi).")
@@ -28,20 +28,30 @@ def _day_time(raw: str, option: str) -> tuple[int, time]:
 @click.option("--count", default=6, show_default=True, help="How many rounds to create.")
 @click.option("--first", "first", default=None,
               help="First opening in WIB, e.g. 2027-01-04T08:00 (default: the next slot on the cadence).")
-@click.option("--every", "every_days", default=14, show_default=True, help="Days between openings.")
-@click.option("--closes", default="sat 00:00", show_default=True, help="Closing weekday and WIB time.")
-@click.option("--publishes", default="mon 09:00", show_default=True, help="Publishing weekday and WIB time.")
-@click.option("--showcase", "showcase_days", default=14, show_default=True, help="Showcase length in days.")
-@click.option("--quota", default=None, type=int, help="Listings per community (default: DEFAULT_QUOTA).")
-def schedule(count: int, first: str | None, every_days: int, closes: str, publishes: str,
-             showcase_days: int, quota: int | None) -> None:
-    """Create the next COUNT rounds (all or nothing); overlapping windows are refused."""
+@click.option("--every", "every_days", default=None, type=int, help="Days between openings [14].")
+@click.option("--closes", default=None, help="Closing weekday and WIB time, e.g. 'sat 00:00'.")
+@click.option("--publishes", default=None, help="Publishing weekday and WIB time, e.g. 'mon 09:00'.")
+@click.option("--showcase", "showcase_days", default=None, type=int, help="Showcase length in days [14].")
+@click.option("--quota", default=None, type=int, help="Listings per community [10].")
+def schedule(count: int, first: str | None, every_days: int | None, closes: str | None,
+             publishes: str | None, showcase_days: int | None, quota: int | None) -> None:
+    """Create the next COUNT rounds (all or nothing); overlapping windows are refused.
+
+    Options left out come from the site settings (defaults: opens Monday 08:00, closes
+    Saturday 00:00, publishes Monday 09:00 WIB, every 14 days, showcase 14 days, quota 10)."""
     at = now()
-    closes_day, closes_time = _day_time(closes, "--closes")
-    pub_day, pub_time = _day_time(publishes, "--publishes")
-    cadence = Cadence(every_days=every_days, closes_weekday=closes_day, closes_time=closes_time,
-                      publishes_weekday=pub_day, publishes_time=pub_time, showcase_days=showcase_days,
-                      quota=quota or current_app.config["DEFAULT_QUOTA"])
+    rule = get_settings().cadence_values()
+    if every_days is not None:
+        rule["every_days"] = every_days
+    if closes:
+        rule["closes_weekday"], rule["closes_time"] = _day_time(closes, "--closes")
+    if publishes:
+        rule["publishes_weekday"], rule["publishes_time"] = _day_time(publishes, "--publishes")
+    if showcase_days is not None:
+        rule["showcase_days"] = showcase_days
+    if quota is not None:
+        rule["quota"] = quota
+    cadence = Cadence(**rule)
     if first:
         try:
             start = datetime.fromisoformat(first).replace(tzinfo=None)

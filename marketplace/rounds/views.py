@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..clock import from_wib, now, to_wib
+from ..site_settings import get_settings
 from ..errors import DomainError
 from ..extensions import db, login_manager
 from . import bp
@@ -166,7 +167,7 @@ def schedule():
     """The next N rounds on the bi-weekly cadence in one step (editions numbered in order)."""
     at = now()
     form = ScheduleForm()
-    defaults = Cadence(quota=current_app.config["DEFAULT_QUOTA"])
+    defaults = Cadence(**get_settings().cadence_values())  # admins keep the rule in site settings
     if not form.is_submitted():
         form.count.data = 6
         form.first_opens_at.data = next_cadence_start(defaults, at)
