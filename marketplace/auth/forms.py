@@ -28,3 +28,17 @@ def add_errors(form: FlaskForm, errors: dict[str, str]) -> None:
         field = getattr(form, name, None)
         if field is not None:
             field.errors = list(field.errors) + [message]
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Kata sandi saat ini"))
+    new_password = PasswordField(_l("Kata sandi baru"))
+    confirm_password = PasswordField(_l("Ulangi kata sandi baru"))
+
+
+class ReauthForm(FlaskForm):
+    password = PasswordField(_l("Kata sandi"), validators=[InputRequired(_l("Kata sandi wajib diisi."))])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Kode"), validators=[InputRequired(_l("Kode wajib diisi."))])

@@ -170,6 +170,48 @@ def end_sessions(user: User) -> None:
     user.session_token = secrets.token_hex(16)
 
 
+def confirm_password(user: User, password: str | None, *, now: datetime) -> bool:
+    """True if ``password`` is the user's (re-authentication before a sensitive action).
+    Rehashes when the configured method changed; audits a failure."""
+    if not check_password_hash(user.password_hash, password or ""):
+        audit.record("auth.reauth_failed", actor=user, object_type="user", object_id=user.id,
+                     community_id=user.community_id, at=now)
+        return False
+    if not user.password_hash.startswith(current_app.config["PASSWORD_HASH_METHOD"] + "$"):
+        user.password_hash = hash_password(password)
+    return True
+
+
+def change_password(user: User, current: str, new: str, confirm: str, *, now: datetime) -> None:
+    """Set a new password after checking the current one and the policy; ends every other
+    session and remember cookie (the caller starts a new session). Raises FormErrors."""
+    if not confirm_password(user, current, now=now):
+        raise FormErrors({"current_password": _("Kata sandi saat ini salah.")})
+    context = [user.email.split("@")[0], user.name]
+    if user.community is not None:
+        context.append(user.community.name)
+    try:
+        check_password_policy(new, *context)
+    except InvalidInput as exc:
+        raise FormErrors({"new_password": exc.message}) from None
+    if new != confirm:
+        raise FormErrors({"confirm_password": _("Kedua kata sandi baru tidak sama.")})
+    if check_password_hash(user.password_hash, new):
+        raise FormErrors({"new_password": _("Kata sandi baru sama dengan yang lama.")})
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+    audit.record("auth.password_changed", actor=user, object_type="user", object_id=user.id,
+                 community_id=user.community_id, at=now)
+
+
+def deactivate_user(user: User, *, actor: User | None, now: datetime) -> None:
+    """Switch an account off: it cannot log in, and every session of it ends at once."""
+    user.active = False
+    end_sessions(user)
+    audit.record("user.deactivated", actor=actor, object_type="user", object_id=user.id,
+                 community_id=user.community_id, from_state="active", to_state="inactive", at=now)
+
+
 def create_staff(email: str, password: str, *, role: Role = Role.ADMIN, name: str = "",
                  now: datetime, actor: User | None = None) -> User:
     """Create a staff account, or promote an existing one. Raises InvalidInput."""

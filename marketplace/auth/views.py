@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from .. import audit
 from ..clock import now
@@ -16,6 +16,7 @@ from . import bp
 from .forms import LoginForm, SignupForm, add_errors
 from .models import User
 from .services import SignupInput, authenticate, end_sessions, signup_community
+from .sessions import begin_session, end_session
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
@@ -42,14 +43,40 @@ def home_for(user: User) -> str:
     return url_for("moderation.dashboard") if user.is_staff else url_for("listings.dashboard")
 
 
+def _email_key() -> str:
+    return (request.form.get("email") or "").strip().lower()
+
+
 def _login_rate_key() -> str:
-    return f"login:{request.remote_addr}:{(request.form.get('email') or '').strip().lower()}"
+    """One address trying one account."""
+    return f"login:{request.remote_addr}:{_email_key()}"
+
+
+def _account_rate_key() -> str:
+    """One account, from any address (a botnet spreading guesses over many IPs)."""
+    return f"login-account:{_email_key()}"
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count toward a lock-out (a success redirects)."""
+    return response.status_code != 302
+
+
+def _locked_out(limit) -> None:
+    """Audit the lock-out (the 429 page follows); its own commit, nothing else is pending."""
+    audit.record("auth.locked_out", object_type="user", at=now(),
+                 details={"limit": str(limit.limit), "scope": limit.key.split("/")[1] if "/" in limit.key else "",
+                          "address": request.remote_addr})
+    db.session.commit()
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               key_func=_login_rate_key)
-@limiter.limit("60 per 5 minutes", methods=["POST"])
+               key_func=_login_rate_key, deduct_when=_failed, on_breach=_locked_out)
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"],
+               key_func=_account_rate_key, deduct_when=_failed, on_breach=_locked_out)
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"],
+               on_breach=_locked_out)
 def login():
     form = LoginForm()
     next_url = request.args.get("next")
@@ -61,8 +88,8 @@ def login():
             db.session.commit()  # keep the audit entry of the failure
             form.password.errors = [_("E-mail atau kata sandi salah.")]
             return render_template("auth/login.html", form=form), 200
-        login_user(user, remember=form.remember.data)
         db.session.commit()
+        begin_session(user, remember=form.remember.data)
         return redirect(next_url if is_safe_next(next_url) else home_for(user))
     return render_template("auth/login.html", form=form)
 
@@ -75,7 +102,7 @@ def logout():
     audit.record("auth.logout", actor=user, object_type="user", object_id=user.id,
                  community_id=user.community_id, at=now())
     db.session.commit()
-    logout_user()
+    end_session()
     flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("catalogue.home"))
 
@@ -94,7 +121,7 @@ def signup():
             add_errors(form, exc.errors)
             return render_template("auth/signup.html", form=form), 400
         db.session.commit()
-        login_user(user)
+        begin_session(user)
         flash(_("Pendaftaran diterima. Staf Dinas akan memverifikasi komunitas Anda; sementara itu "
                 "Anda sudah bisa mengisi data usaha."), "success")
         return redirect(url_for("listings.dashboard"))

@@ -1,0 +1,56 @@
+"""Session life cycle: a clean session at every login, freshness for sensitive actions, and
+the staff second-factor mark. Only these helpers write the auth keys of the session.
+
+Keys: ``auth_at`` (ISO UTC time the password was last typed in this session), ``tfa_ok``
+(the second factor was checked in this session), ``tfa_pending`` (a secret being enrolled).
+A session restored from a remember cookie has none of them: it is never fresh and never
+second-factor checked.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app, session
+from flask_login import login_fresh, login_user, logout_user
+
+from ..clock import now
+from .models import User
+
+
+def begin_session(user: User, *, remember: bool = False) -> None:
+    """Log ``user`` in on a brand-new session: whatever the old cookie carried (a planted
+    session, a previous user's keys, a pending second factor) is dropped."""
+    session.clear()
+    login_user(user, remember=remember, fresh=True)
+    mark_fresh()
+
+
+def end_session() -> None:
+    """Log out and drop every key of the session (and the remember cookie)."""
+    logout_user()
+    session.clear()
+
+
+def mark_fresh() -> None:
+    session["auth_at"] = now().isoformat()
+
+
+def is_fresh() -> bool:
+    """The password was typed in this session within ``FRESH_LOGIN_MINUTES``."""
+    if not login_fresh():
+        return False
+    try:
+        at = datetime.fromisoformat(session.get("auth_at", ""))
+    except (TypeError, ValueError):
+        return False
+    window = timedelta(minutes=current_app.config.get("FRESH_LOGIN_MINUTES", 30))
+    return timedelta(0) <= now() - at <= window
+
+
+def mark_second_factor_ok() -> None:
+    session["tfa_ok"] = True
+    session.pop("tfa_pending", None)
+
+
+def second_factor_ok() -> bool:
+    return bool(session.get("tfa_ok"))
