@@ -47,6 +47,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": "10 per 5 minutes",
+        # Failed logins for one account from any address, and all logins from one address.
+        "LOGIN_ACCOUNT_RATE_LIMIT": "20 per 15 minutes",
+        "LOGIN_ADDRESS_RATE_LIMIT": "60 per 5 minutes",
+        # Staff must enrol and check a TOTP second factor (on in production).
+        "STAFF_REQUIRE_2FA": production,
+        # A password typed longer ago than this must be typed again for sensitive changes.
+        "FRESH_LOGIN_MINUTES": 30,
         "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
         # 5 photos x 12 MB + 2 MB of form text.
         "MAX_CONTENT_LENGTH": 62 * MB,
