@@ -10,8 +10,12 @@ from flask_login import current_user, login_required
 
 from ..clock import now
 from ..errors import DomainError, FormErrors, ImageRejected, InvalidInput
+from ..auth.services import confirm_password
+from ..auth.sessions import is_fresh, mark_fresh
 from ..extensions import db
+from ..inputs import parse_phone
 from ..media.models import Image
+from ..media import sweep as media_sweep
 from ..media.services import read_upload, save_upload
 from ..reference.models import Category, District
 from ..rounds.services import next_round, open_round
@@ -108,6 +112,15 @@ def business_form(business_id: int | None = None):
     if form.validate_on_submit():
         data = services.BusinessInput(**{k: getattr(form, k).data or ("" if k != "district_id" else 0)
                                          for k in services.BusinessInput.__dataclass_fields__})
+        if business is not None and _phone_changed(business, data.whatsapp) and not is_fresh():
+            # A changed WhatsApp number redirects every shopper: it needs a fresh login.
+            if not confirm_password(current_user, request.form.get("current_password"), now=now()):
+                db.session.commit()  # keep the audit entry of a wrong password
+                form.whatsapp.errors = [_("Untuk mengganti nomor WhatsApp, masukkan kata sandi Anda "
+                                          "di kolom di bawahnya.")]
+                return render_template("listings/business_form.html", form=form, business=business,
+                                       needs_password=True), 400
+            mark_fresh()
         try:
             saved = services.save_business(business, data, actor=current_user, now=now())
         except FormErrors as exc:
@@ -136,17 +149,72 @@ def _listing_form(listing: Listing | None) -> ListingForm:
 
 
 def _int_list(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+    return [int(v) for v in request.form.getlist(name) if v.isdigit() and len(v) < 12]
 
 
-def _upload_photos(form: ListingForm, at) -> tuple[list[Image], list[str]]:
-    """Run every uploaded file through the photo pipeline; return accepted images and one
-    message per refused file (named by the user's own file name, for them only)."""
+def _form_photos(listing: Listing | None) -> list[Image]:
+    """The photos the form holds, in order (the first is the cover).
+
+    On GET: the listing's photos. On POST: the ``photo`` fields in order (sent by the
+    form as hidden inputs; ``photo_list`` marks that they were sent, so an empty list
+    means "all removed"), or the older ``keep_photo`` + ``pending_image`` fields. An id
+    counts only if it is one of the listing's own photos or a photo the current user
+    uploaded in an earlier attempt that no listing uses yet; anything else is ignored."""
+    own = {p.image_id: p.image for p in listing.photos} if listing else {}
+    if request.method != "POST":
+        return list(own.values())
+    if request.form.get("photo_list"):
+        ids = _int_list("photo")
+    else:
+        ids = [i for i in _int_list("keep_photo") if i in own] + _int_list("pending_image")
+    ids = list(dict.fromkeys(ids))[:20]
+    pending = {img.id: img for img in services.pending_images(
+        [i for i in ids if i not in own], actor=current_user)}
+    return [own.get(i) or pending[i] for i in ids if i in own or i in pending]
+
+
+def _photo_op(photos: list[Image]) -> tuple[str, Image | None] | None:
+    """The photo button pressed (``photo_op`` = ``add:0``, ``up:ID``, ``down:ID``,
+    ``cover:ID`` or ``remove:ID``) and its photo, if the ID is one of ``photos``."""
+    verb, _sep, raw = (request.form.get("photo_op") or "").partition(":")
+    if verb == "add":
+        return ("add", None)
+    if verb not in ("up", "down", "cover", "remove") or not raw.isdigit() or len(raw) > 11:
+        return None
+    image = next((img for img in photos if img.id == int(raw)), None)
+    return (verb, image) if image is not None else None
+
+
+def _apply_photo_op(photos: list[Image], verb: str, image: Image | None) -> list[Image]:
+    photos = list(photos)
+    if image is None:
+        return photos
+    i = photos.index(image)
+    if verb == "remove":
+        photos.pop(i)
+    elif verb == "cover":
+        photos.insert(0, photos.pop(i))
+    elif verb == "up" and i > 0:
+        photos[i - 1], photos[i] = photos[i], photos[i - 1]
+    elif verb == "down" and i < len(photos) - 1:
+        photos[i + 1], photos[i] = photos[i], photos[i + 1]
+    return photos
+
+
+def _upload_photos(form: ListingForm, at, room: int) -> tuple[list[Image], list[str]]:
+    """Run the uploaded files through the photo pipeline, at most ``room`` of them; return
+    the accepted images and one message per refused file (named by the user's own file
+    name, shown only to them). Files past ``room`` are not processed and say so."""
     accepted, refused = [], []
+    limit = current_app.config["MAX_PHOTOS_PER_LISTING"]
     for storage in form.photos.data or []:
         if not getattr(storage, "filename", None):
             continue
         name = storage.filename[-60:]
+        if len(accepted) >= room:
+            refused.append(_("%(name)s: tidak diproses, sudah ada %(n)s foto (paling banyak %(n)s). "
+                             "Hapus foto lain dulu bila ingin menggantinya.", name=name, n=limit))
+            continue
         try:
             data = read_upload(storage)
             accepted.append(save_upload(data, uploaded_by=current_user, now=at))
@@ -156,47 +224,62 @@ def _upload_photos(form: ListingForm, at) -> tuple[list[Image], list[str]]:
 
 
 def _save_listing(listing: Listing | None):
-    """Shared by new and edit: validate, take photos, create/update, maybe submit."""
+    """Shared by new and edit: validate, take photos, arrange them, create/update, maybe
+    submit. A photo button (up, down, cover, remove) re-shows the form with the photos
+    rearranged and nothing else saved; files chosen meanwhile are accepted all the same."""
     at = now()
     form = _listing_form(listing)
     template = "listings/listing_form.html"
-    kept = [p.image for p in listing.photos if p.image_id in set(_int_list("keep_photo"))] if listing else []
-    pending = services.pending_images(_int_list("pending_image"), actor=current_user)
+    photos = _form_photos(listing)
+    limit = current_app.config["MAX_PHOTOS_PER_LISTING"]
+    discarded: list[str] = []  # storage keys to delete once the commit is done
 
-    def again(errors: dict[str, str], photo_errors: list[str], status: int = 400):
-        _add_errors(form, errors)
+    def show(photo_errors: list[str], status: int, errors: dict[str, str] | None = None):
+        _add_errors(form, errors or {})
         db.session.commit()  # keep accepted photos (and refusal audit) for the next try
-        return render_template(template, form=form, listing=listing, kept=kept, pending=pending,
+        media_sweep.delete_unreferenced_objects(discarded)
+        return render_template(template, form=form, listing=listing, photos=photos,
                                photo_errors=photo_errors, limits=_limits()), status
 
     if not form.validate_on_submit():
         if request.method == "POST":
-            return again({}, [_("Sesi formulir kedaluwarsa. Periksa isian lalu kirim lagi.")])
-        return render_template(template, form=form, listing=listing, kept=kept, pending=pending,
+            return show([_("Sesi formulir kedaluwarsa. Periksa isian lalu kirim lagi.")], 400)
+        return render_template(template, form=form, listing=listing, photos=photos,
                                photo_errors=[], limits=_limits())
-    new_images, photo_errors = _upload_photos(form, at)
-    pending = pending + new_images
-    photos = kept + pending
+    op = _photo_op(photos)
+    if op is not None:
+        photos = _apply_photo_op(photos, *op)
+        verb, image = op
+        if verb == "remove" and (listing is None or image.id not in {p.image_id for p in listing.photos}):
+            # A photo uploaded in this form and taken out again: nothing else can use it.
+            discarded = media_sweep.discard_images([image.id])
+    new_images, photo_errors = _upload_photos(form, at, room=max(limit - len(photos), 0))
+    photos = photos + new_images
+    if op is not None:
+        return show(photo_errors, 400 if photo_errors else 200)
     values, errors = services.validate_listing(services.ListingInput(
         business_id=form.business_id.data or 0, category_id=form.category_id.data or 0,
         title=form.title.data or "", description=form.description.data or "",
         price=form.price.data or "", unit=form.unit.data or "pcs",
         is_halal=form.is_halal.data, has_pirt=form.has_pirt.data), actor=current_user)
-    limit = current_app.config["MAX_PHOTOS_PER_LISTING"]
     if not photos and not photo_errors:
         photo_errors.append(_("Tambahkan paling sedikit 1 foto produk."))
     if len(photos) > limit:
         photo_errors.append(_("Paling banyak %(n)s foto per produk; hapus %(x)s foto.",
                               n=limit, x=len(photos) - limit))
     if errors or photo_errors:
-        return again(errors, photo_errors)
+        return show(photo_errors, 400, errors)
+    before = [p.image_id for p in listing.photos] if listing else []
     try:
         if listing is None:
             listing = services.create_listing(values, photos, actor=current_user, now=at)
         else:
             services.update_listing(listing, values, photos, actor=current_user, now=at)
     except InvalidInput as exc:
-        return again({}, [exc.message])
+        return show([exc.message], 400)
+    # Photos taken off the listing: their rows go in this commit when nothing else uses
+    # them, their stored files only after it.
+    discarded = media_sweep.discard_images(set(before) - {img.id for img in photos})
     submit_msg = None
     if request.form.get("action") == "submit":
         action = {"draft": "submit", "changes_requested": "resubmit"}.get(listing.status.value)
@@ -207,6 +290,7 @@ def _save_listing(listing: Listing | None):
             except DomainError as exc:
                 submit_msg = exc.message
     db.session.commit()
+    media_sweep.delete_unreferenced_objects(discarded)
     if submit_msg:
         flash(_("Produk tersimpan sebagai draf, tetapi belum diajukan: %(why)s", why=submit_msg), "warning")
     elif listing.status == ListingStatus.SUBMITTED:
@@ -220,7 +304,8 @@ def _save_listing(listing: Listing | None):
 def _limits() -> dict:
     cfg = current_app.config
     return {"photos": cfg["MAX_PHOTOS_PER_LISTING"], "mb": cfg["MAX_PHOTO_BYTES"] // (1024 * 1024),
-            "min_side": cfg["MIN_IMAGE_SIDE"]}
+            "min_side": cfg["MIN_IMAGE_SIDE"], "bytes": cfg["MAX_PHOTO_BYTES"],
+            "request_bytes": cfg.get("MAX_CONTENT_LENGTH") or 0}
 
 
 @bp.route("/produk/baru", methods=["GET", "POST"])

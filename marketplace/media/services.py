@@ -87,9 +87,17 @@ def save_upload(data: bytes, *, uploaded_by=None, now: datetime) -> Image:
     try:
         for variant in processed.variants:
             key, digest = storage_key(variant.data, variant.extension)
-            # The same bytes may already be stored (the same photo uploaded twice): keep
-            # that object and never delete it on failure, another row may point to it.
-            if not storage.exists(key):
+            # The same bytes may already be stored (the same photo uploaded twice): another
+            # row may point to that object, so it is never deleted on failure. It is written
+            # again all the same (same bytes, same key): that renews its modification time,
+            # so the orphan sweep, which spares recently written objects, cannot delete it
+            # between now and this call's commit.
+            if storage.exists(key):
+                try:
+                    storage.save(key, variant.data, variant.content_type)
+                except Exception:  # the object is there all the same
+                    log.warning("could not refresh stored object %s", key, exc_info=True)
+            else:
                 storage.save(key, variant.data, variant.content_type)
                 written.append(key)
             image.variants.append(ImageVariant(

@@ -13,6 +13,9 @@ The contract (:class:`Storage`), shared by every backend and tested against both
 * ``exists(key)`` tells whether the object is there.
 * ``url(key)`` is the URL a browser fetches the object from (no I/O for the local
   backend and for S3 with a public base URL; a presigned URL otherwise).
+* ``list()`` yields a :class:`StoredObject` (key, size in bytes, aware-UTC modification
+  time) for every stored object, in no particular order; objects being written (the local
+  backend's temporary files) are not listed. The orphan sweep uses it.
 
 ``get_storage()`` returns the backend chosen by ``MEDIA_BACKEND`` (``"local"`` or ``"s3"``),
 built once per app. Each backend's ``backend`` attribute is what ``ImageVariant.backend``
@@ -24,6 +27,9 @@ import os
 import re
 import tempfile
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -50,6 +56,15 @@ def validate_key(key: str) -> str:
     return key
 
 
+@dataclass(frozen=True)
+class StoredObject:
+    """One stored object as ``Storage.list()`` reports it."""
+
+    key: str
+    size: int
+    modified: datetime  # aware UTC
+
+
 class Storage(ABC):
     """The storage contract; see the module docstring for the exact semantics."""
 
@@ -74,6 +89,10 @@ class Storage(ABC):
     @abstractmethod
     def url(self, key: str) -> str:
         """The URL a browser fetches the object from."""
+
+    @abstractmethod
+    def list(self) -> Iterator[StoredObject]:
+        """Every stored object (key, size, modification time); see the contract."""
 
 
 class LocalStorage(Storage):
@@ -132,6 +151,26 @@ class LocalStorage(Storage):
     def url(self, key: str) -> str:
         validate_key(key)
         return f"{self.url_prefix}/{quote(key)}"
+
+    def list(self) -> Iterator[StoredObject]:
+        if not self.root.is_dir():
+            return
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = [d for d in dirnames if _SEGMENT.fullmatch(d)]
+            for name in filenames:
+                if not _SEGMENT.fullmatch(name):  # ".tmp-…" files being written
+                    continue
+                path = Path(dirpath) / name
+                key = path.relative_to(self.root).as_posix()
+                try:
+                    validate_key(key)
+                    st = path.lstat()
+                except (InvalidKey, FileNotFoundError):
+                    continue
+                if path.is_symlink():
+                    continue
+                yield StoredObject(key, st.st_size,
+                                   datetime.fromtimestamp(st.st_mtime, timezone.utc))
 
 
 class S3Storage(Storage):
@@ -197,6 +236,15 @@ class S3Storage(Storage):
                 return False
             raise
         return True
+
+    def list(self) -> Iterator[StoredObject]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket):
+            for item in page.get("Contents", ()):
+                modified = item["LastModified"]
+                if modified.tzinfo is None:
+                    modified = modified.replace(tzinfo=timezone.utc)
+                yield StoredObject(item["Key"], int(item["Size"]), modified.astimezone(timezone.utc))
 
     def url(self, key: str) -> str:
         validate_key(key)
