@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app marketplace
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install node-tools migrate demo bench clean
+.PHONY: run test install node-tools migrate demo bench clean translations extract update
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,24 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
+
+# Translations: Indonesian source strings, English in translations/en_ID. The compiled .mo
+# files are build output (git-ignored), made here so `make run` and `make test` have them.
+PYBABEL        := $(VENV)/bin/pybabel
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
+
+## Compile translations/*/LC_MESSAGES/messages.po into .mo files
+translations: $(VENV)/.installed
+	$(PYBABEL) -q compile -d translations
+
+## Refresh translations/messages.pot from the code and merge it into every messages.po
+extract: $(VENV)/.installed
+	$(PYBABEL) -q extract -F babel.cfg $(BABEL_KEYWORDS) --project "Etalase UMKM" \
+		--msgid-bugs-address "" -o translations/messages.pot .
+	$(PYBABEL) -q update -i translations/messages.pot -d translations --ignore-obsolete
+
+update: extract
 
 # Node test tools (vnu-jar, axe-core, Lighthouse; package-lock.json) for `make test` and
 # `make bench` only: `make run` needs nothing but Python. Without npm the browser and

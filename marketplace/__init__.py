@@ -23,6 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .config import load_config
 
     app.config.update(load_config(app.instance_path, config))
+    # Compiled catalogues (`make translations`), wherever the app is started from.
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
     logging.basicConfig(level=logging.INFO)
 
     from . import formatting, security
@@ -45,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .catalogue import bp as catalogue_bp
+    from .language import bp as language_bp
     from .listings import bp as listings_bp
     from .media import bp as media_bp
     from .moderation import bp as moderation_bp
@@ -52,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(language_bp)
     app.register_blueprint(listings_bp, url_prefix="/portal")
     app.register_blueprint(moderation_bp, url_prefix="/staff")
     app.register_blueprint(rounds_bp, url_prefix="/staff/rounds")

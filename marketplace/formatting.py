@@ -36,10 +36,14 @@ def number(value: int) -> str:
 
 
 def wib(value: datetime | None, fmt: str = "d MMM y, HH.mm") -> str:
-    """An aware datetime shown in WIB with a ``WIB`` suffix, e.g. ``29 Nov 2026, 17.00 WIB``."""
+    """An aware datetime shown in WIB with a ``WIB`` suffix, e.g. ``29 Nov 2026, 17.00 WIB``
+    (``29 Nov 2026, 17:00 WIB`` in English)."""
     if value is None:
         return ""
-    return format_datetime(value, fmt, tzinfo=WIB, locale=str(get_locale() or "id")) + " WIB"
+    locale = str(get_locale() or "id")
+    if locale.startswith("en"):
+        fmt = fmt.replace("HH.mm", "HH:mm")  # 17.00 in Indonesian, 17:00 in English
+    return format_datetime(value, fmt, tzinfo=WIB, locale=locale) + " WIB"
 
 
 def wib_input(value: datetime | None) -> str:
