@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)
 
-from . import views  # noqa: E402,F401
+from . import tools_views, views  # noqa: E402,F401

@@ -4,7 +4,7 @@ Forms only carry what was typed; reasons, lengths and states are checked in serv
 """
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
@@ -40,3 +40,24 @@ class VerifyForm(FlaskForm):
 class SuspendForm(FlaskForm):
     reason = StringField(_l("Alasan penangguhan"))
     submit = SubmitField(_l("Tangguhkan"))
+
+
+class ConfirmBulkForm(FlaskForm):
+    """Bulk approve: the CSRF token; the picked listings come as ``pilih-<id>`` = version."""
+
+    confirm = SubmitField(_l("Ya, setujui"))
+
+
+class PermitForm(FlaskForm):
+    nib_checked = BooleanField(_l("NIB sudah diperiksa"))
+    pirt_checked = BooleanField(_l("P-IRT sudah diperiksa"))
+    halal_checked = BooleanField(_l("Sertifikat halal sudah diperiksa"))
+    submit = SubmitField(_l("Simpan pemeriksaan izin"))
+
+
+class ReasonForm(FlaskForm):
+    label = StringField(_l("Label singkat"))
+    explanation = TextAreaField(_l("Penjelasan untuk komunitas"))
+    sort_order = IntegerField(_l("Urutan"), default=0, invalid_value_message=_l("Urutan harus berupa angka."))
+    is_active = BooleanField(_l("Aktif (muncul di pilihan moderator)"), default=True)
+    submit = SubmitField(_l("Simpan alasan"))

@@ -8,7 +8,7 @@ something; none commits. State changes go through ``listings.services.transition
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -466,3 +466,239 @@ def suspend_community(community: Community, *, actor: User, now: datetime,
     except InvalidInput as exc:
         raise FormErrors({"reason": exc.message}) from None
     return change_community_status(community, "suspend", actor=actor, now=now, reason=reason)
+
+
+# --- bulk approve ------------------------------------------------------------------------------
+
+@dataclass
+class BulkResult:
+    approved: list[Listing]
+    refused: list[tuple[Listing, str]]  # (listing, the message saying why)
+
+
+def bulk_selection(round_id: int, picked: dict[int, int]) -> list[tuple[Listing, int]]:
+    """The picked listings of the round as (listing, version the moderator saw), queue order.
+    Ids of other rounds or unknown ids are dropped."""
+    if not picked:
+        return []
+    rows = db.session.execute(
+        sa.select(Listing).where(Listing.id.in_(list(picked)[:500]), Listing.round_id == round_id)
+        .order_by(Listing.submitted_at.asc().nulls_last(), Listing.id)).scalars()
+    return [(listing, picked[listing.id]) for listing in rows]
+
+
+def bulk_approve(selection: list[tuple[Listing, int]], *, moderator: User, now: datetime) -> BulkResult:
+    """Approve each listing at the version the moderator saw, one savepoint each: a listing
+    that changed, was decided meanwhile or is not waiting is reported, the rest approved.
+    Flushes, never commits."""
+    result = BulkResult([], [])
+    for listing, version in selection:
+        try:
+            with db.session.begin_nested():
+                decide(listing, DecisionAction.APPROVE, moderator=moderator, seen_version=version, now=now)
+        except (StaleVersion, InvalidTransition) as exc:
+            db.session.refresh(listing)
+            result.refused.append((listing, exc.message))
+        else:
+            result.approved.append(listing)
+    return result
+
+
+# --- permits (NIB, P-IRT, halal) -----------------------------------------------------------------
+
+PERMITS = (("nib", "nib_checked", "NIB"), ("pirt_number", "pirt_checked", "P-IRT"),
+           ("halal_number", "halal_checked", "Halal"))
+
+
+def unchecked_permits(business: Business) -> list[str]:
+    """Labels of the permit numbers the business entered that no moderator checked yet."""
+    return [label for number, checked, label in PERMITS
+            if getattr(business, number) and not getattr(business, checked)]
+
+
+def set_permits_checked(business: Business, checked: dict[str, bool], *, actor: User,
+                        now: datetime) -> Business:
+    """Mark each entered permit number checked or not (``checked`` maps ``nib_checked``…
+    to a bool). A permit without a number cannot be checked. Audited when anything
+    changed; the public sees a badge only for checked ones. Flushes, never commits."""
+    if actor is None or not actor.is_staff:
+        raise NotAllowed()
+    changes = {}
+    for number, field, label in PERMITS:
+        want = bool(checked.get(field)) and bool(getattr(business, number))
+        if getattr(business, field) != want:
+            changes[field] = want
+            setattr(business, field, want)
+    if changes:
+        db.session.flush()
+        from .. import audit
+        audit.record("business.permits", actor=actor, object_type="business", object_id=business.id,
+                     community_id=business.community_id, at=now, details=changes)
+    return business
+
+
+# --- the audit log -------------------------------------------------------------------------------
+
+@dataclass
+class AuditFilter:
+    """What the audit page is narrowed to; dates are WIB calendar days (inclusive)."""
+
+    actor: str = ""          # an e-mail or part of a name; "sistem" for no actor
+    community_id: int | None = None
+    listing_id: int | None = None
+    action: str = ""
+    date_from: str = ""      # YYYY-MM-DD (WIB)
+    date_to: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "AuditFilter":
+        def number(name):
+            raw = (args.get(name) or "").strip().lstrip("#")
+            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+        def day(name):
+            raw = (args.get(name) or "").strip()
+            try:
+                datetime.strptime(raw, "%Y-%m-%d")
+            except ValueError:
+                return ""
+            return raw
+
+        return cls(actor=(args.get("pelaku") or "").strip()[:120], community_id=number("komunitas"),
+                   listing_id=number("produk"), action=(args.get("tindakan") or "").strip()[:60],
+                   date_from=day("dari"), date_to=day("sampai"))
+
+    def args(self) -> dict[str, str]:
+        out = {"pelaku": self.actor, "komunitas": self.community_id or "", "produk": self.listing_id or "",
+               "tindakan": self.action, "dari": self.date_from, "sampai": self.date_to}
+        return {k: str(v) for k, v in out.items() if v}
+
+
+def audit_query(flt: AuditFilter) -> sa.Select:
+    """Audit events matching the filter, newest first."""
+    from ..clock import from_wib
+    q = sa.select(AuditEvent)
+    if flt.actor:
+        if flt.actor.lower() == "sistem":
+            q = q.where(AuditEvent.actor_id.is_(None))
+        else:
+            pattern = "%" + flt.actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            q = q.where(AuditEvent.actor_id.in_(sa.select(User.id).where(sa.or_(
+                User.email.ilike(pattern, escape="\\"), User.name.ilike(pattern, escape="\\")))))
+    if flt.community_id:
+        q = q.where(AuditEvent.community_id == flt.community_id)
+    if flt.listing_id:
+        q = q.where(AuditEvent.object_type == "listing", AuditEvent.object_id == flt.listing_id)
+    if flt.action:
+        q = q.where(AuditEvent.action == flt.action)
+    if flt.date_from:
+        q = q.where(AuditEvent.created_at >= from_wib(datetime.strptime(flt.date_from, "%Y-%m-%d")))
+    if flt.date_to:
+        end = datetime.strptime(flt.date_to, "%Y-%m-%d") + timedelta(days=1)
+        q = q.where(AuditEvent.created_at < from_wib(end))
+    return q.order_by(AuditEvent.id.desc())
+
+
+def audit_actions() -> list[str]:
+    """Every action name that occurs in the audit trail (for the filter menu)."""
+    return list(db.session.execute(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars())
+
+
+def users_by_id(ids) -> dict[int, User]:
+    ids = {i for i in ids if i}
+    return {u.id: u for u in db.session.execute(sa.select(User).where(User.id.in_(ids))).scalars()} if ids else {}
+
+
+def communities_by_id(ids) -> dict[int, Community]:
+    ids = {i for i in ids if i}
+    return ({c.id: c for c in db.session.execute(sa.select(Community).where(Community.id.in_(ids))).scalars()}
+            if ids else {})
+
+
+AUDIT_CSV_HEADER = ["id", "waktu_wib", "waktu_utc", "pelaku_id", "pelaku", "tindakan", "objek", "objek_id",
+                    "komunitas_id", "komunitas", "dari", "ke", "alasan", "catatan", "rincian"]
+
+
+def audit_csv_rows(flt: AuditFilter, batch: int = 1000):
+    """The filtered events as CSV rows (header first), fetched in batches so a long trail
+    streams without loading it whole. Cells that a spreadsheet would run as a formula are
+    prefixed with an apostrophe."""
+    import json
+    from ..clock import to_wib
+    yield AUDIT_CSV_HEADER
+    last_id = None
+    while True:
+        q = audit_query(flt)
+        if last_id is not None:
+            q = q.where(AuditEvent.id < last_id)
+        events = list(db.session.execute(q.limit(batch)).scalars())
+        if not events:
+            return
+        actors = users_by_id(e.actor_id for e in events)
+        comms = communities_by_id(e.community_id for e in events)
+        for e in events:
+            actor = actors.get(e.actor_id)
+            comm = comms.get(e.community_id)
+            yield [_cell(v) for v in (
+                e.id, to_wib(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.created_at.isoformat(),
+                e.actor_id or "", actor.email if actor else "", e.action, e.object_type, e.object_id or "",
+                e.community_id or "", comm.name if comm else "", e.from_state or "", e.to_state or "",
+                e.reason or "", e.note or "",
+                json.dumps(e.details, ensure_ascii=False, sort_keys=True) if e.details else "")]
+        last_id = events[-1].id
+        db.session.expunge_all()
+
+
+def _cell(value) -> str:
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# --- preset reasons (admins) ----------------------------------------------------------------------
+
+def all_reasons() -> list[ModerationReason]:
+    """Every preset reason, active ones first, in display order."""
+    return list(db.session.execute(
+        sa.select(ModerationReason).order_by(ModerationReason.is_active.desc(), ModerationReason.sort_order,
+                                             ModerationReason.id)).scalars())
+
+
+def save_reason(reason: ModerationReason | None, *, label: str, explanation: str, sort_order: int,
+                is_active: bool, actor: User, now: datetime) -> ModerationReason:
+    """Add (``reason`` None) or change a preset reason: a short label (≤ 80) and the longer
+    explanation sent to the community (≤ 1,000). Admins only; audited. Raises FormErrors."""
+    if actor is None or not actor.is_admin:
+        raise NotAllowed()
+    errors = {}
+    try:
+        label = clean_text(label, max_length=80, field=_("Label"), required=True)
+    except InvalidInput as exc:
+        errors["label"] = exc.message
+    try:
+        explanation = clean_text(explanation, max_length=1000, field=_("Penjelasan"), multiline=True,
+                                 required=True)
+    except InvalidInput as exc:
+        errors["explanation"] = exc.message
+    if errors:
+        raise FormErrors(errors)
+    from .. import audit
+    before = None if reason is None else {"label": reason.label, "explanation": reason.explanation,
+                                          "sort_order": reason.sort_order, "is_active": reason.is_active}
+    if reason is None:
+        from ..auth.services import slugify
+        base = slugify(label)[:30] or "alasan"
+        code, n = base, 1
+        while db.session.execute(sa.select(ModerationReason.id).where(ModerationReason.code == code)).first():
+            n += 1
+            code = f"{base}-{n}"
+        reason = ModerationReason(code=code)
+        db.session.add(reason)
+    reason.label, reason.explanation = label, explanation
+    reason.sort_order, reason.is_active = max(0, min(int(sort_order or 0), 9999)), bool(is_active)
+    db.session.flush()
+    audit.record("reason.create" if before is None else "reason.update", actor=actor,
+                 object_type="moderation_reason", object_id=reason.id, at=now,
+                 details={"before": before, "after": {"label": reason.label, "explanation": reason.explanation,
+                                                      "sort_order": reason.sort_order,
+                                                      "is_active": reason.is_active}})
+    return reason

@@ -22,11 +22,13 @@ from ..listings.services import status_label
 from ..reference.models import Category, District
 from ..rounds.models import Round
 from . import bp
-from .forms import DECISION_CHOICES, DecisionForm, SuspendForm, VerifyForm
+from ..notifications import latest_for_listing, whatsapp_url
+from .forms import DECISION_CHOICES, ConfirmBulkForm, DecisionForm, PermitForm, SuspendForm, VerifyForm
 from .services import (QUEUE_STATUSES, QueueFilter, active_reasons, community_detail,
                        community_status_label, communities, dashboard as dashboard_figures,
                        decide, next_in_queue, queue_communities, queue_query, review as review_data,
-                       rounds_for_queue, suspend_community, verify_community)
+                       rounds_for_queue, suspend_community, unchecked_permits, verify_community)
+from .tools_views import send_decision_emails
 
 PER_PAGE = 50
 
@@ -146,6 +148,7 @@ def queue(round_id: int):
     args = flt.args()
     return render_template(
         "moderation/queue.html", rnd=rnd, page=page, flt=flt, filter_args=args, now=now(),
+        unchecked={l.id: unchecked_permits(l.business) for l in page.items}, bulk_form=ConfirmBulkForm(),
         rounds=rounds_for_queue(), communities=queue_communities(rnd.id),
         districts=_districts(), categories=_categories(), statuses=QUEUE_STATUSES,
         prev_url=url_for(".queue", round_id=rnd.id, page=page.prev_num, **args) if page.has_prev else None,
@@ -179,10 +182,14 @@ def _decision_form(listing: Listing) -> DecisionForm:
 
 
 def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, status: int = 200):
+    notice = latest_for_listing(listing.id)
+    b = listing.business
     return render_template(
         "moderation/review.html", listing=listing, form=form, r=review_data(listing, flt),
         flt=flt, filter_args=flt.args(), decision_choices=DECISION_CHOICES, now=now(),
-        picture_macro=_has_picture_macro()), status
+        picture_macro=_has_picture_macro(), notice=notice,
+        wa_url=whatsapp_url(b.whatsapp, notice.message) if notice else None,
+        permit_form=PermitForm(formdata=None, obj=b), unchecked=unchecked_permits(b)), status
 
 
 def _has_picture_macro() -> bool:
@@ -230,6 +237,7 @@ def decide_listing(listing_id: int):
         flash(exc.message, "error")
         return redirect(back)
     db.session.commit()
+    send_decision_emails([listing])
     flash(_("Keputusan untuk \"%(title)s\" tersimpan: %(status)s.", title=listing.title,
             status=status_label(listing.status)), "success")
     if form.save_next.data:
