@@ -52,6 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .media import bp as media_bp
     from .moderation import bp as moderation_bp
     from .rounds import bp as rounds_bp
+    from .instagram import bp as instagram_bp
+    from .stats import bp as stats_bp
+    from .admin import bp as admin_bp
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(auth_bp)
@@ -59,6 +62,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(listings_bp, url_prefix="/portal")
     app.register_blueprint(moderation_bp, url_prefix="/staff")
     app.register_blueprint(rounds_bp, url_prefix="/staff/rounds")
+    app.register_blueprint(instagram_bp, url_prefix="/staff/instagram")
+    app.register_blueprint(stats_bp, url_prefix="/staff/statistik")
+    app.register_blueprint(admin_bp, url_prefix="/staff/admin")
     app.register_blueprint(media_bp, url_prefix=app.config["MEDIA_URL_PREFIX"])
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

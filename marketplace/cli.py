@@ -8,8 +8,10 @@ def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli``."""
     from .auth.cli import create_admin
     from .demo import demo_cli
+    from .instagram.cli import instagram_kit
     from .rounds.cli import rounds_cli
 
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_cli)
     app.cli.add_command(rounds_cli)
+    app.cli.add_command(instagram_kit)
