@@ -138,3 +138,17 @@ def make_public_listing(*, rnd: Round | None = None, approved_at: datetime | Non
         listing.description = description
     db.session.flush()
     return listing
+
+
+def with_real_photos(listing: Listing, *paths) -> Listing:
+    """Replace a builder listing's fake photos with real ones run through the photo pipeline
+    and stored (pages then load real images); ``paths`` default to one landscape photo."""
+    from pathlib import Path
+
+    from marketplace.media.services import save_upload
+    real = Path(__file__).parent / "fixtures" / "images" / "real"
+    paths = paths or (real / "landscape_orientation_1.jpg",)
+    listing.photos = [Photo(image=save_upload(Path(p).read_bytes(), now=now()), position=i)
+                      for i, p in enumerate(paths)]
+    db.session.flush()
+    return listing
