@@ -1,4 +1,5 @@
-"""Every file of the image manifests goes through the real upload path (``save_upload``)."""
+"""Every file of the image manifests goes through the real upload path (``save_upload``),
+once with the local backend and once with S3 (moto's server over HTTP)."""
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +24,7 @@ def test_manifest_is_found():
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.expect == "accept"],
                          ids=lambda e: e.id)
-def test_accepted_entry_is_stored_upright_and_clean(app, db, member, entry):
+def test_accepted_entry_is_stored_upright_and_clean(app, db, member, backend, entry):
     image = save_upload(entry.path.read_bytes(), uploaded_by=member, now=T0)
 
     assert image.id is not None
@@ -31,7 +32,9 @@ def test_accepted_entry_is_stored_upright_and_clean(app, db, member, entry):
     assert shape(image.width, image.height) == entry.upright
     assert {v.name for v in image.variants} == VARIANT_NAMES
     storage = get_storage()
+    assert storage.backend == backend
     for variant in image.variants:
+        assert variant.backend == backend
         assert storage.exists(variant.key)
         stored = storage.open(variant.key)
         assert hashlib.sha256(stored).hexdigest() == variant.checksum
@@ -46,13 +49,15 @@ def test_accepted_entry_is_stored_upright_and_clean(app, db, member, entry):
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.expect == "reject"],
                          ids=lambda e: e.id)
-def test_rejected_entry_is_refused_and_nothing_is_written(app, db, member, media_root, entry):
+def test_rejected_entry_is_refused_and_nothing_is_written(app, db, member, media_root, backend,
+                                                         entry):
     data = entry.path.read_bytes()
     with pytest.raises(ImageRejected) as refused:
         save_upload(data, uploaded_by=member, now=T0)
 
     assert refused.value.message.strip()
     assert files_under(media_root) == []
+    assert list(get_storage().list()) == []
     events = db.session.execute(db.select(AuditEvent).where(
         AuditEvent.action == "upload.rejected")).scalars().all()
     assert len(events) == 1

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import urllib.request
-import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -20,42 +19,6 @@ BAD_KEYS = [
     "a\\b.webp", ".hidden.webp", "a/./b.webp", "a/.tmp-x.part", "a/b/", "x.webp\x00.jpg",
     "產品.jpg", "a.php%00.jpg", "a b.webp", "x" * 201,
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def moto_endpoint():
-    """moto's standalone S3 server on a free loopback port, for the whole session."""
-    server_module = pytest.importorskip(
-        "moto.server", reason="moto[server] is not installed: S3 backend tests skipped")
-    port = _free_port()
-    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3_env(monkeypatch):
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-
-
-@pytest.fixture
-def bucket(moto_endpoint, s3_env) -> str:
-    """A fresh, empty bucket for one test."""
-    name = f"etalase-{uuid.uuid4().hex[:12]}"
-    S3Storage(name, endpoint_url=moto_endpoint, region="us-east-1").client.create_bucket(Bucket=name)
-    return name
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -113,6 +76,21 @@ def test_malformed_keys_are_refused_before_any_io(storage, key):
             call()
 
 
+def test_list_reports_every_object_with_size_and_time(storage):
+    before = datetime.now(timezone.utc) - timedelta(minutes=5)
+    assert list(storage.list()) == []
+    storage.save(KEY, b"12345", "image/webp")
+    storage.save("ef/01/other.jpg", b"", "image/jpeg")
+    listed = {o.key: o for o in storage.list()}
+    assert set(listed) == {KEY, "ef/01/other.jpg"}
+    assert (listed[KEY].size, listed["ef/01/other.jpg"].size) == (5, 0)
+    for obj in listed.values():
+        assert obj.modified.tzinfo is not None
+        assert before <= obj.modified <= datetime.now(timezone.utc) + timedelta(minutes=5)
+    storage.delete(KEY)
+    assert [o.key for o in storage.list()] == ["ef/01/other.jpg"]
+
+
 # --- local backend -----------------------------------------------------------------------
 
 def test_local_writes_under_the_root_only(tmp_path):
@@ -152,6 +130,20 @@ def test_local_save_is_atomic(tmp_path, monkeypatch):
         storage.save(KEY, b"new and longer", "image/webp")
     assert storage.open(KEY) == b"old"
     assert files_under(tmp_path / "media") == [tmp_path / "media" / KEY]  # no temp file left
+
+
+def test_local_list_skips_temporary_files_and_symlinks(tmp_path):
+    storage = LocalStorage(tmp_path / "media")
+    storage.save(KEY, b"data", "image/webp")
+    (tmp_path / "media" / "ab" / "cd" / ".tmp-x.part").write_bytes(b"half")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "x.webp").write_bytes(b"x")
+    (tmp_path / "media" / "ln").symlink_to(tmp_path / "outside", target_is_directory=True)
+    assert [o.key for o in storage.list()] == [KEY]
+
+
+def test_local_list_of_a_missing_root_is_empty(tmp_path):
+    assert list(LocalStorage(tmp_path / "nothing").list()) == []
 
 
 def test_local_url_uses_the_prefix(tmp_path):
