@@ -52,7 +52,7 @@ def round_stats(round_id: int):
         ("category", "Per kategori", report.by_category, outcome_chart(f"{rnd.title}: per kategori", report.by_category)),
         ("community", "Per komunitas", report.by_community, outcome_chart(f"{rnd.title}: per komunitas", report.by_community)),
     ]
-    return render_template("stats/round.html", rnd=rnd, report=report, charts=charts,
+    return render_template("stats/round.html", rnd=rnd, report=report, chart_list=charts,
                            taps_counted=report.total.taps is not None)
 
 
