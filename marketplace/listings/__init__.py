@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("listings", __name__)
 
-from . import views  # noqa: E402,F401
+from . import portal_views, views  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """Flask-WTF forms for businesses and listings. Values are parsed by the services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, MultipleFileField, PasswordField, SelectField, StringField, TextAreaField
 
 
 class BusinessForm(FlaskForm):
@@ -32,3 +32,12 @@ class ListingForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A bare form for one-button POSTs (submit, withdraw): only the CSRF token."""
+
+
+class InviteForm(FlaskForm):
+    email = StringField(_l("E-mail anggota baru"))
+
+
+class AcceptInviteForm(FlaskForm):
+    name = StringField(_l("Nama Anda"))
+    password = PasswordField(_l("Kata sandi"))

@@ -441,3 +441,87 @@ def pending_images(image_ids: list[int], *, actor: User) -> list[Image]:
     ).scalars().all()
     by_id = {img.id: img for img in rows}
     return [by_id[i] for i in dict.fromkeys(image_ids) if i in by_id]
+
+
+# --- after the decision: copy a past listing, carry one sent back for changes -------------------
+
+def _clone(source: Listing, rnd: Round, *, actor: User, now: datetime) -> Listing:
+    clone = Listing(
+        business=source.business, community_id=source.community_id, round=rnd, category=source.category,
+        title=source.title, description=source.description, price=source.price, unit=source.unit,
+        is_halal=source.is_halal, has_pirt=source.has_pirt, status=S.DRAFT, version=1,
+        copied_from_id=source.id, created_by_id=actor.id, created_at=now, updated_at=now)
+    clone.photos = [Photo(image_id=p.image_id, position=p.position) for p in source.photos]
+    db.session.add(clone)
+    db.session.flush()
+    return clone
+
+
+def copy_target_round(listing: Listing, now: datetime) -> Round:
+    """Where a copy of ``listing`` goes: the open round, else the next scheduled one, never
+    the listing's own round. Raises RoundClosed when there is none."""
+    rnd = open_round(now)
+    if rnd is None or rnd.id == listing.round_id:
+        upcoming = next_round(now)
+        rnd = upcoming if upcoming is not None and upcoming.id != listing.round_id else None
+    if rnd is None:
+        raise RoundClosed(_("Belum ada periode lain yang dibuka atau dijadwalkan untuk produk ini."))
+    return rnd
+
+
+def copy_listing(listing: Listing, *, actor: User, now: datetime) -> Listing:
+    """Copy a listing of the actor's community (any status but draft) into the open round
+    (else the next scheduled one) as a new draft with the same photos. The original is
+    untouched. Raises NotAllowed, InvalidTransition or RoundClosed."""
+    if not is_own(listing, actor):
+        raise NotAllowed()
+    if listing.status == S.DRAFT:
+        raise InvalidTransition(_("Draf bisa langsung diubah; tidak perlu disalin."))
+    rnd = copy_target_round(listing, now)
+    clone = _clone(listing, rnd, actor=actor, now=now)
+    audit.record("listing.copy", actor=actor, object_type="listing", object_id=clone.id,
+                 community_id=clone.community_id, to_state=S.DRAFT.value, at=now,
+                 details={"version": 1, "copied_from": listing.id, "round_id": rnd.id})
+    return clone
+
+
+def carry_listing(listing: Listing, *, actor: User, now: datetime) -> Listing:
+    """Carry a listing sent back for changes into the next round: a new draft there (same
+    content and photos, ``copied_from`` the original, whose history it shows) and the
+    original withdrawn so its slot is free. Raises NotAllowed, InvalidTransition, RoundClosed."""
+    if not is_own(listing, actor):
+        raise NotAllowed()
+    if listing.status != S.CHANGES_REQUESTED:
+        raise InvalidTransition(_("Hanya produk yang perlu perbaikan yang dapat dibawa ke periode berikutnya."))
+    rnd = copy_target_round(listing, now)
+    clone = _clone(listing, rnd, actor=actor, now=now)
+    transition(listing, "withdraw", actor=actor, now=now, note=_("Dibawa ke %(round)s", round=rnd.title),
+               details={"carried_to": clone.id})
+    audit.record("listing.carry", actor=actor, object_type="listing", object_id=clone.id,
+                 community_id=clone.community_id, to_state=S.DRAFT.value, at=now,
+                 details={"version": 1, "copied_from": listing.id, "round_id": rnd.id})
+    return clone
+
+
+def lineage(listing: Listing, limit: int = 20) -> list[Listing]:
+    """The listing's earlier versions in other rounds (what it was copied or carried from),
+    oldest first."""
+    chain: list[Listing] = []
+    current = listing
+    while current.copied_from_id and len(chain) < limit:
+        current = db.session.get(Listing, current.copied_from_id)
+        if current is None or current.community_id != listing.community_id:
+            break
+        chain.append(current)
+    return list(reversed(chain))
+
+
+def history_with_lineage(listing: Listing) -> list[tuple[Listing, list[audit.AuditEvent]]]:
+    """(listing, its audit events) for each earlier listing in the chain, then this one."""
+    return [(item, listing_history(item.id)) for item in lineage(listing) + [listing]]
+
+
+def feedback_explanations(events: dict[int, audit.AuditEvent]) -> dict[int, str]:
+    """For each listing id's feedback event, the preset reason's explanation if it had one."""
+    return {lid: e.details["explanation"] for lid, e in events.items()
+            if e.details and e.details.get("explanation")}

@@ -333,7 +333,16 @@ def listing_detail(listing_id: int):
         feedback=services.latest_feedback([listing.id]).get(listing.id),
         can_edit=services.can_edit(listing, current_user, at),
         actions=services.allowed_actions(listing, current_user),
-        status_label=services.status_label, action_form=ActionForm())
+        status_label=services.status_label, action_form=ActionForm(),
+        lineage=services.history_with_lineage(listing)[:-1], copy_round=_copy_round(listing, at))
+
+
+def _copy_round(listing: Listing, at):
+    """The round a copy (or carry) of this listing would go to, or None."""
+    try:
+        return services.copy_target_round(listing, at)
+    except DomainError:
+        return None
 
 
 @bp.route("/produk/<int:listing_id>/ubah", methods=["GET", "POST"])
