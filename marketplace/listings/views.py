@@ -12,7 +12,10 @@ from ..clock import now
 from ..errors import DomainError, FormErrors, ImageRejected, InvalidInput
 from ..auth.services import confirm_password
 from ..auth.sessions import is_fresh, mark_fresh
+from ..auth.services import confirm_password
+from ..auth.sessions import is_fresh, mark_fresh
 from ..extensions import db
+from ..inputs import parse_phone
 from ..inputs import parse_phone
 from ..media.models import Image
 from ..media import sweep as media_sweep
@@ -41,6 +44,13 @@ def own_or_404(model, obj_id: int):
     if obj is None or obj.community_id != current_user.community_id:
         abort(404)
     return obj
+
+
+def _phone_changed(business: Business, typed: str) -> bool:
+    try:
+        return parse_phone(typed) != business.whatsapp
+    except InvalidInput:
+        return False  # the save reports the typing error
 
 
 def _district_choices():
