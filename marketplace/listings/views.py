@@ -12,10 +12,7 @@ from ..clock import now
 from ..errors import DomainError, FormErrors, ImageRejected, InvalidInput
 from ..auth.services import confirm_password
 from ..auth.sessions import is_fresh, mark_fresh
-from ..auth.services import confirm_password
-from ..auth.sessions import is_fresh, mark_fresh
 from ..extensions import db
-from ..inputs import parse_phone
 from ..inputs import parse_phone
 from ..media.models import Image
 from ..media import sweep as media_sweep
