@@ -27,6 +27,14 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def database_uri(url: str) -> str:
+    """SQLAlchemy URI for ``DATABASE_URL``: ``postgres://`` and ``postgresql://`` use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the config dict: defaults, then environment, then ``overrides`` (tests)."""
     instance = Path(instance_path)
@@ -100,17 +108,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
             elif value is None or isinstance(value, str):
                 cfg[key] = raw
     if env.get("DATABASE_URL"):
-        url = env["DATABASE_URL"]
-        if url.startswith("postgres://"):
-            url = "postgresql://" + url[len("postgres://"):]
-        cfg["SQLALCHEMY_DATABASE_URI"] = url
+        cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(env["DATABASE_URL"])
     if env.get("REDIS_URL"):
         cfg["RATELIMIT_STORAGE_URI"] = env["REDIS_URL"]
     cfg["SECRET_KEY"] = env.get("SECRET_KEY")
 
     cfg.update(overrides)
     if "DATABASE_URL" in overrides:
-        cfg["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
+        cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(overrides["DATABASE_URL"])
 
     if production:
         if not cfg.get("SECRET_KEY"):

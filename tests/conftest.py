@@ -1,5 +1,6 @@
-"""Shared fixtures: a real SQLite file per test (copied from one migrated template), a
-fixed clock, clients logged in as each kind of user, and plain builder functions."""
+"""Shared fixtures: a real SQLite file per test (copied from one migrated template; with
+DATABASE_URL=postgresql://… a PostgreSQL database copied from a migrated template), a fixed
+clock, clients logged in as each kind of user, and plain builder functions."""
 from __future__ import annotations
 
 import os
@@ -14,6 +15,7 @@ from flask.testing import FlaskClient
 from marketplace import create_app
 from marketplace.clock import FixedClock
 from marketplace.extensions import db as _db
+from tests.pgdatabases import PgDatabases, is_postgres
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # 2026-12-02 10:00 WIB, a Wednesday inside the default test round's window.
@@ -57,13 +59,32 @@ def base_config(tmp_path: Path, clock: FixedClock) -> dict:
     }
 
 
+# With DATABASE_URL=postgresql://… in the environment the suite runs on PostgreSQL: the
+# session migrates one template database and each test gets a fresh copy of it.
+PG_URL = os.environ.get("DATABASE_URL") if is_postgres(os.environ.get("DATABASE_URL")) else None
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory) -> Path:
-    """One SQLite database upgraded by the real migrations; each test copies it."""
+def pg_databases():
+    if not PG_URL:
+        yield None
+        return
+    dbs = PgDatabases(PG_URL)
+    yield dbs
+    dbs.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, pg_databases):
+    """One database upgraded by the real migrations; each test copies it (a SQLite file,
+    or on PostgreSQL the template database behind ``pg_databases``)."""
     from flask_migrate import upgrade
 
     path = tmp_path_factory.mktemp("template")
-    app = create_app(base_config(path, FixedClock(T0)))
+    config = base_config(path, FixedClock(T0))
+    if pg_databases:
+        config["DATABASE_URL"] = pg_databases.create_template()
+    app = create_app(config)
     with app.app_context():
         upgrade()
         _db.engine.dispose()
@@ -76,9 +97,14 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(tmp_path, clock, migrated_template):
-    shutil.copy(migrated_template, tmp_path / "test.sqlite3")
-    app = create_app(base_config(tmp_path, clock))
+def app(tmp_path, clock, migrated_template, pg_databases):
+    config = base_config(tmp_path, clock)
+    if pg_databases:
+        name = pg_databases.take()
+        config["DATABASE_URL"] = pg_databases.url(name)
+    else:
+        shutil.copy(migrated_template, tmp_path / "test.sqlite3")
+    app = create_app(config)
     app.test_client_class = CSRFClient
 
     def fresh_g(sender, **extra):
@@ -90,6 +116,8 @@ def app(tmp_path, clock, migrated_template):
         yield app
         _db.session.remove()
         _db.engine.dispose()
+    if pg_databases:
+        pg_databases.drop(name)
 
 
 @pytest.fixture
