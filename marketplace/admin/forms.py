@@ -2,11 +2,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import ColorField, IntegerField, PasswordField, SelectField, StringField, SubmitField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-WEEKDAY_CHOICES = [(0, _l("Senin")), (1, _l("Selasa")), (2, _l("Rabu")), (3, _l("Kamis")),
-                   (4, _l("Jumat")), (5, _l("Sabtu")), (6, _l("Minggu"))]
-ROLE_CHOICES = [("moderator", _l("Moderator")), ("admin", _l("Admin"))]
+WEEKDAY_CHOICES = [SelectChoice(i, name) for i, name in enumerate(
+    (_l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"), _l("Minggu")))]
+ROLE_CHOICES = [SelectChoice("moderator", _l("Moderator")), SelectChoice("admin", _l("Admin"))]
 
 
 def _int(label):
