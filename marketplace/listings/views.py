@@ -162,16 +162,17 @@ def _int_list(name: str) -> list[int]:
 def _form_photos(listing: Listing | None) -> list[Image]:
     """The photos the form holds, in order (the first is the cover).
 
-    On GET: the listing's photos. On POST: the ``photo`` fields in order (sent by the
-    form as hidden inputs; ``photo_list`` marks that they were sent, so an empty list
+    On GET: the listing's photos. On POST: the ids in ``photo_order`` ("12,5,7", one
+    hidden field the photo buttons and upload.js keep up to date; present but empty
     means "all removed"), or the older ``keep_photo`` + ``pending_image`` fields. An id
     counts only if it is one of the listing's own photos or a photo the current user
     uploaded in an earlier attempt that no listing uses yet; anything else is ignored."""
     own = {p.image_id: p.image for p in listing.photos} if listing else {}
     if request.method != "POST":
         return list(own.values())
-    if request.form.get("photo_list"):
-        ids = _int_list("photo")
+    if "photo_order" in request.form:
+        ids = [int(v) for v in request.form["photo_order"].split(",")[:20]
+               if v.strip().isdigit() and len(v.strip()) < 12]
     else:
         ids = [i for i in _int_list("keep_photo") if i in own] + _int_list("pending_image")
     ids = list(dict.fromkeys(ids))[:20]

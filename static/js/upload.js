@@ -174,6 +174,8 @@
       if (down) down.disabled = i === items.length - 1;
       if (cover) cover.hidden = i === 0;
     });
+    var order = document.getElementById("photo-order");
+    if (order) order.value = Array.prototype.map.call(items, function (li) { return li.dataset.photo; }).join(",");
     var count = document.getElementById("photo-count");
     if (count) count.textContent = msg("msgCount", { n: items.length }) + " " + msg("msgSaveHint");
   }

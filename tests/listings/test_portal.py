@@ -72,7 +72,7 @@ def test_refused_photo_keeps_the_form_and_the_good_photo(as_member, db, app):
     assert "kecil.jpg" in html
     assert 'value="Sambal Cumi 🌶️"' in html and 'value="15rb"' in html
     assert db.session.execute(db.select(Listing)).first() is None
-    pending = re.findall(r'name="photo" value="(\d+)"', html)
+    pending = re.search(r'name="photo_order" id="photo-order" value="([\d,]*)"', html).group(1).split(",")
     assert len(pending) == 1
     # the next try sends only the form: the accepted photo comes along
     data = _listing_form(business.id, title="Sambal Cumi 🌶️", pending_image=pending[0])
