@@ -25,12 +25,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path, config))
     # Compiled catalogues (`make translations`), wherever the app is started from.
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
-    logging.basicConfig(level=logging.INFO)
 
-    from . import formatting, security
+    from . import deployment, formatting, security
     from .db import configure_sqlite
     from .errors import register_error_handlers
-    from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from .extensions import babel, compress, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -40,6 +39,11 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIMETYPES", [
+        "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+        "application/json", "application/xml", "image/svg+xml"])
+    compress.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
 
@@ -71,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_error_handlers(app)
     security.init_app(app)
+    deployment.init_app(app)
     formatting.init_app(app)
 
     from .cli import register_cli

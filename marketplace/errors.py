@@ -90,6 +90,12 @@ def register_error_handlers(app: Flask) -> None:
     from .extensions import db
 
     def render(status: int):
+        if request.path.startswith("/api/"):  # the JSON API answers errors in JSON
+            from flask import jsonify
+            names = {400: "bad_request", 403: "forbidden", 404: "not_found",
+                     405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}
+            return jsonify(error={"code": names.get(status, "server_error"),
+                                  "request_id": request_id()}), status
         return render_template("errors/error.html", status=status, request_id=request_id()), status
 
     @app.errorhandler(HTTPException)

@@ -1,5 +1,6 @@
 """Extension objects, created unbound and initialised in ``create_app``."""
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -17,3 +18,4 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 mail = Mail()
+compress = Compress()  # gzip/Brotli for HTML, CSS, JS and JSON

@@ -20,17 +20,19 @@ def _error(status: int, code: str, message: str):
 def listings():
     """``{"items": [...], "next": cursor|null}``, newest first.
 
-    Query: ``q``, ``category`` (slug), ``district`` (slug), ``per_page`` (1..100, default
-    24), ``cursor`` (the previous answer's ``next``). A cursor we did not make → 400.
+    Query: ``q``, ``category``, ``district``, ``community`` (slugs), ``min_price``,
+    ``max_price`` (whole rupiah), ``halal=1``, ``sort`` (``relevance`` with ``q``,
+    ``newest``, ``cheapest``, ``dearest``), ``per_page`` (1..100, default 24), ``cursor``
+    (the previous answer's ``next``). A cursor we did not make → 400.
     """
     args = CatalogueArgs.from_args(request.args)
     try:
-        page = catalogue.search_listings(now(), q=args.q, category=args.category,
-                                         district=args.district, after=args.cursor,
-                                         per_page=args.per_page)
+        page = catalogue.search_listings(now(), q=args.q, after=args.cursor, sort=args.sort,
+                                         filters=args.filters, per_page=args.per_page)
     except catalogue.InvalidCursor:
         return _error(400, "invalid_cursor", "The cursor is not one this API returned.")
     response = jsonify(items=[listing_json(item) for item in page.items], next=page.next)
     response.headers["Cache-Control"] = "public, max-age=60"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+

@@ -2,4 +2,8 @@ from flask import Blueprint
 
 bp = Blueprint("catalogue", __name__)
 
-from . import views  # noqa: E402,F401
+from . import pagecache, views  # noqa: E402,F401
+
+bp.record_once(lambda state: pagecache.init_app(state.app))
+bp.before_request(pagecache.lookup)
+bp.after_request(pagecache.store)

@@ -1,19 +1,57 @@
 """The catalogue's query string, parsed once: never trusted, never an error.
 
-Shareable URLs look like ``/katalog?q=keripik&kategori=makanan&kecamatan=pamulang``; the
-English names (``category``, ``district``) are accepted too, so the API's parameters work.
+Shareable URLs look like ``/katalog?q=keripik&kategori=makanan&kecamatan=pamulang&urut=murah``;
+the English names (``category``, ``district``, ``community``, ``sort``, ``min_price``,
+``max_price``) are accepted too, so the API's parameters work.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from .services import DEFAULT_PER_PAGE, MAX_QUERY_CHARS, clamp_per_page
+from .services import (DEFAULT_PER_PAGE, MAX_QUERY_CHARS, SORT_NEWEST, SORT_RELEVANCE, Filters,
+                       clamp_per_page, clean_sort)
+
+MAX_PRICE = 1_000_000_000
 
 
 def _slug(value: str | None) -> str | None:
     """A slug as typed (lower-cased, trimmed) or None; junk stays junk so it matches nothing."""
-    text = (value or "").strip().lower()[:60]
+    text = (value or "").strip().lower()[:140]
     return text or None
+
+
+_PRICE_RE = re.compile(r"^\s*(?:rp\.?\s*)?([\d.,\s]{1,20})\s*(rb|ribu|k|jt|juta)?\s*$", re.I)
+_MULTIPLIERS = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000}
+
+
+def parse_price_bound(value: str | None) -> int | None:
+    """A price bound as people type it (``15000``, ``15.000``, ``Rp15.000``, ``15rb``,
+    ``1,5jt``) → whole rupiah; anything else (or negative, or absurd) → None (no bound)."""
+    m = _PRICE_RE.match(value or "")
+    if not m:
+        return None
+    number, unit = m.group(1).replace(" ", ""), (m.group(2) or "").lower()
+    if not number or not any(ch.isdigit() for ch in number):
+        return None
+    if unit:
+        number = number.replace(",", ".")
+        if number.count(".") > 1:
+            return None
+        try:
+            amount = round(float(number) * _MULTIPLIERS[unit])
+        except ValueError:
+            return None
+    else:
+        digits = number.replace(".", "").replace(",", "")
+        if not digits.isdigit():
+            return None
+        amount = int(digits)
+    return amount if 0 <= amount <= MAX_PRICE else None
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "ya", "yes", "true", "on")
 
 
 @dataclass
@@ -21,29 +59,56 @@ class CatalogueArgs:
     q: str = ""
     category: str | None = None
     district: str | None = None
+    community: str | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    halal: bool = False
+    sort: str = SORT_NEWEST
     cursor: str | None = None
     per_page: int = DEFAULT_PER_PAGE
 
     @classmethod
     def from_args(cls, args) -> "CatalogueArgs":
-        """From ``request.args``; odd values are trimmed or clamped, never refused."""
+        """From ``request.args``; odd values are trimmed, clamped or dropped, never refused."""
         q = " ".join((args.get("q") or "").split())[:MAX_QUERY_CHARS]
+        low = parse_price_bound(args.get("harga_min") or args.get("min_price"))
+        high = parse_price_bound(args.get("harga_max") or args.get("max_price"))
+        if low is not None and high is not None and low > high:
+            low, high = high, low
         return cls(
             q=q,
             category=_slug(args.get("kategori") or args.get("category")),
             district=_slug(args.get("kecamatan") or args.get("district")),
+            community=_slug(args.get("komunitas") or args.get("community")),
+            price_min=low, price_max=high,
+            halal=_flag(args.get("halal")),
+            sort=clean_sort(args.get("urut") or args.get("sort"), has_query=bool(q)),
             cursor=(args.get("cursor") or "").strip()[:100] or None,
             per_page=clamp_per_page(args.get("per_page"), DEFAULT_PER_PAGE),
         )
 
     @property
     def filtered(self) -> bool:
-        return bool(self.q or self.category or self.district)
+        return bool(self.q or self.category or self.district or self.community
+                    or self.price_min is not None or self.price_max is not None or self.halal)
+
+    @property
+    def filters(self) -> Filters:
+        return Filters(category=self.category, district=self.district, community=self.community,
+                       price_min=self.price_min, price_max=self.price_max, halal=self.halal)
+
+    def default_sort(self) -> str:
+        return SORT_RELEVANCE if self.q else SORT_NEWEST
 
     def url_args(self, **changes) -> dict:
         """Query-string values for a link to this search with ``changes`` (None drops one);
-        the cursor is dropped unless given."""
+        the cursor is dropped unless given; default values are left out so URLs stay short."""
         values = {"q": self.q or None, "kategori": self.category, "kecamatan": self.district,
+                  "komunitas": self.community, "harga_min": self.price_min,
+                  "harga_max": self.price_max, "halal": 1 if self.halal else None,
+                  "urut": self.sort if self.sort != self.default_sort() else None,
                   "per_page": self.per_page if self.per_page != DEFAULT_PER_PAGE else None}
         values.update(changes)
+        if "q" in changes and values.get("urut") == SORT_RELEVANCE and not values.get("q"):
+            values["urut"] = None
         return {k: v for k, v in values.items() if v not in (None, "")}

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import re
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ from ..listings.services import public_listing_filter
 from ..reference.models import Category, District
 from ..rounds.models import Round
 from ..rounds.services import showcase_round
+from . import search
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 24
@@ -42,21 +44,55 @@ class InvalidCursor(ValueError):
     """A pagination cursor that we did not make (or that was cut or altered)."""
 
 
-# --- the cursor ------------------------------------------------------------------------------
+# --- sort orders ----------------------------------------------------------------------------
 
-def encode_cursor(listing: Listing, direction: str = "a") -> str:
+SORT_NEWEST, SORT_CHEAPEST, SORT_DEAREST, SORT_RELEVANCE = "baru", "murah", "mahal", "relevan"
+SORTS = (SORT_RELEVANCE, SORT_NEWEST, SORT_CHEAPEST, SORT_DEAREST)
+SORT_ALIASES = {"newest": SORT_NEWEST, "cheapest": SORT_CHEAPEST, "dearest": SORT_DEAREST,
+                "relevance": SORT_RELEVANCE}
+_SORT_CODES = {SORT_NEWEST: "n", SORT_CHEAPEST: "c", SORT_DEAREST: "d", SORT_RELEVANCE: "r"}
+
+
+def clean_sort(value: str | None, has_query: bool) -> str:
+    """A known sort name; relevance only for a text search (and its default there)."""
+    text = (value or "").strip().lower()
+    text = SORT_ALIASES.get(text, text)
+    if text not in SORTS or (text == SORT_RELEVANCE and not has_query):
+        return SORT_RELEVANCE if has_query else SORT_NEWEST
+    return text
+
+
+# --- the cursor ------------------------------------------------------------------------------
+#
+# ``<sort code><a|b>:<key>:<id>`` in URL-safe base64: the position just after (``a``) or
+# before (``b``) a row in that sort. The key is the row's approved_at in microseconds
+# (newest), its price (cheapest, dearest) or its search score (relevance); ``-`` is NULL.
+
+def _sort_key(listing: Listing, sort: str, score: float | None = None):
+    if sort == SORT_NEWEST:
+        return (listing.approved_at - _EPOCH) // _US if listing.approved_at else None
+    if sort == SORT_RELEVANCE:
+        return float(score or 0.0)
+    return listing.price
+
+
+def encode_cursor(listing: Listing, direction: str = "a", sort: str = SORT_NEWEST,
+                  score: float | None = None) -> str:
     """An opaque token for the position just after (``a``) or before (``b``) ``listing``."""
-    us = (listing.approved_at - _EPOCH) // _US if listing.approved_at else -1
-    raw = f"{direction}:{us}:{listing.id}".encode()
+    key = _sort_key(listing, sort, score)
+    raw = f"{_SORT_CODES[sort]}{direction}:{'-' if key is None else repr(key)}:{listing.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-_CURSOR_RE = re.compile(r"^([ab]):(-1|\d{1,17}):(\d{1,18})$")
+_CURSOR_RE = re.compile(r"^([ncdr])([ab]):(-|-?\d{1,19}|[-+0-9.eE]{1,32}):(\d{1,18})$")
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+_CODE_SORTS = {code: sort for sort, code in _SORT_CODES.items()}
 
 
-def decode_cursor(token: str) -> tuple[str, datetime | None, int]:
-    """``(direction, approved_at or None, id)``; raises InvalidCursor for anything odd."""
-    if not token or len(token) > 64:
+def decode_cursor(token: str) -> tuple[str, str, object, int]:
+    """``(sort, direction, key or None, id)``; raises InvalidCursor for anything odd.
+    The key is an aware datetime (newest), an int (price sorts) or a float (relevance)."""
+    if not token or len(token) > 96 or not _TOKEN_RE.match(token):
         raise InvalidCursor(token)
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
@@ -65,37 +101,61 @@ def decode_cursor(token: str) -> tuple[str, datetime | None, int]:
     m = _CURSOR_RE.match(raw)
     if not m:
         raise InvalidCursor(token)
-    direction, us, ident = m.group(1), int(m.group(2)), int(m.group(3))
+    sort, direction, text, ident = _CODE_SORTS[m.group(1)], m.group(2), m.group(3), int(m.group(4))
+    if text == "-":
+        return sort, direction, None, ident
     try:
-        at = None if us < 0 else _EPOCH + us * _US
-    except OverflowError:
+        if sort == SORT_RELEVANCE:
+            key = float(text)
+            if not math.isfinite(key):
+                raise ValueError(text)
+        else:
+            key = int(text)
+            if sort == SORT_NEWEST:
+                if key < 0:
+                    raise ValueError(text)
+                key = _EPOCH + key * _US
+                if key.year > 9000:
+                    raise ValueError(text)
+            elif not 0 <= key < 2**62:
+                raise ValueError(text)
+    except (ValueError, OverflowError):
         raise InvalidCursor(token) from None
-    if at is not None and at.year > 9000:
-        raise InvalidCursor(token)
-    return direction, at, ident
+    return sort, direction, key, ident
 
 
-def _after(at: datetime | None, ident: int):
-    """Rows after (older than) the key, in ``approved_at desc nulls last, id desc`` order."""
-    if at is None:
-        return sa.and_(Listing.approved_at.is_(None), Listing.id < ident)
-    return sa.or_(Listing.approved_at < at,
-                  sa.and_(Listing.approved_at == at, Listing.id < ident),
-                  Listing.approved_at.is_(None))
+def _order(col, asc: bool, reverse: bool = False):
+    """ORDER BY for ``col`` then id, both ascending or both descending (NULL keys last);
+    ``reverse`` flips it for walking back."""
+    up = asc != reverse
+    key = col.asc() if up else col.desc()
+    key = key.nulls_first() if reverse else key.nulls_last()
+    return [key, Listing.id.asc() if up else Listing.id.desc()]
 
 
-def _before(at: datetime | None, ident: int):
-    """Rows before (newer than) the key in that order."""
-    if at is None:
-        return sa.or_(Listing.approved_at.is_not(None), Listing.id > ident)
-    return sa.or_(Listing.approved_at > at, sa.and_(Listing.approved_at == at, Listing.id > ident))
+def _after(col, asc: bool, key, ident: int):
+    """Rows after ``(key, ident)`` in ``_order(col, asc)`` (row values: index-friendly)."""
+    id_after = Listing.id > ident if asc else Listing.id < ident
+    if key is None:
+        return sa.and_(col.is_(None), id_after)
+    pair = sa.tuple_(col, Listing.id)
+    return sa.or_(pair > (key, ident) if asc else pair < (key, ident), col.is_(None))
+
+
+def _before(col, asc: bool, key, ident: int):
+    """Rows before ``(key, ident)`` in that order."""
+    id_before = Listing.id < ident if asc else Listing.id > ident
+    if key is None:
+        return sa.or_(col.is_not(None), id_before)
+    pair = sa.tuple_(col, Listing.id)
+    return sa.and_(pair < (key, ident) if asc else pair > (key, ident), col.is_not(None))
 
 
 def clamp_per_page(value, default: int = DEFAULT_PER_PAGE) -> int:
     """Any value → an int in 1..MAX_PER_PAGE (junk gives ``default``)."""
     try:
         n = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return default
     return max(1, min(MAX_PER_PAGE, n))
 
@@ -106,30 +166,6 @@ def query_words(q: str | None) -> list[str]:
     """The words of a search as typed: trimmed, at most 8 words of 40 characters."""
     text = " ".join((q or "").split())[:MAX_QUERY_CHARS]
     return [w[:40] for w in text.split(" ") if w][:MAX_QUERY_WORDS]
-
-
-def _like_escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def text_condition(q: str | None):
-    """The SQL condition "every word appears in title, description or business name".
-
-    This is the one place the search backend lives: today a case-insensitive LIKE with
-    ``\\``, ``%`` and ``_`` escaped (quotes are bound parameters, so literal too). A FTS5 or
-    PostgreSQL full-text backend replaces this function (it needs ``Business`` joined).
-    Returns None when there is nothing to search for.
-    """
-    words = query_words(q)
-    if not words:
-        return None
-    conds = []
-    for word in words:
-        pattern = f"%{_like_escape(word)}%"
-        conds.append(sa.or_(Listing.title.ilike(pattern, escape="\\"),
-                            Listing.description.ilike(pattern, escape="\\"),
-                            Business.name.ilike(pattern, escape="\\")))
-    return sa.and_(*conds)
 
 
 # --- queries --------------------------------------------------------------------------------
@@ -144,65 +180,124 @@ def _public_select(now: datetime):
 
 @dataclass
 class Page:
-    """One page of listings; ``next``/``prev`` are cursors (None at either end)."""
+    """One page of listings; ``next``/``prev`` are cursors (None at either end).
+
+    ``match`` tells what a text search really looked for (``search.Match``: the words to
+    highlight, a corrected query); ``sort`` is the order used."""
 
     items: list[Listing]
     next: str | None = None
     prev: str | None = None
     per_page: int = DEFAULT_PER_PAGE
+    sort: str = SORT_NEWEST
+    match: search.Match | None = None
+
+
+@dataclass
+class Filters:
+    """What a shopper narrowed the catalogue by. Slugs that name nothing match nothing;
+    prices are whole rupiah (a price range leaves out listings without a price)."""
+
+    category: str | None = None
+    district: str | None = None
+    community: str | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    halal: bool = False
+
+    def apply(self, stmt):
+        if self.category:
+            stmt = stmt.where(Listing.category_id == sa.select(Category.id)
+                              .where(Category.slug == self.category).scalar_subquery())
+        if self.district:
+            stmt = stmt.where(Business.district_id == sa.select(District.id)
+                              .where(District.slug == self.district).scalar_subquery())
+        if self.community:
+            stmt = stmt.where(Listing.community_id == sa.select(Community.id)
+                              .where(Community.slug == self.community).scalar_subquery())
+        if self.price_min is not None:
+            stmt = stmt.where(Listing.price >= self.price_min)
+        if self.price_max is not None:
+            stmt = stmt.where(Listing.price <= self.price_max)
+        if self.halal:
+            stmt = stmt.where(Listing.is_halal.is_(True))
+        return stmt
 
 
 def search_listings(now: datetime, q: str | None = None, category: str | None = None,
                     district: str | None = None, after: str | None = None,
-                    per_page: int = DEFAULT_PER_PAGE, *, business_id: int | None = None,
+                    per_page: int = DEFAULT_PER_PAGE, *, sort: str | None = None,
+                    filters: Filters | None = None, business_id: int | None = None,
                     community_id: int | None = None, round_id: int | None = None) -> Page:
-    """A page of public listings, newest first.
+    """A page of public listings in ``sort`` order.
 
-    ``category`` and ``district`` are slugs (the district is the business's); unknown slugs
-    match nothing. ``q`` is free text (see ``text_condition``). ``after`` is a cursor from a
-    previous ``Page.next`` or ``Page.prev``; a cursor we did not make raises InvalidCursor.
-    ``per_page`` is clamped to 1..100.
+    ``sort``: ``relevan`` (best match first; the default with ``q``), ``baru`` (newest
+    approved first; the default without), ``murah`` / ``mahal`` (by price; listings without a
+    price are left out). ``q`` is free text (``search.resolve``). ``category`` and
+    ``district`` are slugs (the district is the business's), as are the other ``filters``;
+    unknown slugs match nothing. ``after`` is a cursor from a previous ``Page.next`` or
+    ``Page.prev`` of the same sort; anything else raises InvalidCursor. ``per_page`` is
+    clamped to 1..100.
     """
     per_page = clamp_per_page(per_page)
-    stmt = _public_select(now)
+    filters = filters or Filters()
     if category:
-        stmt = stmt.where(Listing.category_id == sa.select(Category.id)
-                          .where(Category.slug == category).scalar_subquery())
+        filters.category = category
     if district:
-        stmt = stmt.where(Business.district_id == sa.select(District.id)
-                          .where(District.slug == district).scalar_subquery())
+        filters.district = district
+    match = search.resolve(" ".join(query_words(q)))
+    sort = clean_sort(sort, has_query=match is not None and match.rows is not None)
+
+    stmt = filters.apply(_public_select(now))
     if business_id is not None:
         stmt = stmt.where(Listing.business_id == business_id)
     if community_id is not None:
         stmt = stmt.where(Listing.community_id == community_id)
     if round_id is not None:
         stmt = stmt.where(Listing.round_id == round_id)
-    text = text_condition(q)
-    if text is not None:
-        stmt = stmt.where(text)
+    score = None
+    if match is not None:
+        if match.rows is not None:
+            stmt = stmt.join(match.rows, match.rows.c.listing_id == Listing.id)
+            score = match.rows.c.score
+        else:
+            stmt = stmt.where(match.condition)
 
-    direction, at, ident = decode_cursor(after) if after else ("a", None, None)
+    if sort == SORT_RELEVANCE:
+        col, asc = score, True
+        stmt = stmt.add_columns(score)
+    elif sort == SORT_NEWEST:
+        col, asc = Listing.approved_at, False
+    else:
+        col, asc = Listing.price, sort == SORT_CHEAPEST
+        stmt = stmt.where(Listing.price.is_not(None))
+
+    direction, key, ident = "a", None, None
+    if after:
+        cursor_sort, direction, key, ident = decode_cursor(after)
+        if cursor_sort != sort:
+            raise InvalidCursor(after)
+
+    def cursor(row, way):
+        return encode_cursor(row[0], way, sort, row[1] if len(row) > 1 else None)
+
+    def fetch(condition, reverse):
+        query = stmt.where(condition) if condition is not None else stmt
+        result = db.session.execute(query.order_by(*_order(col, asc, reverse)).limit(per_page + 1))
+        return [tuple(r) for r in result.unique().all()]
+
     if direction == "b":
-        rows = list(db.session.execute(
-            stmt.where(_before(at, ident))
-            .order_by(Listing.approved_at.asc().nulls_first(), Listing.id.asc())
-            .limit(per_page + 1)).unique().scalars())
+        rows = fetch(_before(col, asc, key, ident), reverse=True)
         more_before = len(rows) > per_page
-        items = list(reversed(rows[:per_page]))
-        return Page(items=items,
-                    next=encode_cursor(items[-1]) if items else None,
-                    prev=encode_cursor(items[0], "b") if items and more_before else None,
-                    per_page=per_page)
-    if ident is not None:
-        stmt = stmt.where(_after(at, ident))
-    rows = list(db.session.execute(
-        stmt.order_by(Listing.approved_at.desc().nulls_last(), Listing.id.desc())
-        .limit(per_page + 1)).unique().scalars())
-    items = rows[:per_page]
-    return Page(items=items,
-                next=encode_cursor(items[-1]) if len(rows) > per_page else None,
-                prev=encode_cursor(items[0], "b") if items and ident is not None else None,
-                per_page=per_page)
+        rows = list(reversed(rows[:per_page]))
+        return Page(items=[r[0] for r in rows], per_page=per_page, sort=sort, match=match,
+                    next=cursor(rows[-1], "a") if rows else None,
+                    prev=cursor(rows[0], "b") if rows and more_before else None)
+    rows = fetch(_after(col, asc, key, ident) if ident is not None else None, reverse=False)
+    page_rows = rows[:per_page]
+    return Page(items=[r[0] for r in page_rows], per_page=per_page, sort=sort, match=match,
+                next=cursor(page_rows[-1], "a") if len(rows) > per_page else None,
+                prev=cursor(page_rows[0], "b") if page_rows and ident is not None else None)
 
 
 def public_listing(listing_id: int, now: datetime) -> Listing | None:
@@ -278,6 +373,7 @@ class HomeData:
     categories: list[tuple[Category, int]]
     districts: list[tuple[District, int]]
     more: bool = False
+    og: "OgImage | None" = None
 
 
 def home_data(now: datetime, n: int = 12) -> HomeData:
@@ -289,7 +385,8 @@ def home_data(now: datetime, n: int = 12) -> HomeData:
         rnd = None
         page = search_listings(now, per_page=n)
     return HomeData(round=rnd, listings=page.items, categories=categories_with_counts(now),
-                    districts=districts_with_counts(now), more=page.next is not None)
+                    districts=districts_with_counts(now), more=page.next is not None,
+                    og=og_image(page.items[0]) if page.items else None)
 
 
 def public_business(business_id: int, now: datetime) -> Business | None:
@@ -391,3 +488,204 @@ def best_variant(image, name: str = "w640"):
 def listing_path_values(listing: Listing) -> dict:
     """``url_for`` values for the canonical listing URL."""
     return {"listing_id": listing.id, "slug": slugify(listing.title)}
+
+
+# --- search presentation, suggestions ----------------------------------------------------------
+
+highlight = search.highlight
+
+
+def sort_labels(has_query: bool) -> list[tuple[str, str]]:
+    """``(value, label)`` of the orders a shopper can choose (relevance only with a query)."""
+    from flask_babel import gettext as _
+    labels = [(SORT_NEWEST, _("Terbaru")), (SORT_CHEAPEST, _("Termurah")), (SORT_DEAREST, _("Termahal"))]
+    return ([(SORT_RELEVANCE, _("Paling cocok"))] if has_query else []) + labels
+
+
+def count_listings(now: datetime, q: str | None, filters: Filters, cap: int = 1000) -> int:
+    """How many public listings match (counted up to ``cap``)."""
+    stmt = filters.apply(sa.select(Listing.id).join(Listing.round).join(Listing.business)
+                         .where(public_listing_filter(now)))
+    match = search.resolve(" ".join(query_words(q)))
+    if match is not None:
+        stmt = (stmt.join(match.rows, match.rows.c.listing_id == Listing.id)
+                if match.rows is not None else stmt.where(match.condition))
+    return db.session.execute(sa.select(sa.func.count()).select_from(stmt.limit(cap).subquery())).scalar_one()
+
+
+@dataclass
+class Suggestion:
+    """A way out of an empty result: the search without one of its conditions."""
+
+    label: str
+    args: dict
+    count: int
+
+
+def empty_suggestions(args, page: Page, now: datetime) -> list[Suggestion]:
+    """For an empty first page of a filtered search: each condition the shopper could drop,
+    with how many listings that would show (only those that show some)."""
+    from flask_babel import gettext as _
+    if page.items or args.cursor or not args.filtered:
+        return []
+    options = []
+    if args.q:
+        options.append((_("tanpa kata kunci \u201c%(q)s\u201d", q=args.q), {"q": None}))
+    if args.category:
+        options.append((_("di semua kategori"), {"kategori": None}))
+    if args.district:
+        options.append((_("di semua kecamatan"), {"kecamatan": None}))
+    if args.community:
+        options.append((_("dari semua komunitas"), {"komunitas": None}))
+    if args.price_min is not None or args.price_max is not None:
+        options.append((_("di semua harga"), {"harga_min": None, "harga_max": None}))
+    if args.halal:
+        options.append((_("termasuk yang belum bertanda halal"), {"halal": None}))
+    out = []
+    for label, change in options:
+        relaxed = replace(args, q=args.q if "q" not in change else "",
+                          category=None if "kategori" in change else args.category,
+                          district=None if "kecamatan" in change else args.district,
+                          community=None if "komunitas" in change else args.community,
+                          price_min=None if "harga_min" in change else args.price_min,
+                          price_max=None if "harga_max" in change else args.price_max,
+                          halal=False if "halal" in change else args.halal)
+        n = count_listings(now, relaxed.q, relaxed.filters)
+        if n:
+            out.append(Suggestion(label=label, args=args.url_args(**change), count=n))
+    return out
+
+
+# --- sharing: Open Graph image, schema.org, WhatsApp share ------------------------------------
+
+OG_IMAGE_MAX_BYTES = 300 * 1024
+
+
+@dataclass
+class OgImage:
+    url: str
+    width: int
+    height: int
+    content_type: str
+
+
+def og_image(listing: Listing) -> OgImage | None:
+    """The cover photo for link previews: the Instagram JPEG (``ig1080``, what WhatsApp
+    shows best) when it is under 300 KB, else the largest WebP under 300 KB."""
+    image = listing.cover.image if listing.cover else None
+    if image is None:
+        return None
+    candidates = [image.variant("ig1080")] + sorted(image.web_variants(), key=lambda v: -v.width)
+    for v in candidates:
+        if v is not None and (v.size or 0) <= OG_IMAGE_MAX_BYTES:
+            return OgImage(url=absolute(media_src(v)), width=v.width, height=v.height,
+                           content_type=v.content_type)
+    return None
+
+
+def product_data(listing: Listing, product_url: str, image: str | None) -> dict:
+    """schema.org Product (rendered as JSON-LD by ``tojson``, which escapes ``<``, ``>``,
+    ``&`` and quotes, so a title cannot close the script element)."""
+    business = listing.business
+    data = {"@context": "https://schema.org", "@type": "Product", "name": listing.title,
+            "description": listing.description[:500], "url": product_url, "sku": str(listing.id),
+            "category": listing.category.name, "brand": {"@type": "Brand", "name": business.name}}
+    if image:
+        data["image"] = [image]
+    if listing.price is not None:
+        data["offers"] = {"@type": "Offer", "price": listing.price, "priceCurrency": "IDR",
+                          "availability": "https://schema.org/InStock", "url": product_url,
+                          "seller": {"@type": "Organization", "name": business.name,
+                                     "address": {"@type": "PostalAddress",
+                                                 "addressLocality": business.district.name,
+                                                 "addressRegion": "Banten",
+                                                 "addressCountry": "ID"}}}
+    return data
+
+
+def share_url(listing: Listing, product_url: str) -> str:
+    """"Share on WhatsApp": ``https://wa.me/?text=`` with the product's URL first (so the
+    preview is built from it), then its name and price."""
+    from ..formatting import rupiah
+    text = f"{product_url}\n{listing.title} · {rupiah(listing.price)}"
+    return f"https://wa.me/?text={quote(text, safe='')}"
+
+
+# --- WhatsApp taps ------------------------------------------------------------------------------
+
+def count_whatsapp_tap(listing_id: int, now: datetime) -> None:
+    """Add one tap to the listing's counter for today (WIB). No personal data. Upsert, so
+    concurrent taps never lose a count or collide. Never commits."""
+    from ..clock import to_wib
+    from .models import WhatsappTap
+    day = to_wib(now).date()
+    table = WhatsappTap.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(listing_id=listing_id, day=day, taps=1)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.listing_id, table.c.day],
+                                      set_={"taps": table.c.taps + 1})
+    db.session.execute(stmt)
+
+
+def whatsapp_taps(listing_ids: list[int], since=None, until=None) -> dict[int, int]:
+    """Taps per listing (for round statistics), optionally between two WIB dates
+    (inclusive); listings never tapped are absent."""
+    from .models import WhatsappTap
+    if not listing_ids:
+        return {}
+    stmt = (sa.select(WhatsappTap.listing_id, sa.func.sum(WhatsappTap.taps))
+            .where(WhatsappTap.listing_id.in_(listing_ids)).group_by(WhatsappTap.listing_id))
+    if since is not None:
+        stmt = stmt.where(WhatsappTap.day >= since)
+    if until is not None:
+        stmt = stmt.where(WhatsappTap.day <= until)
+    return {lid: int(n) for lid, n in db.session.execute(stmt).all()}
+
+
+# --- sitemap ------------------------------------------------------------------------------------
+
+SITEMAP_MAX_URLS = 50_000
+
+
+@dataclass
+class SitemapUrl:
+    loc: str
+    lastmod: datetime | None = None
+
+
+def sitemap_urls(now: datetime) -> list[SitemapUrl]:
+    """Absolute URLs of the public pages (the sitemap protocol allows 50,000 per file):
+    home, catalogue, each category and district, published rounds, public communities,
+    businesses with a public listing, then listings newest first."""
+    from flask import url_for
+    urls = [SitemapUrl(absolute_url_for("catalogue.home")), SitemapUrl(absolute_url_for("catalogue.catalogue"))]
+    categories, districts = filter_choices()
+    urls += [SitemapUrl(absolute_url_for("catalogue.catalogue", kategori=c.slug)) for c in categories]
+    urls += [SitemapUrl(absolute_url_for("catalogue.catalogue", kecamatan=d.slug)) for d in districts]
+    rounds = db.session.execute(
+        sa.select(Round.edition, Round.publishes_at)
+        .where(Round.publishes_at <= now, Round.edition.is_not(None))
+        .order_by(Round.publishes_at.desc())).all()
+    urls += [SitemapUrl(absolute_url_for("catalogue.round_page", edition=e), at) for e, at in rounds]
+    communities = db.session.execute(
+        sa.select(Community.slug).where(Community.status != CommunityStatus.PENDING)
+        .order_by(Community.slug)).scalars()
+    urls += [SitemapUrl(absolute_url_for("catalogue.community", slug=s)) for s in communities]
+    public = (sa.select(Listing.id, Listing.title, Listing.approved_at, Listing.business_id)
+              .join(Listing.round).where(public_listing_filter(now))
+              .order_by(Listing.approved_at.desc(), Listing.id.desc())
+              .limit(SITEMAP_MAX_URLS - len(urls) - 5000))
+    rows = db.session.execute(public).all()
+    businesses = {}
+    for _id, _title, approved, business_id in rows:
+        if business_id not in businesses and len(businesses) < 5000:
+            businesses[business_id] = approved
+    urls += [SitemapUrl(absolute_url_for("catalogue.business", business_id=b), at)
+             for b, at in businesses.items()]
+    base = absolute(url_for("catalogue.listing", listing_id=0, slug="x")).rsplit("/", 1)[0]
+    urls += [SitemapUrl(f"{base}/{lid}-{slugify(title)}", approved) for lid, title, approved, _b in rows]
+    return urls[:SITEMAP_MAX_URLS]

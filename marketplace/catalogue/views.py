@@ -1,9 +1,10 @@
-"""Public pages: home, catalogue (search + filters), listing, business, community, round,
-and the health check. Thin: parse the query string, call ``services``, render."""
+"""Public pages: home, catalogue (search, filters, sorts), listing, business, community,
+round, the WhatsApp redirect, sitemap.xml, robots.txt and the health check. Thin: parse the
+query string, call ``services``, render. Anonymous pages are served from ``pagecache``."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (abort, current_app, jsonify, redirect, render_template, request, url_for)
 
 from ..clock import now
 from ..extensions import db
@@ -16,15 +17,15 @@ MAX_ID = 2**53
 
 @bp.context_processor
 def catalogue_helpers():
-    return {"slugify": services.slugify}
+    return {"slugify": services.slugify, "highlight": services.highlight,
+            "sort_labels": services.sort_labels}
 
 
 def _page(args: CatalogueArgs, endpoint: str, url_values: dict | None = None, **filters):
     """Run the search for a listing page; a cursor we did not make is a 404."""
     try:
-        page = services.search_listings(now(), q=args.q, category=args.category,
-                                        district=args.district, after=args.cursor,
-                                        per_page=args.per_page, **filters)
+        page = services.search_listings(now(), q=args.q, after=args.cursor, sort=args.sort,
+                                        per_page=args.per_page, filters=args.filters, **filters)
     except InvalidCursor:
         abort(404)
     values = dict(url_values or {})
@@ -35,10 +36,18 @@ def _page(args: CatalogueArgs, endpoint: str, url_values: dict | None = None, **
     return page, prev_url, next_url
 
 
+def _sub_args() -> CatalogueArgs:
+    """Paging (and sort) for a business, community or round page; no other filters."""
+    args = CatalogueArgs.from_args(request.args)
+    return CatalogueArgs(sort=args.sort if not args.q else services.SORT_NEWEST,
+                         cursor=args.cursor, per_page=args.per_page)
+
+
 @bp.route("/")
 def home():
     data = services.home_data(now())
-    return render_template("catalogue/home.html", data=data)
+    return render_template("catalogue/home.html", data=data,
+                           canonical=services.absolute_url_for(".home"))
 
 
 @bp.route("/katalog")
@@ -48,9 +57,14 @@ def catalogue():
     categories, districts = services.filter_choices()
     chosen_category = next((c for c in categories if c.slug == args.category), None)
     chosen_district = next((d for d in districts if d.slug == args.district), None)
+    chosen_community = services.public_community(args.community) if args.community else None
+    # The canonical page of a filtered view is its first page, without a text query.
+    canonical = services.absolute_url_for(".catalogue", **args.url_args(q=None, urut=None, per_page=None))
     return render_template("catalogue/catalogue.html", args=args, page=page, prev_url=prev_url,
                            next_url=next_url, categories=categories, districts=districts,
-                           chosen_category=chosen_category, chosen_district=chosen_district)
+                           chosen_category=chosen_category, chosen_district=chosen_district,
+                           chosen_community=chosen_community, canonical=canonical,
+                           suggestions=services.empty_suggestions(args, page, now()))
 
 
 @bp.route("/produk/<int:listing_id>")
@@ -66,28 +80,45 @@ def listing(listing_id: int, slug: str | None = None):
     if slug != canonical:
         return redirect(url_for(".listing", listing_id=item.id, slug=canonical), 301)
     product_url = services.absolute_url_for(".listing", listing_id=item.id, slug=canonical)
-    message = services.whatsapp_message(item, product_url, current_app.config["SITE_NAME"])
-    cover = services.best_variant(item.cover.image) if item.cover else None
-    og_image = services.absolute(services.media_src(cover)) if cover else None
+    og = services.og_image(item)
     return render_template(
         "catalogue/listing.html", listing=item, business=item.business,
-        product_url=product_url, whatsapp_url=services.whatsapp_url(item.business, message),
-        og_image=og_image, structured_data=_product_data(item, product_url, og_image),
+        product_url=product_url, canonical=product_url, og=og,
+        has_whatsapp=bool(item.business.whatsapp_digits),
+        share_url=services.share_url(item, product_url),
+        structured_data=services.product_data(item, product_url, og.url if og else None),
         related=services.related_listings(item, at))
 
 
-def _product_data(item, product_url: str, image: str | None) -> dict:
-    """schema.org Product for search engines (rendered as JSON-LD, escaped by ``tojson``)."""
-    data = {"@context": "https://schema.org", "@type": "Product", "name": item.title,
-            "description": item.description[:500], "url": product_url,
-            "category": item.category.name, "brand": {"@type": "Brand", "name": item.business.name}}
-    if image:
-        data["image"] = [image]
-    if item.price is not None:
-        data["offers"] = {"@type": "Offer", "price": item.price, "priceCurrency": "IDR",
-                          "availability": "https://schema.org/InStock", "url": product_url,
-                          "seller": {"@type": "Organization", "name": item.business.name}}
-    return data
+@bp.route("/produk/<int:listing_id>/whatsapp")
+def whatsapp(listing_id: int):
+    """Count a tap on the WhatsApp button, then send the shopper to ``wa.me``.
+
+    A GET that writes: the accepted exception to "no GET changes data" (SECURITY.md 16),
+    because the button must be a plain link that works without JavaScript and opens the
+    WhatsApp app. It changes nothing but an anonymous per-listing, per-day counter (no
+    address, no user, no cookie); HEAD requests and browser prefetches are not counted, and
+    robots.txt keeps crawlers away. Not cached (``pagecache`` only serves public pages).
+    """
+    if not 0 < listing_id < MAX_ID:
+        abort(404)
+    at = now()
+    item = services.public_listing(listing_id, at)
+    if item is None:
+        abort(404)
+    product_url = services.absolute_url_for(".listing", **services.listing_path_values(item))
+    target = services.whatsapp_url(
+        item.business, services.whatsapp_message(item, product_url, current_app.config["SITE_NAME"]))
+    if target is None:
+        abort(404)
+    prefetch = "prefetch" in (request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", ""))
+    if request.method == "GET" and not prefetch:
+        services.count_whatsapp_tap(item.id, at)
+        db.session.commit()
+    response = redirect(target, 302)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @bp.route("/usaha/<int:business_id>")
@@ -97,12 +128,13 @@ def business(business_id: int):
     found = services.public_business(business_id, now())
     if found is None:
         abort(404)
-    args = CatalogueArgs.from_args(request.args)
-    args.q, args.category, args.district = "", None, None
+    args = _sub_args()
     page, prev_url, next_url = _page(args, ".business", {"business_id": business_id},
                                      business_id=business_id)
     return render_template("catalogue/business.html", business=found, page=page,
-                           prev_url=prev_url, next_url=next_url)
+                           prev_url=prev_url, next_url=next_url,
+                           canonical=services.absolute_url_for(".business", business_id=found.id),
+                           og=services.og_image(page.items[0]) if page.items else None)
 
 
 @bp.route("/komunitas/<slug>")
@@ -110,11 +142,12 @@ def community(slug: str):
     found = services.public_community(slug)
     if found is None:
         abort(404)
-    args = CatalogueArgs.from_args(request.args)
-    args.q, args.category, args.district = "", None, None
+    args = _sub_args()
     page, prev_url, next_url = _page(args, ".community", {"slug": found.slug}, community_id=found.id)
     return render_template("catalogue/community.html", community=found, page=page,
-                           prev_url=prev_url, next_url=next_url)
+                           prev_url=prev_url, next_url=next_url,
+                           canonical=services.absolute_url_for(".community", slug=found.slug),
+                           og=services.og_image(page.items[0]) if page.items else None)
 
 
 @bp.route("/edisi/<int:edition>")
@@ -122,11 +155,28 @@ def round_page(edition: int):
     rnd = services.published_round(edition, now())
     if rnd is None:
         abort(404)
-    args = CatalogueArgs.from_args(request.args)
-    args.q, args.category, args.district = "", None, None
+    args = _sub_args()
     page, prev_url, next_url = _page(args, ".round_page", {"edition": edition}, round_id=rnd.id)
     return render_template("catalogue/round.html", round=rnd, page=page,
-                           prev_url=prev_url, next_url=next_url)
+                           prev_url=prev_url, next_url=next_url,
+                           canonical=services.absolute_url_for(".round_page", edition=edition),
+                           og=services.og_image(page.items[0]) if page.items else None)
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    """Every public page search engines should know: home, catalogue, categories,
+    districts, rounds, communities, businesses and listings (at most 50,000 URLs)."""
+    urls = services.sitemap_urls(now())
+    body = render_template("catalogue/sitemap.xml", urls=urls)
+    return current_app.response_class(body, mimetype="application/xml")
+
+
+@bp.route("/robots.txt")
+def robots():
+    body = render_template("catalogue/robots.txt",
+                           sitemap=services.absolute_url_for(".sitemap"))
+    return current_app.response_class(body, mimetype="text/plain")
 
 
 @bp.route("/healthz")

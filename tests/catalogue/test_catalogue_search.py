@@ -161,7 +161,7 @@ def test_cursor_roundtrip_and_rejects_forgeries(app, db):
     listing = make_public_listing()
     db.session.commit()
     token = services.encode_cursor(listing)
-    assert services.decode_cursor(token) == ("a", listing.approved_at, listing.id)
+    assert services.decode_cursor(token) == ("baru", "a", listing.approved_at, listing.id)
     for bad in ("", "x", "Yjo=", token + "!", "YTotMjox", "YTo5OTk5OTk5OTk5OTk5OTk5OTk5OjE"):
         with pytest.raises(services.InvalidCursor):
             services.decode_cursor(bad)
