@@ -184,3 +184,24 @@ def test_invite_refuses_taken_or_odd_emails_and_non_coordinators(app, as_member,
     r = as_member.post(f"/portal/anggota/{as_member.user.id}/hapus", follow_redirects=True)
     assert "tidak dapat menghapus diri sendiri" in r.get_data(as_text=True)
     assert as_member.post(f"/portal/anggota/{other.id}/hapus").status_code == 404
+
+
+def test_deadline_through_the_portal_one_second_before_and_at_the_close(as_member, db, clock):
+    from datetime import datetime
+
+    from marketplace.clock import WIB
+    rnd = make_round(opens_at=datetime(2026, 12, 7, 8, 0, tzinfo=WIB), closes_at=datetime(2026, 12, 12, 0, 0, tzinfo=WIB),
+                     publishes_at=datetime(2026, 12, 14, 9, 0, tzinfo=WIB))
+    on_time = _own_listing(as_member, S.DRAFT, rnd=rnd, title="Tepat waktu")
+    late = _own_listing(as_member, S.DRAFT, rnd=rnd, title="Terlambat")
+    db.session.commit()
+    clock.set(datetime(2026, 12, 11, 23, 59, 59, tzinfo=WIB))
+    page = as_member.get("/portal/").get_data(as_text=True)
+    assert "Jumat, 12 Desember 2026" not in page and "Sabtu, 12 Desember 2026, 00.00 WIB" in page
+    as_member.post(f"/portal/produk/{on_time.id}/ajukan")
+    clock.advance(seconds=1)
+    r = as_member.post(f"/portal/produk/{late.id}/ajukan", follow_redirects=True)
+    assert "Batas waktu" in r.get_data(as_text=True)
+    db.session.refresh(on_time)
+    db.session.refresh(late)
+    assert (on_time.status, late.status) == (S.SUBMITTED, S.DRAFT)
