@@ -61,6 +61,7 @@ test: install node-tools
 ## Benchmarks (ratios measured in one run)
 bench: install node-tools
 	$(PY) bench/photo_bench.py
+	$(PY) bench/lighthouse_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
