@@ -21,9 +21,9 @@ install: $(VENV)/.installed translations
 PYBABEL        := $(VENV)/bin/pybabel
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
 
-## Compile translations/*/LC_MESSAGES/messages.po into .mo files
+## Compile translations/*/LC_MESSAGES/*.po (ours, and WTForms' messages in Indonesian) into .mo files
 translations: $(VENV)/.installed
-	$(PYBABEL) -q compile -d translations
+	$(PYBABEL) -q compile -d translations -D "messages wtforms"
 
 ## Refresh translations/messages.pot from the code and merge it into every messages.po
 extract: $(VENV)/.installed

@@ -53,6 +53,9 @@ def wib_input(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     from .audit import action_label
+    from .language.wtforms import install as install_wtforms_translations
+
+    install_wtforms_translations()
 
     app.jinja_env.filters.update(rupiah=rupiah, number=number, wib=wib, wib_input=wib_input,
                                  audit_action=action_label)

@@ -71,3 +71,14 @@ def test_strings_in_the_current_code_are_all_in_the_english_catalogue(tmp_path, 
     assert not missing, (
         f"{len(missing)} strings in the code have no English translation yet. Run `make extract`,"
         " then translate them in translations/en_ID/LC_MESSAGES/messages.po:\n" + "\n".join(missing))
+
+
+def test_wtforms_own_messages_have_indonesian():
+    """WTForms ships no Indonesian; ours must cover every message of the installed WTForms."""
+    from wtforms.i18n import messages_path
+    ours = _read(ROOT / "translations" / "id" / "LC_MESSAGES" / "wtforms.po", "id")
+    have = {m.id: m for m in ours if m.id}
+    missing = [repr(m.id) for m in _read(Path(messages_path()) / "wtforms.pot") if m.id
+               and (m.id not in have or not have[m.id].string or have[m.id].fuzzy)]
+    assert not missing, "translations/id/LC_MESSAGES/wtforms.po lacks:\n" + "\n".join(missing)
+    assert not list(ours.check())

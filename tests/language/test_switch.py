@@ -148,3 +148,23 @@ def test_staff_pages_in_english(as_staff, as_admin, db):
     english(as_admin)
     rounds = as_admin.get("/staff/rounds/").get_data(as_text=True)
     assert "Promotion rounds" in rounds and "All times in WIB" in rounds and "Open" in rounds
+
+
+def test_wtforms_messages_follow_the_language(client):
+    data = {"community_name": "Komunitas Uji", "district_id": "zz", "name": "Sri",
+            "email": "sri@example.id", "password": "kata sandi panjang sekali", "whatsapp": "0812-3456-7890"}
+    body = client.post("/daftar", data=data).get_data(as_text=True)
+    assert "Pilihan tidak valid." in body and "could not coerce" not in body
+    english(client)
+    body = client.post("/daftar", data=data).get_data(as_text=True)
+    assert '<html lang="en">' in body and "Pilihan tidak valid" not in body
+
+
+def test_cached_public_pages_vary_on_the_language(app, client):
+    """The page cache keeps one copy per language: Indonesian, English, Indonesian again."""
+    other = app.test_client()
+    assert "Katalog produk" in client.get("/katalog").get_data(as_text=True)
+    english(other)
+    assert "Product catalogue" in other.get("/katalog").get_data(as_text=True)
+    assert "Katalog produk" in app.test_client().get("/katalog").get_data(as_text=True)
+    assert "Product catalogue" in other.get("/katalog").get_data(as_text=True)
