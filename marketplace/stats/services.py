@@ -316,7 +316,8 @@ OUTCOME_LEGEND = [("approved", "Disetujui"), ("changes", "Perlu perbaikan"),
 def outcome_chart(title: str, rows: list[tuple[str, Counts]], *, limit: int = 15) -> Chart:
     """Geometry for a stacked bar chart of outcomes (bar length = submitted listings)."""
     rows = rows[:limit]
-    label_width, bar_width, row_height, width = 150, 250, 26, 480
+    # drawn for a phone first: the viewBox is scaled to the screen's width
+    label_width, bar_width, row_height, width = 110, 160, 26, 420
     top = 6
     biggest = max([c.submitted for _l, c in rows] + [1])
     out = []
@@ -328,7 +329,7 @@ def outcome_chart(title: str, rows: list[tuple[str, Counts]], *, limit: int = 15
             if n:
                 bars.append(Bar(round(x, 2), round(w, 2), f"bar-{key}", n))
             x += w
-        shown = label if len(label) <= 22 else label[:21] + "…"
+        shown = label if len(label) <= 16 else label[:15] + "…"
         out.append(ChartRow(shown, top + i * row_height, bars, c.submitted,
                             f"{c.approved}/{c.submitted} · {percent(c.approval_rate)}"))
     parts = [f"{label}: {c.submitted} diajukan, {c.approved} disetujui, {c.changes_requested} perlu "
