@@ -94,6 +94,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": None,
         "MAIL_DEFAULT_SENDER": "etalase@localhost",
         "INVITE_MAX_AGE_DAYS": 7,
+        # Shared state for several workers: rate limits and the page cache (memory otherwise).
+        "REDIS_URL": None,
+        # Deployment: proxies trusted for X-Forwarded-For/-Proto/-Host (0 = no proxy), logs.
+        "PROXY_FIX_X_FOR": 0,
+        "PROXY_FIX_X_PROTO": 0,
+        "PROXY_FIX_X_HOST": 0,
+        "LOG_FORMAT": "json" if production else "text",
+        "LOG_LEVEL": "INFO",
         "CLOCK": None,
         "JSON_SORT_KEYS": False,
         "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -109,13 +117,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
                 cfg[key] = raw
     if env.get("DATABASE_URL"):
         cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(env["DATABASE_URL"])
-    if env.get("REDIS_URL"):
-        cfg["RATELIMIT_STORAGE_URI"] = env["REDIS_URL"]
     cfg["SECRET_KEY"] = env.get("SECRET_KEY")
 
     cfg.update(overrides)
     if "DATABASE_URL" in overrides:
         cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(overrides["DATABASE_URL"])
+    if cfg.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in overrides:
+        cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"]
 
     if production:
         if not cfg.get("SECRET_KEY"):
