@@ -168,3 +168,13 @@ def test_cached_public_pages_vary_on_the_language(app, client):
     assert "Product catalogue" in other.get("/katalog").get_data(as_text=True)
     assert "Katalog produk" in app.test_client().get("/katalog").get_data(as_text=True)
     assert "Product catalogue" in other.get("/katalog").get_data(as_text=True)
+
+
+def test_round_page_in_english_does_not_repeat_the_default_name(client, db):
+    rnd = make_published_round()
+    rnd.name = f"Edisi {rnd.edition}"
+    make_public_listing(rnd=rnd)
+    db.session.commit()
+    english(client)
+    body = client.get(f"/edisi/{rnd.edition}").get_data(as_text=True)
+    assert f"<h1>Edition {rnd.edition}</h1>" in body and f"Edisi {rnd.edition}" not in body
