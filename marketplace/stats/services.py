@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from ..audit import AuditEvent
 from ..auth.models import Community, User
@@ -270,11 +272,13 @@ def hours_text(hours: float | None) -> str:
     if hours is None:
         return "—"
     if hours < 1:
-        return f"{round(hours * 60)} menit"
+        return gettext("%(m)s menit", m=round(hours * 60))
     if hours < 48:
-        return f"{hours:.1f}".replace(".", ",").replace(",0", "") + " jam"
+        return gettext("%(h)s jam", h=f"{hours:.1f}".replace(".", ",").replace(",0", ""))
     days, rest = divmod(round(hours), 24)
-    return f"{days} hari" + (f" {rest} jam" if rest else "")
+    if rest:
+        return gettext("%(d)s hari %(h)s jam", d=days, h=rest)
+    return gettext("%(d)s hari", d=days)
 
 
 @dataclass
@@ -309,8 +313,8 @@ class Chart:
     legend: list[tuple[str, str]]
 
 
-OUTCOME_LEGEND = [("approved", "Disetujui"), ("changes", "Perlu perbaikan"),
-                  ("rejected", "Ditolak"), ("waiting", "Menunggu / ditarik")]
+OUTCOME_LEGEND = [("approved", _l("Disetujui")), ("changes", _l("Perlu perbaikan")),
+                  ("rejected", _l("Ditolak")), ("waiting", _l("Menunggu / ditarik"))]
 
 
 def outcome_chart(title: str, rows: list[tuple[str, Counts]], *, limit: int = 15) -> Chart:
@@ -332,8 +336,9 @@ def outcome_chart(title: str, rows: list[tuple[str, Counts]], *, limit: int = 15
         shown = label if len(label) <= 16 else label[:15] + "…"
         out.append(ChartRow(shown, top + i * row_height, bars, c.submitted,
                             f"{c.approved}/{c.submitted} · {percent(c.approval_rate)}"))
-    parts = [f"{label}: {c.submitted} diajukan, {c.approved} disetujui, {c.changes_requested} perlu "
-             f"perbaikan, {c.rejected} ditolak" for label, c in rows]
-    desc = "; ".join(parts) if parts else "Belum ada data."
+    parts = [gettext("%(label)s: %(s)s diajukan, %(a)s disetujui, %(c)s perlu perbaikan, "
+                     "%(r)s ditolak", label=label, s=c.submitted, a=c.approved,
+                     c=c.changes_requested, r=c.rejected) for label, c in rows]
+    desc = "; ".join(parts) if parts else gettext("Belum ada data.")
     return Chart(title, desc, out, width, top * 2 + max(1, len(rows)) * row_height, label_width,
                  bar_width, row_height, OUTCOME_LEGEND)

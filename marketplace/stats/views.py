@@ -8,6 +8,7 @@ import csv
 import io
 
 from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..clock import now, to_wib
@@ -39,7 +40,7 @@ def stats_helpers():
 @bp.route("/")
 def index():
     rows = over_time(now())
-    chart = outcome_chart("Hasil moderasi per edisi", [(r.title, c) for r, c in reversed(rows)], limit=26)
+    chart = outcome_chart(_("Hasil moderasi per edisi"), [(r.title, c) for r, c in reversed(rows)], limit=26)
     return render_template("stats/index.html", rows=list(reversed(rows)), chart=chart)
 
 
@@ -48,9 +49,12 @@ def round_stats(round_id: int):
     rnd = db.get_or_404(Round, round_id)
     report = round_report(rnd)
     charts = [
-        ("district", "Per kecamatan", report.by_district, outcome_chart(f"{rnd.title}: per kecamatan", report.by_district)),
-        ("category", "Per kategori", report.by_category, outcome_chart(f"{rnd.title}: per kategori", report.by_category)),
-        ("community", "Per komunitas", report.by_community, outcome_chart(f"{rnd.title}: per komunitas", report.by_community)),
+        ("district", _("Per kecamatan"), report.by_district,
+         outcome_chart(_("%(round)s: per kecamatan", round=rnd.title), report.by_district)),
+        ("category", _("Per kategori"), report.by_category,
+         outcome_chart(_("%(round)s: per kategori", round=rnd.title), report.by_category)),
+        ("community", _("Per komunitas"), report.by_community,
+         outcome_chart(_("%(round)s: per komunitas", round=rnd.title), report.by_community)),
     ]
     return render_template("stats/round.html", rnd=rnd, report=report, chart_list=charts,
                            taps_counted=report.total.taps is not None)
