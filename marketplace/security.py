@@ -51,8 +51,10 @@ def is_safe_next(target: str | None) -> bool:
     """
     if not target or not isinstance(target, str) or len(target) > 2000:
         return False
+    if any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in target):
+        return False  # tabs, newlines, NUL, odd spaces: browsers strip some of them
     for candidate in {target, unquote(target), unicodedata.normalize("NFKC", unquote(target))}:
-        if any(unicodedata.category(ch)[0] in "CZ" for ch in candidate) or "\\" in candidate:
+        if any(unicodedata.category(ch)[0] == "C" for ch in candidate) or "\\" in candidate:
             return False
         if not candidate.startswith("/") or candidate.startswith("//"):
             return False
@@ -60,6 +62,17 @@ def is_safe_next(target: str | None) -> bool:
         if parts.scheme or parts.netloc:
             return False
     return True
+
+
+def page_arg(name: str = "page", maximum: int = 100_000) -> int:
+    """A page number from the query string: junk or < 1 gives page 1, beyond ``maximum``
+    our 404 (a 20-digit page would otherwise overflow the database's OFFSET)."""
+    raw = request.args.get(name, "")
+    if not raw.isdigit() or int(raw) < 1:
+        return 1
+    if len(raw) > 9 or int(raw) > maximum:
+        abort(404)
+    return int(raw)
 
 
 def _refuse_repeated_fields():

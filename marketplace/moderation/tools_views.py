@@ -17,6 +17,7 @@ from ..audit import AuditEvent
 from ..auth.forms import add_errors
 from ..clock import now
 from ..errors import DomainError, FormErrors
+from ..security import page_arg
 from ..extensions import db
 from ..listings.models import Listing
 from ..notifications import latest_for_listing, send_email
@@ -109,7 +110,7 @@ def permits(listing_id: int):
 @bp.route("/audit")
 def audit_log():
     flt = AuditFilter.from_args(request.args)
-    page = db.paginate(audit_query(flt), page=request.args.get("page", 1, type=int),
+    page = db.paginate(audit_query(flt), page=page_arg(),
                        per_page=AUDIT_PER_PAGE, error_out=False, count=True)
     events: list[AuditEvent] = list(page.items)
     args = flt.args()

@@ -16,6 +16,7 @@ from ..auth.models import Community, CommunityStatus
 from ..auth.forms import add_errors
 from ..clock import now
 from ..errors import DomainError, FormErrors, StaleVersion
+from ..security import page_arg
 from ..extensions import db, login_manager
 from ..listings.models import Listing, ListingStatus
 from ..listings.services import status_label
@@ -143,7 +144,7 @@ def queue(round_id: int):
     rnd = db.get_or_404(Round, round_id)
     flt = QueueFilter.from_args(request.args)
     query = queue_query(rnd.id, flt).options(selectinload(Listing.community))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int),
+    page = db.paginate(query, page=page_arg(),
                        per_page=PER_PAGE, error_out=True, count=True)
     args = flt.args()
     return render_template(

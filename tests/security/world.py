@@ -1,0 +1,261 @@
+"""A small world with two communities for the request-level security tests, the database
+snapshot used to prove "nothing changed", and the ACCESS RULES: one line per endpoint.
+
+A new route makes ``test_every_route_has_an_access_rule`` fail until it gets a line in
+``RULES`` (and, if it takes a URL argument with a new name, a builder in ``OBJECTS``).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from marketplace.auth.models import CommunityStatus, Role
+from marketplace.extensions import db
+from marketplace.listings.models import ListingStatus
+from tests.builders import (jpeg_bytes, make_business, make_community, make_listing, make_member,
+                            make_published_round, make_round, make_staff)
+from tests.conftest import login
+
+ROLES = ("anonymous", "member_a", "member_b", "moderator", "admin")
+
+# --- who may do what ---------------------------------------------------------------------------
+# kind → expected answer per role, for the objects of community A ("own" for member_a).
+#   ok     any 2xx/3xx that is not a redirect to the login page
+#   login  a redirect to the login page
+#   404 / 403
+KINDS: dict[str, dict[str, str]] = {
+    # anyone, objects public
+    "public": dict(anonymous="ok", member_a="ok", member_b="ok", moderator="ok", admin="ok"),
+    # any logged-in account (password change, re-authentication, logout)
+    "account": dict(anonymous="login", member_a="ok", member_b="ok", moderator="ok", admin="ok"),
+    # a member of a community, their own community's pages; staff have no portal
+    "member": dict(anonymous="login", member_a="ok", member_b="ok", moderator="404", admin="404"),
+    # a member, on an object of community A: B gets 404 (not 403: existence is not revealed)
+    "member_object": dict(anonymous="login", member_a="ok", member_b="404", moderator="404", admin="404"),
+    # staff: moderators and admins
+    "staff": dict(anonymous="login", member_a="404", member_b="404", moderator="ok", admin="ok"),
+    # staff admins only (moderators are told 403: they know the page exists)
+    "admin": dict(anonymous="login", member_a="404", member_b="404", moderator="403", admin="ok"),
+    # staff's own second-factor pages
+    "staff_account": dict(anonymous="login", member_a="404", member_b="404", moderator="ok", admin="ok"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    # URL argument → object name in the world (resolved for community A or B)
+    objects: dict = field(default_factory=dict)
+    # a different kind for POST (e.g. staff read a page, only admins change it)
+    post_kind: str | None = None
+    # a GET that writes on purpose (documented): the tables it may change
+    get_writes: tuple = ()
+    note: str = ""
+
+
+R = Rule
+RULES: dict[str, Rule] = {
+    # public site
+    "catalogue.home": R("public"), "catalogue.catalogue": R("public"),
+    "catalogue.healthz": R("public"), "catalogue.robots": R("public"), "catalogue.sitemap": R("public"),
+    "catalogue.listing": R("public", {"listing_id": "public_listing", "slug": "public_slug"}),
+    "catalogue.business": R("public", {"business_id": "business"}),
+    "catalogue.community": R("public", {"slug": "community_slug"}),
+    "catalogue.round_page": R("public", {"edition": "published_edition"}),
+    "catalogue.whatsapp": R("public", {"listing_id": "public_listing"}, get_writes=("whatsapp_taps",),
+                            note="the WhatsApp tap counter: a redirect counting taps per listing and day"),
+    "api.listings": R("public"),
+    "media.file": R("public", {"key": "media_key"}),
+    "static": R("public", {"filename": "static_file"}),
+    "language.switch": R("public", {"locale": "locale"}),
+    # accounts
+    "auth.login": R("public"), "auth.signup": R("public"),
+    "auth.logout": R("account"), "auth.password_change": R("account"), "auth.reauthenticate": R("account"),
+    "auth.second_factor_setup": R("staff_account"), "auth.second_factor_verify": R("staff_account"),
+    # community portal
+    "listings.dashboard": R("member"), "listings.businesses": R("member"),
+    "listings.listing_new": R("member"),
+    "listings.business_form": R("member_object", {"business_id": "business"}),
+    "listings.listing_detail": R("member_object", {"listing_id": "draft_listing"}),
+    "listings.listing_edit": R("member_object", {"listing_id": "draft_listing"}),
+    "listings.listing_action": R("member_object", {"listing_id": "draft_listing", "verb": "verb"}),
+    "listings.listing_copy": R("member_object", {"listing_id": "public_listing", "verb": "copy_verb"}),
+    "listings.members": R("member"), "listings.members_invite": R("member"),
+    "listings.members_remove": R("member_object", {"user_id": "member"}),
+    "listings.notifications": R("member"), "listings.notifications_read": R("member"),
+    # the invitation link is the capability: anyone holding it (logged-in users are sent home)
+    "listings.accept_invite": R("public", {"token": "invite_token"}),
+    # staff
+    "moderation.dashboard": R("staff"), "moderation.communities_list": R("staff"),
+    "moderation.community": R("staff", {"community_id": "community"}),
+    "moderation.community_verify": R("staff", {"community_id": "community"}),
+    "moderation.community_suspend": R("staff", {"community_id": "community"}),
+    "moderation.queue": R("staff", {"round_id": "open_round"}),
+    "moderation.review": R("staff", {"listing_id": "submitted_listing"}),
+    "moderation.decide_listing": R("staff", {"listing_id": "submitted_listing"}),
+    "moderation.permits": R("staff", {"listing_id": "submitted_listing"}),
+    "moderation.bulk_approve_view": R("staff", {"round_id": "open_round"}),
+    "moderation.audit_log": R("staff"), "moderation.audit_csv": R("staff"),
+    "moderation.reasons": R("staff", {"reason_id": "reason"}, post_kind="admin"),
+    "rounds.index": R("staff"),
+    "rounds.create": R("admin"), "rounds.schedule": R("admin"),
+    "rounds.edit": R("admin", {"round_id": "open_round"}),
+    "rounds.publish_now": R("admin", {"round_id": "open_round"}),
+    "instagram.index": R("staff"),
+    "instagram.kit": R("staff", {"round_id": "published_round"}),
+    "instagram.cover": R("staff", {"round_id": "published_round"}),
+    "instagram.download": R("staff", {"round_id": "published_round"}),
+    "instagram.slide": R("staff", {"round_id": "published_round", "listing_id": "public_listing"}),
+    "instagram.save": R("staff", {"round_id": "published_round"}),
+    "admin.index": R("admin"), "admin.settings": R("admin"),
+    "admin.category_list": R("admin"),
+    **{f"admin.category_{verb}": R("admin", {"category_id": "category"})
+       for verb in ("up", "down", "rename", "retire", "restore")},
+    "admin.staff_list": R("admin"),
+    **{f"admin.staff_{verb}": R("admin", {"user_id": "other_staff"})
+       for verb in ("deactivate", "reactivate", "role")},
+    "stats.index": R("staff"), "stats.communities": R("staff"), "stats.over_time_csv": R("staff"),
+    "stats.round_stats": R("staff", {"round_id": "published_round"}),
+    "stats.round_csv": R("staff", {"round_id": "published_round"}),
+}
+
+# Audit actions a refused or read-only request may add (the refusal itself is the record).
+REFUSAL_AUDIT = {"security.denied", "security.csrf_failed"}
+
+
+# --- the world ----------------------------------------------------------------------------------
+
+@dataclass
+class Side:
+    community: object
+    member: object
+    business: object
+    draft_listing: object
+    submitted_listing: object
+    public_listing: object
+    invite_token: str = ""
+
+
+class World:
+    """Communities A and B, each with a member, a business and a draft, a submitted and a
+    public listing; a pending community; an open and a published round; a moderator and an
+    admin; one real stored photo."""
+
+    def __init__(self, app, clock):
+        from marketplace.media.services import save_upload
+        from marketplace.moderation.models import ModerationReason
+        self.app = app
+        self.open_round = make_round()
+        self.published_round = make_published_round()
+        self.a, self.b = self._side("Komunitas Anggrek"), self._side("Komunitas Bougenville")
+        self.pending = make_community("Komunitas Cempaka", status=CommunityStatus.PENDING)
+        self.moderator = make_staff(Role.MODERATOR)
+        self.admin = make_staff(Role.ADMIN)
+        self.other_staff = make_staff(Role.MODERATOR)
+        image = save_upload(jpeg_bytes(), uploaded_by=self.a.member, now=clock())
+        self.a.public_listing.photos[0].image = image
+        self.media_key = image.variants[0].key
+        from marketplace.auth import invites
+        for side, who in ((self.a, "calon.a"), (self.b, "calon.b")):
+            side.invite_token = invites.invite(f"{who}@contoh.id", actor=side.member, now=clock())
+        self.reason = db.session.execute(sa.select(ModerationReason).limit(1)).scalar_one()
+        db.session.commit()
+
+    def _side(self, name):
+        community = make_community(name)
+        member = make_member(community)
+        business = make_business(community, name=f"Usaha {name}")
+        return Side(community, member, business,
+                    make_listing(ListingStatus.DRAFT, business=business, rnd=self.open_round),
+                    make_listing(ListingStatus.SUBMITTED, business=business, rnd=self.open_round),
+                    make_listing(ListingStatus.APPROVED, business=business, rnd=self.published_round,
+                                 title=f"Produk {name}"))
+
+    def user(self, role):
+        return {"anonymous": None, "member_a": self.a.member, "member_b": self.b.member,
+                "moderator": self.moderator, "admin": self.admin}[role]
+
+    def client(self, role):
+        c = self.app.test_client()
+        user = self.user(role)
+        if user is not None:
+            assert login(c, user).status_code == 302
+        c.user = user
+        return c
+
+    def value(self, name: str, owner: str):
+        side = self.a if owner == "a" else self.b
+        from marketplace.catalogue.services import slugify
+        return {
+            "public_listing": lambda: side.public_listing.id,
+            "public_slug": lambda: slugify(side.public_listing.title),
+            "draft_listing": lambda: side.draft_listing.id,
+            "submitted_listing": lambda: side.submitted_listing.id,
+            "business": lambda: side.business.id,
+            "community": lambda: side.community.id,
+            "community_slug": lambda: side.community.slug,
+            "open_round": lambda: self.open_round.id,
+            "published_round": lambda: self.published_round.id,
+            "published_edition": lambda: self.published_round.edition,
+            "media_key": lambda: self.media_key,
+            "static_file": lambda: "css/site.css",
+            "locale": lambda: "id",
+            "verb": lambda: "ajukan",
+            "copy_verb": lambda: "salin",
+            "member": lambda: side.member.id,
+            "invite_token": lambda: side.invite_token,
+            "reason": lambda: self.reason.id,
+            "category": lambda: side.draft_listing.category_id,
+            "other_staff": lambda: self.other_staff.id,
+        }[name]()
+
+
+def url_for_rule(app, rule, owner: str, world: World) -> str:
+    """The URL of this very ``rule`` (an endpoint may have several), its arguments taken
+    from community ``owner``'s objects."""
+    spec = RULES[rule.endpoint]
+    values = {arg: world.value(spec.objects[arg], owner) for arg in rule.arguments}
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+def kind_of(rule, method: str = "GET") -> str:
+    """The rule's kind; an object rule without an object (``/portal/usaha/baru``) is plain."""
+    kind = (method == "POST" and RULES[rule.endpoint].post_kind) or RULES[rule.endpoint].kind
+    return "member" if kind == "member_object" and not rule.arguments else kind
+
+
+def methods(rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """Row count and a hash of every row of every table (refusal audit records left out)."""
+    out = {}
+    for table in db.metadata.sorted_tables:
+        query = sa.select(table)
+        if table.name == "audit_events":
+            query = query.where(table.c.action.not_in(REFUSAL_AUDIT))
+        rows = db.session.execute(query.order_by(*table.primary_key.columns)).all()
+        digest = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+        out[table.name] = (len(rows), digest)
+    db.session.rollback()  # end the read transaction; never hold SQLite's snapshot
+    return out
+
+
+def changed(before: dict, after: dict) -> list[str]:
+    return [name for name in before if before[name] != after.get(name)]
+
+
+def outcome(response) -> str:
+    """'ok', 'login', '404', '403' or the status code, for comparison with ``KINDS``."""
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if status in (301, 302, 303) and "/masuk" in location and "/masuk/ulang" not in location:
+        return "login"
+    if status in (403, 404):
+        return str(status)
+    if status < 400:
+        return "ok"
+    return str(status)
