@@ -1,6 +1,9 @@
 """Staff pages for the Instagram kit: the rounds, a round's preview and choice of listings,
 each slide as a JPEG, and the whole kit as one ZIP.
 
+The kit (slides, captions, ZIP) is for the agency's Instagram, so it is made in Indonesian
+(``force_locale("id")``) whatever language the staff member reads the pages in.
+
 Every route needs staff (anonymous → login, members → 404). Views parse, call
 ``instagram.services``, commit once and redirect.
 """
@@ -10,7 +13,7 @@ import io
 
 import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user
 
 from ..clock import now
@@ -55,8 +58,10 @@ def kit(round_id: int):
 
 def _render_kit(rnd: Round, form: SelectionForm, status: int = 200):
     settings = get_settings()
+    with force_locale("id"):
+        posts = kit_plan(rnd, settings)
     return render_template("instagram/kit.html", rnd=rnd, form=form, rows=selection(rnd),
-                           posts=kit_plan(rnd, settings), ready=kit_ready(rnd, now()),
+                           posts=posts, ready=kit_ready(rnd, now()),
                            caption_limit=CAPTION_LIMIT, settings=settings), status
 
 
@@ -95,7 +100,8 @@ def _jpeg(data: bytes):
 @bp.route("/<int:round_id>/sampul.jpg")
 def cover(round_id: int):
     rnd = db.get_or_404(Round, round_id)
-    return _jpeg(cover_slide(rnd, kit_listings(rnd)).jpeg())
+    with force_locale("id"):
+        return _jpeg(cover_slide(rnd, kit_listings(rnd)).jpeg())
 
 
 @bp.route("/<int:round_id>/slide/<int:listing_id>.jpg")
@@ -104,7 +110,8 @@ def slide(round_id: int, listing_id: int):
     listing = db.get_or_404(Listing, listing_id)
     if listing.round_id != rnd.id or listing.status != ListingStatus.APPROVED:
         abort(404)
-    return _jpeg(listing_slide(listing, rnd).jpeg())
+    with force_locale("id"):
+        return _jpeg(listing_slide(listing, rnd).jpeg())
 
 
 @bp.route("/<int:round_id>/kit.zip")
@@ -116,6 +123,7 @@ def download(round_id: int):
     if not kit_listings(rnd):
         flash(_("Belum ada produk yang disetujui di %(name)s.", name=rnd.title), "warning")
         return redirect(url_for(".kit", round_id=rnd.id))
-    data = build_zip(rnd)
+    with force_locale("id"):
+        data = build_zip(rnd)
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
                      download_name=f"{kit_folder(rnd)}.zip", max_age=0)

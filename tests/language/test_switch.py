@@ -178,3 +178,21 @@ def test_round_page_in_english_does_not_repeat_the_default_name(client, db):
     english(client)
     body = client.get(f"/edisi/{rnd.edition}").get_data(as_text=True)
     assert f"<h1>Edition {rnd.edition}</h1>" in body and f"Edisi {rnd.edition}" not in body
+
+
+def test_instagram_kit_stays_indonesian_for_an_english_reader(as_admin, db):
+    """The kit is posted on the agency's Indonesian account: captions never follow the UI."""
+    import io
+    import zipfile
+    rnd = make_published_round()
+    make_public_listing(rnd=rnd, title="Keripik Singkong Balado", price=15000)
+    db.session.commit()
+    english(as_admin)
+    page = as_admin.get(f"/staff/instagram/{rnd.id}").get_data(as_text=True)
+    assert "Instagram kit" in page and "produk pilihan dari" in page
+    assert "products from" not in page
+    r = as_admin.get(f"/staff/instagram/{rnd.id}/kit.zip")
+    assert r.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(r.data)) as z:
+        captions = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".txt"))
+    assert f"Edisi {rnd.edition}" in captions and "Edition" not in captions
