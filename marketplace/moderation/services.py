@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..audit import AuditEvent
@@ -144,7 +144,17 @@ def decide(listing: Listing, action: str | DecisionAction, *, moderator: User, s
 
 def decision_message(listing: Listing, action: DecisionAction, *, reason: str | None,
                      note: str | None, explanation: str | None, now: datetime) -> str:
-    """The text a community gets for a decision: in the portal, by e-mail and on WhatsApp."""
+    """The text a community gets for a decision: in the portal, by e-mail and on WhatsApp.
+
+    Always Indonesian (it is stored and sent to the community), whatever language the
+    moderator reads the staff pages in."""
+    with force_locale("id"):
+        return _decision_text(listing, action, reason=reason, note=note, explanation=explanation,
+                              now=now)
+
+
+def _decision_text(listing: Listing, action: DecisionAction, *, reason: str | None,
+                   note: str | None, explanation: str | None, now: datetime) -> str:
     rnd = listing.round
     if action == DecisionAction.APPROVE:
         if rnd.is_published(now):
@@ -175,7 +185,8 @@ def decision_email(listing: Listing, message: str) -> tuple[list[str], str, str]
     recipients = [u.email for u in db.session.execute(
         sa.select(User).where(User.community_id == listing.community_id, User.active.is_(True))
         .order_by(User.id)).scalars()]
-    subject = _("Hasil moderasi: %(title)s", title=listing.title)
+    with force_locale("id"):  # like the message: the community's language
+        subject = _("Hasil moderasi: %(title)s", title=listing.title)
     return recipients, subject, message
 
 

@@ -196,3 +196,22 @@ def test_instagram_kit_stays_indonesian_for_an_english_reader(as_admin, db):
     with zipfile.ZipFile(io.BytesIO(r.data)) as z:
         captions = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".txt"))
     assert f"Edisi {rnd.edition}" in captions and "Edition" not in captions
+
+
+def test_decision_text_for_the_community_stays_indonesian(as_staff, db):
+    """A moderator reading in English still sends the community its message in Indonesian."""
+    from marketplace.listings.models import ListingStatus
+    from marketplace.notifications import Notification
+    from tests.builders import make_listing
+    listing = make_listing(ListingStatus.SUBMITTED, rnd=make_round())
+    db.session.commit()
+    english(as_staff)
+    r = as_staff.post(f"/staff/moderasi/produk/{listing.id}/keputusan",
+                      data={"action": "request_changes", "version": "1", "reason_id": "0",
+                            "reason_text": "Foto gelap"})
+    assert r.status_code in (302, 303)
+    note = db.session.execute(sa.select(Notification)).scalar_one()
+    assert "perlu perbaikan: Foto gelap" in note.message and "WIB" in note.message
+    assert "needs changes" not in note.message
+    follow = as_staff.get(r.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="en">' in follow
