@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import math
 import re
 import time
 import unicodedata
@@ -66,13 +65,14 @@ def clean_sort(value: str | None, has_query: bool) -> str:
 #
 # ``<sort code><a|b>:<key>:<id>`` in URL-safe base64: the position just after (``a``) or
 # before (``b``) a row in that sort. The key is the row's approved_at in microseconds
-# (newest), its price (cheapest, dearest) or its search score (relevance); ``-`` is NULL.
+# (newest), its price (cheapest, dearest) or its relevance tier (``search.Match``); ``-`` is
+# NULL.
 
 def _sort_key(listing: Listing, sort: str, score: float | None = None):
     if sort == SORT_NEWEST:
         return (listing.approved_at - _EPOCH) // _US if listing.approved_at else None
     if sort == SORT_RELEVANCE:
-        return float(score or 0.0)
+        return int(score or 0)
     return listing.price
 
 
@@ -84,14 +84,14 @@ def encode_cursor(listing: Listing, direction: str = "a", sort: str = SORT_NEWES
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-_CURSOR_RE = re.compile(r"^([ncdr])([ab]):(-|-?\d{1,19}|[-+0-9.eE]{1,32}):(\d{1,18})$")
+_CURSOR_RE = re.compile(r"^([ncdr])([ab]):(-|\d{1,19}):(\d{1,18})$")
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 _CODE_SORTS = {code: sort for sort, code in _SORT_CODES.items()}
 
 
 def decode_cursor(token: str) -> tuple[str, str, object, int]:
     """``(sort, direction, key or None, id)``; raises InvalidCursor for anything odd.
-    The key is an aware datetime (newest), an int (price sorts) or a float (relevance)."""
+    The key is an aware datetime (newest) or an int (a price, a relevance tier)."""
     if not token or len(token) > 96 or not _TOKEN_RE.match(token):
         raise InvalidCursor(token)
     try:
@@ -106,8 +106,8 @@ def decode_cursor(token: str) -> tuple[str, str, object, int]:
         return sort, direction, None, ident
     try:
         if sort == SORT_RELEVANCE:
-            key = float(text)
-            if not math.isfinite(key):
+            key = int(text)
+            if key > 15:
                 raise ValueError(text)
         else:
             key = int(text)
@@ -246,7 +246,7 @@ def search_listings(now: datetime, q: str | None = None, category: str | None = 
     if district:
         filters.district = district
     match = search.resolve(" ".join(query_words(q)))
-    sort = clean_sort(sort, has_query=match is not None and match.rows is not None)
+    sort = clean_sort(sort, has_query=match is not None and match.join is not None)
 
     stmt = filters.apply(_public_select(now))
     if business_id is not None:
@@ -255,49 +255,80 @@ def search_listings(now: datetime, q: str | None = None, category: str | None = 
         stmt = stmt.where(Listing.community_id == community_id)
     if round_id is not None:
         stmt = stmt.where(Listing.round_id == round_id)
-    score = None
-    if match is not None:
-        if match.rows is not None:
-            stmt = stmt.join(match.rows, match.rows.c.listing_id == Listing.id)
-            score = match.rows.c.score
-        else:
-            stmt = stmt.where(match.condition)
-
-    if sort == SORT_RELEVANCE:
-        col, asc = score, True
-        stmt = stmt.add_columns(score)
-    elif sort == SORT_NEWEST:
-        col, asc = Listing.approved_at, False
-    else:
-        col, asc = Listing.price, sort == SORT_CHEAPEST
-        stmt = stmt.where(Listing.price.is_not(None))
 
     direction, key, ident = "a", None, None
     if after:
         cursor_sort, direction, key, ident = decode_cursor(after)
         if cursor_sort != sort:
             raise InvalidCursor(after)
+    if sort == SORT_RELEVANCE:
+        return _relevance_page(stmt, match, direction, key, ident, per_page)
+
+    if match is not None:
+        stmt = match.join(stmt)[0] if match.join is not None else stmt.where(match.condition)
+    if sort == SORT_NEWEST:
+        col, asc = Listing.approved_at, False
+    else:
+        col, asc = Listing.price, sort == SORT_CHEAPEST
+        stmt = stmt.where(Listing.price.is_not(None))
 
     def cursor(row, way):
-        return encode_cursor(row[0], way, sort, row[1] if len(row) > 1 else None)
+        return encode_cursor(row, way, sort)
 
     def fetch(condition, reverse):
         query = stmt.where(condition) if condition is not None else stmt
-        result = db.session.execute(query.order_by(*_order(col, asc, reverse)).limit(per_page + 1))
-        return [tuple(r) for r in result.unique().all()]
+        return list(db.session.execute(
+            query.order_by(*_order(col, asc, reverse)).limit(per_page + 1)).unique().scalars())
 
     if direction == "b":
         rows = fetch(_before(col, asc, key, ident), reverse=True)
         more_before = len(rows) > per_page
         rows = list(reversed(rows[:per_page]))
-        return Page(items=[r[0] for r in rows], per_page=per_page, sort=sort, match=match,
+        return Page(items=rows, per_page=per_page, sort=sort, match=match,
                     next=cursor(rows[-1], "a") if rows else None,
                     prev=cursor(rows[0], "b") if rows and more_before else None)
     rows = fetch(_after(col, asc, key, ident) if ident is not None else None, reverse=False)
+    items = rows[:per_page]
+    return Page(items=items, per_page=per_page, sort=sort, match=match,
+                next=cursor(items[-1], "a") if len(rows) > per_page else None,
+                prev=cursor(items[0], "b") if items and ident is not None else None)
+
+
+def _relevance_page(stmt, match: search.Match, direction: str, tier: int | None,
+                    ident: int | None, per_page: int) -> Page:
+    """A page in relevance order: tier by tier (``search.Match``), newest id first within a
+    tier; the cursor names the tier and id of the row at the edge."""
+    rows: list[tuple[Listing, int]] = []
+    if direction == "b":
+        for t in range(min(tier or 0, match.tiers - 1), -1, -1):
+            query, id_col = match.join(stmt, t)
+            if t == tier:
+                query = query.where(id_col > ident)
+            rows += [(x, t) for x in db.session.execute(
+                query.order_by(id_col.asc()).limit(per_page + 1 - len(rows))).unique().scalars()]
+            if len(rows) > per_page:
+                break
+        more_before = len(rows) > per_page
+        rows = list(reversed(rows[:per_page]))
+        return Page(items=[r[0] for r in rows], per_page=per_page, sort=SORT_RELEVANCE, match=match,
+                    next=encode_cursor(rows[-1][0], "a", SORT_RELEVANCE, rows[-1][1]) if rows else None,
+                    prev=(encode_cursor(rows[0][0], "b", SORT_RELEVANCE, rows[0][1])
+                          if rows and more_before else None))
+    first = tier if ident is not None else 0
+    for t in range(first, match.tiers):
+        query, id_col = match.join(stmt, t)
+        if ident is not None and t == first:
+            query = query.where(id_col < ident)
+        rows += [(x, t) for x in db.session.execute(
+            query.order_by(id_col.desc()).limit(per_page + 1 - len(rows))).unique().scalars()]
+        if len(rows) > per_page:
+            break
     page_rows = rows[:per_page]
-    return Page(items=[r[0] for r in page_rows], per_page=per_page, sort=sort, match=match,
-                next=cursor(page_rows[-1], "a") if len(rows) > per_page else None,
-                prev=cursor(page_rows[0], "b") if page_rows and ident is not None else None)
+    return Page(items=[r[0] for r in page_rows], per_page=per_page, sort=SORT_RELEVANCE, match=match,
+                next=(encode_cursor(page_rows[-1][0], "a", SORT_RELEVANCE, page_rows[-1][1])
+                      if len(rows) > per_page else None),
+                prev=(encode_cursor(page_rows[0][0], "b", SORT_RELEVANCE, page_rows[0][1])
+                      if page_rows and ident is not None else None))
 
 
 def public_listing(listing_id: int, now: datetime) -> Listing | None:
@@ -508,8 +539,7 @@ def count_listings(now: datetime, q: str | None, filters: Filters, cap: int = 10
                          .where(public_listing_filter(now)))
     match = search.resolve(" ".join(query_words(q)))
     if match is not None:
-        stmt = (stmt.join(match.rows, match.rows.c.listing_id == Listing.id)
-                if match.rows is not None else stmt.where(match.condition))
+        stmt = match.join(stmt)[0] if match.join is not None else stmt.where(match.condition)
     return db.session.execute(sa.select(sa.func.count()).select_from(stmt.limit(cap).subquery())).scalar_one()
 
 

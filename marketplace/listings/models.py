@@ -79,6 +79,9 @@ class Listing(db.Model):
     __table_args__ = (
         sa.Index("ix_listings_round_status", "round_id", "status"),
         sa.Index("ix_listings_community_round", "community_id", "round_id"),
+        # The catalogue's keyset orders: newest approved, and by price (catalogue.services).
+        sa.Index("ix_listings_status_approved", "status", "approved_at", "id"),
+        sa.Index("ix_listings_status_price", "status", "price", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
