@@ -53,7 +53,7 @@ def _user_rate_key() -> str:
 
 
 def _failed(response) -> bool:
-    return response.status_code != 302
+    return response.status_code not in (302, 429)
 
 
 # --- password --------------------------------------------------------------------------------

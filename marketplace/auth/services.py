@@ -28,6 +28,9 @@ password password1 12345678 123456789 1234567890 qwerty123 iloveyou admin123 111
 indonesia jakarta123 sayang123 umkmtangsel tangsel123 tangerang etalaseumkm etalase123
 """.split())
 
+# Words too common in names to refuse on their own ("Komunitas UMKM Pamulang": "pamulang" counts).
+GENERIC_WORDS = frozenset("komunitas umkm usaha toko warung kelompok paguyuban ibu bapak".split())
+
 # A dummy hash so an unknown e-mail costs the same time as a wrong password.
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -51,9 +54,11 @@ def check_password_policy(password: str, *context: str) -> None:
     if folded in COMMON_PASSWORDS or squashed in COMMON_PASSWORDS or len(set(folded)) < 3:
         raise InvalidInput(_("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain, "
                              "misalnya beberapa kata yang mudah Anda ingat."))
-    for word in context:
-        w = re.sub(r"[\W_]+", "", (word or "").lower())
-        if len(w) >= 4 and w in squashed:
+    for text in context:
+        text = (text or "").lower()
+        # the whole name ("sriwahyuni") and each word of it ("wahyuni", "pamulang")
+        words = [re.sub(r"[\W_]+", "", text)] + re.split(r"[\W_]+", text)
+        if any(len(w) >= 4 and w not in GENERIC_WORDS and w in squashed for w in words):
             raise InvalidInput(_("Kata sandi jangan memuat nama atau e-mail Anda."))
 
 

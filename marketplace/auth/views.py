@@ -59,7 +59,7 @@ def _account_rate_key() -> str:
 
 def _failed(response) -> bool:
     """Only failed attempts count toward a lock-out (a success redirects)."""
-    return response.status_code != 302
+    return response.status_code not in (302, 429)
 
 
 def _locked_out(limit) -> None:
