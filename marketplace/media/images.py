@@ -67,6 +67,11 @@ class VariantSpec:
     extension: str
 
 
+# The site's widths, against where photos are shown (CSS px × device pixel ratio; checked by
+# tests/media/test_widths.py): a product card in the 2-column phone grid is ~160-200 px,
+# so 320-520 px on 2-3x screens → w320/w640; the phone listing page is ~330-380 px, so
+# 650-1080 px → w640/w1080; the desktop listing column is 512 px (1x: w640, 2x: w1080) and
+# a desktop card ~270 px (w320/w640). Each gets a file at most twice as wide as it needs.
 VARIANTS: tuple[VariantSpec, ...] = (
     VariantSpec("w320", 320, "WEBP", "image/webp", "webp"),
     VariantSpec("w640", 640, "WEBP", "image/webp", "webp"),
