@@ -12,7 +12,7 @@ from ..clock import now
 from ..errors import DomainError, FormErrors, ImageRejected, InvalidInput
 from ..auth.services import confirm_password
 from ..auth.sessions import is_fresh, mark_fresh
-from ..extensions import db
+from ..extensions import db, limiter
 from ..inputs import parse_phone
 from ..media.models import Image
 from ..media import sweep as media_sweep
@@ -316,8 +316,19 @@ def _limits() -> dict:
             "request_bytes": cfg.get("MAX_CONTENT_LENGTH") or 0}
 
 
+def _uploader_key() -> str:
+    return f"upload:{getattr(current_user, 'id', None) or request.remote_addr}"
+
+
+# Photo uploads per account (SECURITY.md 8): only POSTs that carry files count.
+upload_limit = limiter.limit(lambda: current_app.config.get("UPLOAD_RATE_LIMIT", "60 per 10 minutes"),
+                             methods=["POST"], key_func=_uploader_key,
+                             exempt_when=lambda: not any(f.filename for f in request.files.values()))
+
+
 @bp.route("/produk/baru", methods=["GET", "POST"])
 @member_required
+@upload_limit
 def listing_new():
     if not services.community_businesses(current_user.community_id):
         flash(_("Tambahkan data usaha dulu, lalu produknya."), "info")
@@ -355,6 +366,7 @@ def _copy_round(listing: Listing, at):
 
 @bp.route("/produk/<int:listing_id>/ubah", methods=["GET", "POST"])
 @member_required
+@upload_limit
 def listing_edit(listing_id: int):
     listing = own_or_404(Listing, listing_id)
     if not services.can_edit(listing, current_user, now()):

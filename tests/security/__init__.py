@@ -1,0 +1,72 @@
+"""Every promise of ``../shared/SECURITY.md``, with the test that fails if it breaks.
+
+Promise → test (``tests/security/`` unless a path is given):
+
+Photos (the photo pipeline's own tests; ``test_photos.py`` checks that they still exist)
+ 1 allow-list by content      media/test_images.py::test_each_allowed_format_is_accepted,
+                              ::test_other_formats_are_refused_by_content, media/test_services.py::
+                              test_text_named_jpg_is_refused, media/test_manifest.py (every entry)
+ 2 only what we re-encoded    media/test_views.py::test_bytes_appended_after_a_jpeg_are_never_served,
+                              ::test_text_in_png_chunks_is_never_served
+ 3 no metadata, upright       media/test_images.py::test_gps_and_orientation_6_come_out_portrait_without_exif
+ 4 layered size limits        media/test_request_limit.py, media/test_services.py::
+                              test_read_upload_stops_at_the_per_file_limit
+ 5 pixel limits first         media/test_images.py::test_pixel_limit_is_checked_before_decoding,
+                              ::test_decompression_bomb_warning_is_a_refusal, ::test_pixel_limit_counts_every_frame
+ 6 generated storage keys     media/test_services.py::test_any_file_name_with_valid_content_is_stored_under_a_generated_key,
+                              media/test_storage.py::test_local_writes_under_the_root_only
+ 7 served safely              media/test_views.py::test_serves_a_webp_variant_with_immutable_cache_and_nosniff,
+                              media/test_storage.py::test_s3_objects_carry_type_and_cache_headers_and_no_public_acl
+ 8 quotas                     listings/test_photos.py::test_files_past_the_limit_are_not_processed,
+                              listings/test_quota_and_deadline.py::test_last_slot_then_quota_exceeded,
+                              test_accounts.py::test_photo_uploads_are_rate_limited_per_account
+
+Accounts and sessions (test_accounts.py)
+ 9 passwords                  test_production_hash_is_scrypt_with_p3, test_login_rehashes_when_parameters_change,
+                              test_weak_and_common_passwords_are_refused_with_a_reason,
+                              test_context_passwords_are_refused, test_long_passphrases_and_any_characters_are_allowed
+10 failures reveal nothing    test_unknown_account_wrong_password_and_inactive_look_the_same (same page,
+                              status and one hash check each: similar time without a timed test)
+11 brute force                test_login_is_throttled_per_account_and_address_and_the_lockout_ends_by_itself,
+                              test_spreading_guesses_over_addresses_hits_the_account_limit,
+                              test_many_accounts_from_one_address_hit_the_address_limit,
+                              test_forwarded_for_is_not_trusted_without_a_proxy (Redis storage: the
+                              deployment work's tests)
+12 staff second factor        test_staff_without_a_second_factor_reaches_only_enrolment,
+                              test_a_moderator_with_2fa_must_give_a_code_at_each_login,
+                              test_a_totp_code_works_only_once_and_within_its_window,
+                              test_recovery_codes_are_hashed_and_single_use, test_production_requires_staff_2fa_by_default
+13 cookies                    test_cookies_are_hardened_in_production, test_cookies_in_development_are_httponly_and_lax
+14 clean session, ended       test_login_starts_a_clean_session, test_replayed_cookies_after_logout_get_the_login_page,
+                              test_password_change_ends_every_other_session, test_deactivation_ends_every_session
+15 fresh login                test_password_change_needs_the_current_password, test_phone_change_needs_a_fresh_login,
+                              test_reauthenticate_page_makes_the_session_fresh
+
+Requests and access (test_requests.py; 16's expiry page in test_headers.py)
+16 POST + CSRF, no GET writes test_every_post_without_a_token_is_refused_and_changes_nothing (+ its control
+                              test_the_refused_posts_would_have_worked_with_a_token), test_no_get_changes_the_database,
+                              test_logout_needs_a_token; test_headers.py::test_expired_token_on_the_listing_form_keeps_the_text,
+                              ::test_expired_token_on_the_business_form_keeps_the_text
+17 object-level authorisation test_access_matrix, test_every_route_has_an_access_rule,
+                              test_b_gets_404_for_a_drafts_and_nothing_about_them
+18 no mass assignment         test_extra_fields_are_ignored, test_a_repeated_field_is_an_error
+19 deadlines in WIB           listings/test_quota_and_deadline.py::test_deadline_to_the_second_in_wib,
+                              listings/test_after_decision.py::test_deadline_through_the_portal_one_second_before_and_at_the_close
+20 one action, one record     moderation/test_decisions.py::test_two_moderators_deciding_the_same_version_one_wins_the_other_is_told,
+                              moderation/test_concurrency.py; test_requests.py::test_a_double_tapped_new_listing_creates_one
+                              (xfail: not kept yet)
+21 next stays local           test_next_never_leaves_the_site, test_login_redirect_with_a_tricky_next_goes_home
+22 search and paging          test_search_takes_any_text_literally, test_odd_paging_values_never_break
+23 escaped output, WhatsApp   test_public_and_staff_output_is_escaped, test_whatsapp_links_are_digits_and_encoded_text
+
+Headers, logs, errors (test_headers.py)
+24 security headers           test_every_page_has_the_security_headers_and_no_inline_script_without_a_nonce,
+                              test_hsts_in_production_only
+25 audit trail                test_the_audit_trail_records_the_security_events_in_utc_without_secrets,
+                              test_each_audit_record_is_one_log_line_even_with_newlines_in_names,
+                              test_listing_decision_and_round_changes_are_audited, media/test_services.py::
+                              test_rejection_is_audited_with_the_detected_format, test_accounts.py (lock-outs)
+26 generic error pages        test_a_500_is_our_page_with_a_request_id_the_log_has, test_error_pages_are_ours_in_indonesian
+
+Access rules for new routes: ``RULES`` in the world module beside this file (one line per endpoint).
+"""

@@ -518,3 +518,29 @@ def test_reset_lets_a_staff_user_enrol_again(app, db, clock):
     second_factor.reset(mod, actor=None, now=clock())
     db.session.commit()
     assert not mod.has_second_factor and mod.recovery_codes == []
+
+
+# --- 8: per-account upload rate limit ------------------------------------------------------------
+
+def test_photo_uploads_are_rate_limited_per_account(limited):
+    import io
+
+    from marketplace.extensions import db
+    from tests.builders import jpeg_bytes, make_round
+    limited.config["UPLOAD_RATE_LIMIT"] = "2 per 10 minutes"
+    user = make_member()
+    business = make_business(user.community)
+    make_round()
+    db.session.commit()
+    client = limited.test_client()
+    login(client, user)
+
+    def upload():
+        return client.post("/portal/produk/baru", content_type="multipart/form-data", data={
+            "business_id": str(business.id), "title": "Keripik", "category_id": "1", "price": "15rb",
+            "unit": "pack", "description": "x", "photos": [(io.BytesIO(jpeg_bytes()), "a.jpg")]})
+    assert [upload().status_code for _ in range(3)] == [302, 302, 429]
+    db.session.commit()
+    assert client.get("/portal/").status_code == 200  # pages without files are not limited
+    limited.fake_time.now += 10 * 60 + 1
+    assert upload().status_code == 302
