@@ -62,6 +62,7 @@ test: install node-tools
 bench: install node-tools
 	$(PY) bench/photo_bench.py
 	$(PY) bench/lighthouse_bench.py
+	$(PY) bench/rush.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

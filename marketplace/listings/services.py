@@ -96,9 +96,27 @@ def slots_used(community_id: int, round_id: int) -> int:
     ).scalar_one()
 
 
+def lock_community(community_id: int) -> None:
+    """Make parallel submits of one community queue up until this transaction ends, so two
+    requests (in any worker process) never both count the last free slot.
+
+    PostgreSQL locks the community's row (``SELECT … FOR UPDATE``). SQLite has no row locks
+    and ignores FOR UPDATE: a no-op UPDATE of the row takes the database's write lock now,
+    before the count, instead of at the listing's own UPDATE after it (WAL readers are not
+    blocked; other writers wait up to the busy timeout)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        table = Community.__table__
+        db.session.execute(sa.update(table).where(table.c.id == community_id)
+                           .values(id=table.c.id))
+    else:
+        db.session.execute(sa.select(Community.id).where(Community.id == community_id)
+                           .with_for_update())
+
+
 def check_can_submit(listing: Listing, now: datetime) -> None:
     """Raise RoundClosed outside ``[opens_at, closes_at)`` and QuotaExceeded when no slot
-    is free. Locks the community row on PostgreSQL so parallel submits queue up."""
+    is free. Holds the community's lock (``lock_community``) until the caller's commit or
+    rollback, so the count and the submit are one step for parallel requests."""
     rnd = listing.round
     if not listing.community.is_verified:
         raise NotAllowed(_("Komunitas Anda belum diverifikasi staf Dinas, jadi produk belum bisa "
@@ -108,7 +126,7 @@ def check_can_submit(listing: Listing, now: datetime) -> None:
             raise RoundClosed(_("Periode %(name)s belum dibuka.", name=rnd.title))
         raise RoundClosed(_("Batas waktu %(name)s sudah lewat. Produk tidak dapat diajukan lagi.",
                             name=rnd.title))
-    db.session.execute(sa.select(Community.id).where(Community.id == listing.community_id).with_for_update())
+    lock_community(listing.community_id)
     if slots_used(listing.community_id, rnd.id) >= rnd.quota_per_community:
         raise QuotaExceeded(_("Kuota komunitas untuk %(name)s sudah penuh (%(n)s produk). Tarik "
                               "produk lain atau tunggu periode berikutnya.",
