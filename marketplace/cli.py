@@ -6,12 +6,13 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     """Attach every command to ``app.cli``."""
-    from .auth.cli import create_admin
+    from .auth.cli import create_admin, reset_second_factor
     from .demo import demo_cli
     from .instagram.cli import instagram_kit
     from .rounds.cli import rounds_cli
 
     app.cli.add_command(create_admin)
+    app.cli.add_command(reset_second_factor)
     app.cli.add_command(demo_cli)
     app.cli.add_command(rounds_cli)
     app.cli.add_command(instagram_kit)

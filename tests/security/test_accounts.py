@@ -544,3 +544,17 @@ def test_photo_uploads_are_rate_limited_per_account(limited):
     assert client.get("/portal/").status_code == 200  # pages without files are not limited
     limited.fake_time.now += 10 * 60 + 1
     assert upload().status_code == 302
+
+
+def test_reset_2fa_command(app, db, clock):
+    mod = make_staff()
+    db.session.commit()
+    client = app.test_client()
+    login(client, mod)
+    _enrol(client, clock)
+    result = app.test_cli_runner().invoke(args=["reset-2fa", mod.email.upper()])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert not db.session.get(User, mod.id).has_second_factor
+    assert client.get("/staff/").status_code == 302  # sessions ended
+    assert app.test_cli_runner().invoke(args=["reset-2fa", "nobody@contoh.id"]).exit_code != 0
