@@ -62,6 +62,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "STAFF_REQUIRE_2FA": production,
         # A password typed longer ago than this must be typed again for sensitive changes.
         "FRESH_LOGIN_MINUTES": 30,
+        # POSTs carrying photos, per account.
+        "UPLOAD_RATE_LIMIT": "60 per 10 minutes",
         "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
         # 5 photos x 12 MB + 2 MB of form text.
         "MAX_CONTENT_LENGTH": 62 * MB,
