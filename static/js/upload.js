@@ -77,8 +77,12 @@
     var url = URL.createObjectURL(file);
     img.onload = function () { URL.revokeObjectURL(url); };
     img.onerror = function () {   // HEIC on most browsers: no preview, still sent
-      URL.revokeObjectURL(url); img.remove();
-      cap.textContent = file.name + " · " + msg("msgNoPreview");
+      URL.revokeObjectURL(url);
+      var box = document.createElement("span");
+      box.className = "photo-noview";
+      box.textContent = (file.name.split(".").pop() || "").toUpperCase();
+      fig.replaceChild(box, img);
+      cap.textContent = file.name + " · " + mb(file.size) + " · " + msg("msgNoPreview");
     };
     img.src = url;
     cap.textContent = file.name + " · " + mb(file.size);
@@ -192,9 +196,20 @@
       else if (parts[0] === "cover") list.insertBefore(li, list.firstElementChild);
       else if (parts[0] === "remove") li.remove();
       renumber();
-      var again = li.isConnected ? li.querySelector("button[value^='" + parts[0] + ":']") : null;
-      if (!again || again.disabled || again.hidden) again = list.querySelector("button:not([disabled])") || input;
-      if (again) again.focus();
+      // Keep the focus on the photo just moved (never on a "remove" button, a second tap
+      // there would delete); after a removal, on the photo count.
+      var target = null;
+      if (li.isConnected) {
+        target = li.querySelector("button[value^='" + parts[0] + ":']");
+        if (!target || target.disabled || target.hidden) {
+          target = li.querySelector("button[name=photo_op]:not([disabled]):not([hidden]):not([value^='remove:'])");
+        }
+      }
+      if (!target) {
+        target = document.getElementById("photo-count");
+        if (target) target.setAttribute("tabindex", "-1");
+      }
+      if (target) target.focus();
     });
   }
 })();
