@@ -52,7 +52,7 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     page.get_by_label("Nama Anda (koordinator)").fill("Ibu Ani")
     page.get_by_label("Nomor WhatsApp Anda").fill("0813-1111-2222")
     page.get_by_label("E-mail").fill("ani@contoh.id")
-    page.get_by_label("Kata sandi").fill("serpong pagi cerah")
+    page.get_by_label("Kata sandi").fill("kopi susu gula aren tujuh")
     page.get_by_role("button", name="Daftar").click()
     page.wait_for_url("**/portal/")
     member.seen("portal-menunggu-verifikasi")
