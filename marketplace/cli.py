@@ -16,3 +16,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(rounds_cli)
     app.cli.add_command(instagram_kit)
+    from .backup import backup_cli
+
+    app.cli.add_command(backup_cli)
