@@ -11,7 +11,8 @@ Definitions (also shown on the page):
   decision, the share approved; None ("—") while nothing is decided;
 * **time to decision** – for every decision, the time since the submission (or
   resubmission) it answered; the median over the decisions, in hours;
-* **WhatsApp taps** – see :func:`tap_counts` (None, shown as "—", until taps are counted).
+* **WhatsApp taps** – taps on the listing's WhatsApp button, summed over every day (see
+  :func:`tap_counts`).
 
 Listings are grouped by their business's district, their category and their community.
 Nothing here writes.
@@ -120,12 +121,17 @@ def summarise(facts: list[Fact]) -> Counts:
 
 
 def tap_counts(listing_ids: list[int]) -> dict[int, int] | None:
-    """WhatsApp-button taps per listing, or None while taps are not counted.
+    """WhatsApp-button taps per listing (all days), from the catalogue's tap counter
+    (``whatsapp_taps``: one row per listing and WIB day, no personal data). Listings never
+    tapped count 0. Returning None instead would show "—" everywhere (taps not counted)."""
+    from ..catalogue.models import WhatsappTap
 
-    Hook for the tap counter (issue 5): return ``{listing_id: taps}`` from its table here and
-    every page, chart and CSV of this module shows the figures instead of "—".
-    """
-    return None
+    out: dict[int, int] = {}
+    for chunk in _chunks(listing_ids):
+        out.update(db.session.execute(
+            sa.select(WhatsappTap.listing_id, sa.func.sum(WhatsappTap.taps))
+            .where(WhatsappTap.listing_id.in_(chunk)).group_by(WhatsappTap.listing_id)).all())
+    return {k: int(v) for k, v in out.items()}
 
 
 def facts(round_ids: list[int] | None = None) -> list[Fact]:

@@ -66,7 +66,7 @@ def test_round_figures_match_the_hand_count(fixture):
     assert t.approval_rate == pytest.approx(2 / 3)
     assert t.median_hours == pytest.approx(3.0)
     assert t.outcomes == {"approved": 2, "changes": 0, "rejected": 1, "waiting": 1}
-    assert t.taps is None  # not counted yet: shown as "—"
+    assert t.taps == 0  # nobody tapped yet
 
     by_district = {label: c for label, c in report.by_district}
     assert (by_district["Pamulang"].submitted, by_district["Pamulang"].approved,
@@ -109,7 +109,7 @@ def test_round_csv(fixture, as_staff):
     assert (l2["disetujui"], l2["diminta_perbaikan"], l2["ditolak"]) == ("1", "1", "0")
     assert l2["median_jam_keputusan"] == "2.50" and l2["kecamatan"] == "Pamulang"
     assert rows[3]["status"] == "withdrawn" and rows[3]["keputusan_pertama_wib"] == ""
-    assert rows[0]["ketukan_whatsapp"] == ""
+    assert rows[0]["ketukan_whatsapp"] == "0"
     assert rows[0]["pertama_diajukan_wib"] == "2026-12-02 10:00"
 
 
@@ -120,6 +120,23 @@ def test_over_time_csv(fixture, as_staff):
     row = rows[0]
     assert (row["diajukan"], row["disetujui"], row["diminta_perbaikan"], row["ditolak"]) == ("4", "2", "1", "1")
     assert row["tingkat_persetujuan"] == "0.6667" and row["median_jam_keputusan"] == "3.00"
+
+
+def test_whatsapp_taps_per_listing(fixture, db, as_staff):
+    from datetime import date
+
+    from marketplace.catalogue.models import WhatsappTap
+    l1, l2 = (f.listing_id for f in facts([fixture.id])[:2])
+    db.session.add_all([WhatsappTap(listing_id=l1, day=date(2026, 12, 8), taps=3),
+                        WhatsappTap(listing_id=l1, day=date(2026, 12, 9), taps=2),
+                        WhatsappTap(listing_id=l2, day=date(2026, 12, 9), taps=1)])
+    db.session.commit()
+    report = round_report(fixture)
+    assert report.total.taps == 6
+    assert {f.title: f.taps for f in report.listings} == {"L1": 5, "L2": 1, "L3": 0, "L4": 0}
+    assert dict(report.by_district)["Pamulang"].taps == 6
+    rows = list(csv.DictReader(io.StringIO(as_staff.get(f"/staff/statistik/{fixture.id}.csv").data.decode("utf-8-sig"))))
+    assert [r["ketukan_whatsapp"] for r in rows] == ["5", "1", "0", "0"]
 
 
 def test_csv_cells_never_run_as_formulas(app, db, as_staff, fixture):
@@ -139,7 +156,7 @@ def test_pages_draw_charts_with_numbers(fixture, as_staff):
     page = as_staff.get(f"/staff/statistik/{fixture.id}").text
     assert page.count("<svg role=\"img\"") == 3 and "<title" in page and "<desc" in page
     assert "66,7%" in page and "3 jam" in page and "Pamulang" in page
-    assert "<table" in page and "—" in page
+    assert "<table" in page and "Ketukan WA" in page
 
 
 def test_communities_overview(fixture, db):
