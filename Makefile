@@ -63,6 +63,8 @@ bench: install node-tools
 	$(PY) bench/photo_bench.py
 	$(PY) bench/lighthouse_bench.py
 	$(PY) bench/rush.py
+	-bash .ci/install-wrk.sh
+	$(PY) bench/catalogue_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

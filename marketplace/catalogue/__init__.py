@@ -5,5 +5,4 @@ bp = Blueprint("catalogue", __name__)
 from . import pagecache, views  # noqa: E402,F401
 
 bp.record_once(lambda state: pagecache.init_app(state.app))
-bp.before_request(pagecache.lookup)
 bp.after_request(pagecache.store)

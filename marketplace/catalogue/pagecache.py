@@ -13,25 +13,31 @@ How a public page stays correct:
 * **Clock.** Listings become public by the clock (``Round.publishes_at``), with no write at
   that moment. Each entry keeps the next publication instant after the time it was built
   and is not served from then on.
-* **Who.** Only GET/HEAD of the catalogue's public endpoints, for visitors without a
-  login (no ``_user_id`` in the session, no remember cookie) and with no flashed messages
-  waiting. A response is stored only if it is a 200 that asked for no CSP nonce and no CSRF
-  token, set no cookie and left the session untouched.
+* **Who.** Only GET/HEAD of the catalogue's public paths, from visitors without a session
+  or remember cookie (so nobody logged in and no flashed message waiting). A response is
+  stored only if it is a 200 that asked for no CSP nonce and no CSRF token, set no cookie
+  and left the session untouched.
+* **Where.** ``PageCache`` is WSGI middleware: a hit never reaches Flask (no request
+  context, hooks, session or template), which is what lets a page approach a bare
+  hello-world's rate. The first answer's final headers (CSP and the other security
+  headers) are replayed with it.
 
 Storage is Flask-Caching: ``SimpleCache`` (per process) by default, Redis when
 ``REDIS_URL`` is set. Entries hold the page compressed (Brotli and gzip), so a hit costs one
-indexed one-row query and no rendering or compression. ``PAGE_CACHE=0`` turns it off.
+indexed one-row query and no rendering or compression. With several workers and no Redis,
+each worker keeps its own copy (and loses it when gunicorn recycles the worker). ``PAGE_CACHE=0`` turns it off.
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
-from datetime import datetime
+import os
+import uuid
+from datetime import datetime, timezone
 
 import brotli
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request, session
-from flask_babel import get_locale
 from flask_caching import Cache
 from sqlalchemy.orm import Session
 
@@ -102,7 +108,15 @@ def listen() -> None:
         sa.event.listen(Session, "after_flush", _after_flush)
 
 
-# --- lookup and store -----------------------------------------------------------------------
+# --- lookup (a WSGI middleware) and store (a Flask hook) -------------------------------------
+
+ENTRY_KEY = "etalase.page_cache.key"
+ENTRY = "etalase.page_cache.entry"
+_PATHS = ("/katalog", "/produk/", "/usaha/", "/komunitas/", "/edisi/", "/sitemap.xml", "/robots.txt")
+# Headers of the first response that are not replayed: per-response or per-encoding ones.
+_NOT_REPLAYED = {"content-length", "content-encoding", "set-cookie", "x-request-id", "date",
+                 "etag", "vary", "server"}
+
 
 def next_publication(at: datetime) -> datetime | None:
     """The first round publication strictly after ``at`` (when pages change by the clock)."""
@@ -110,10 +124,10 @@ def next_publication(at: datetime) -> datetime | None:
         sa.select(sa.func.min(Round.publishes_at)).where(Round.publishes_at > at)).scalar()
 
 
-def _encoding() -> str:
-    """``br``, ``gzip`` or ``identity``: what this client accepts, best first."""
+def _encoding(accept: str) -> str:
+    """``br``, ``gzip`` or ``identity``: what the client accepts, best first."""
     accepted = set()
-    for part in request.headers.get("Accept-Encoding", "").lower().split(","):
+    for part in accept.lower().split(","):
         name, _, params = part.strip().partition(";")
         if params.replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
             continue
@@ -124,79 +138,134 @@ def _encoding() -> str:
     return "identity"
 
 
-def _anonymous() -> bool:
-    if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
-        return False
-    if current_app.config.get("SESSION_COOKIE_NAME", "session") not in request.cookies:
-        return True
-    return "_user_id" not in session and "_flashes" not in session
+class PageCache:
+    """WSGI middleware in front of Flask: a hit is answered before Flask builds a request,
+    runs its hooks, loads a session or renders anything (one one-row query for the
+    generation, one cache read). A miss goes through the app; ``store`` (a Flask hook) then
+    hands the page over in the WSGI environ and the middleware keeps it together with the
+    final headers (security headers included), so a hit answers exactly what the app
+    answered, with a fresh ``X-Request-Id``.
 
+    Eligible: GET/HEAD of public catalogue paths, without a session or remember cookie (so
+    nobody logged in, no flashed message). The key holds the generation, scheme, host,
+    path and query, the ``lang`` cookie and ``Accept-Language`` (whatever picks the locale).
+    """
 
-def _key() -> str:
-    raw = f"{current_generation()}|{get_locale()}|{request.full_path}"
-    return "page:" + hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()
+    def __init__(self, wsgi_app, app: Flask):
+        self.wsgi_app = wsgi_app
+        self.app = app
+        self._engine = None
+        self.cookie_names = (app.config.get("SESSION_COOKIE_NAME", "session"),
+                             app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
 
+    def _eligible(self, environ) -> bool:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return False
+        path = environ.get("PATH_INFO", "")
+        if path != "/" and not path.startswith(_PATHS):
+            return False
+        if path.startswith("/produk/") and path.endswith("/whatsapp"):
+            return False
+        cookies = environ.get("HTTP_COOKIE", "")
+        if cookies:
+            names = {c.split("=", 1)[0].strip() for c in cookies.split(";")}
+            if any(name in names for name in self.cookie_names):
+                return False
+        return self.app.config.get("PAGE_CACHE", True)
 
-def _respond(entry: dict):
-    encoding = _encoding()
-    if encoding == "identity":
-        body = gzip.decompress(entry["gzip"])
-    else:
-        body = entry[encoding]
-    response = current_app.response_class(body, status=200, mimetype=entry["mimetype"])
-    if encoding != "identity":
-        response.headers["Content-Encoding"] = encoding
-    response.headers["Vary"] = "Accept-Encoding, Cookie"
-    response.set_etag(entry["etag"])
-    return response.make_conditional(request)
+    def _generation(self) -> int:
+        if self._engine is None:
+            with self.app.app_context():
+                self._engine = db.engine
+        with self._engine.connect() as conn:
+            value = conn.execute(sa.select(CacheState.generation).where(CacheState.id == 1)).scalar()
+        return int(value or 0)
 
+    def _key(self, environ) -> str:
+        lang = ""
+        for part in environ.get("HTTP_COOKIE", "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == "lang":
+                lang = value
+        raw = "|".join((str(self._generation()), environ.get("wsgi.url_scheme", ""),
+                        environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""),
+                        environ.get("QUERY_STRING", ""), lang[:20],
+                        environ.get("HTTP_ACCEPT_LANGUAGE", "")[:100]))
+        return "page:" + hashlib.sha1(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
-def lookup():
-    """``before_request``: serve a stored page, or note the key to store this one under."""
-    if (not current_app.config.get("PAGE_CACHE", True) or request.method not in ("GET", "HEAD")
-            or request.endpoint not in CACHEABLE_ENDPOINTS or not _anonymous()):
-        return None
-    key = _key()
-    entry = cache.get(key)
-    if entry is not None:
-        until = entry.get("until")
-        if until is None or clock_now() < until:
-            g.page_cache_hit = True
-            return _respond(entry)
-    g.page_cache_key = key
-    return None
+    def _now(self) -> datetime:
+        clock = self.app.config.get("CLOCK")
+        return clock() if clock is not None else datetime.now(timezone.utc)
+
+    def __call__(self, environ, start_response):
+        if not self._eligible(environ):
+            return self.wsgi_app(environ, start_response)
+        key = self._key(environ)
+        backend = self.app.extensions["cache"][cache]
+        entry = backend.get(key)
+        if entry is not None and (entry["until"] is None or self._now() < entry["until"]):
+            return self._replay(entry, environ, start_response)
+        environ[ENTRY_KEY] = key
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+        body = self.wsgi_app(environ, capture)
+        fresh = environ.get(ENTRY)
+        if fresh is not None and captured.get("status", "").startswith("200") and not any(
+                name.lower() == "set-cookie" for name, _ in captured["headers"]):
+            fresh["headers"] = [(n, v) for n, v in captured["headers"] if n.lower() not in _NOT_REPLAYED]
+            backend.set(key, fresh, timeout=self.app.config.get("PAGE_CACHE_TIMEOUT", 600))
+        return body
+
+    def _replay(self, entry: dict, environ, start_response):
+        encoding = _encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        body = gzip.decompress(entry["gzip"]) if encoding == "identity" else entry[encoding]
+        etag = f'"{entry["etag"]}-{encoding}"'
+        headers = list(entry["headers"])
+        headers += [("ETag", etag), ("Vary", "Accept-Encoding, Cookie"),
+                    ("X-Request-Id", uuid.uuid4().hex[:16])]
+        if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        if encoding != "identity":
+            headers.append(("Content-Encoding", encoding))
+        headers.append(("Content-Length", str(len(body))))
+        start_response("200 OK", headers)
+        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
 
 
 def store(response):
-    """``after_request``: keep a fresh anonymous page, answered compressed."""
-    key = g.pop("page_cache_key", None)
-    if (key is None or response.status_code != 200 or response.direct_passthrough
-            or response.is_streamed or response.mimetype not in CACHEABLE_MIMETYPES
-            or "Set-Cookie" in response.headers or "Content-Encoding" in response.headers
+    """``after_request`` of the catalogue: hand a fresh anonymous page to ``PageCache``.
+
+    Only a 200 of a cacheable type that asked for no CSP nonce and no CSRF token, and left
+    the session untouched; the entry keeps the page compressed (Brotli and gzip) and when
+    it stops being valid (the next publication)."""
+    if (ENTRY_KEY not in request.environ or response.status_code != 200
+            or response.direct_passthrough or response.is_streamed
+            or response.mimetype not in CACHEABLE_MIMETYPES
+            or "Content-Encoding" in response.headers
             or g.get("csp_nonce") or g.get("csrf_token") or session.modified
             or "_user_id" in session or "_flashes" in session):
         return response
     body = response.get_data()
-    level = current_app.config.get("COMPRESS_LEVEL", 6)
-    entry = {
-        "mimetype": response.mimetype,
-        "gzip": gzip.compress(body, compresslevel=level, mtime=0),
+    request.environ[ENTRY] = {
+        "gzip": gzip.compress(body, compresslevel=current_app.config.get("COMPRESS_LEVEL", 6), mtime=0),
         "br": brotli.compress(body, quality=current_app.config.get("COMPRESS_BR_LEVEL", 4)),
         "etag": hashlib.sha1(body).hexdigest()[:20],
         "until": next_publication(clock_now()),
     }
-    cache.set(key, entry, timeout=current_app.config.get("PAGE_CACHE_TIMEOUT", 600))
-    fresh = _respond(entry)
-    for name, value in response.headers.items():
-        if name.lower() not in ("content-type", "content-length", "content-encoding", "vary", "etag"):
-            fresh.headers.setdefault(name, value)
-    return fresh
+    return response
 
 
 def init_app(app: Flask) -> None:
-    """Configure the cache store (Redis with ``REDIS_URL``, else in-process) and the
-    generation listener."""
-    redis_url = app.config.get("REDIS_URL")
+    """Configure the cache store (Redis with ``REDIS_URL``, else in-process), the
+    generation listener and the middleware. ``PAGE_CACHE`` (env or config) ``0`` turns
+    the cache off; ``PAGE_CACHE_TIMEOUT`` (seconds, default 600) bounds an entry's life."""
+    redis_url = app.config.get("REDIS_URL") or os.environ.get("REDIS_URL")
+    if "PAGE_CACHE" in os.environ and "PAGE_CACHE" not in app.config:
+        app.config["PAGE_CACHE"] = os.environ["PAGE_CACHE"].lower() not in ("0", "false", "no", "off")
     config = {"CACHE_KEY_PREFIX": "etalase:"}
     if app.config.get("CACHE_TYPE"):
         config["CACHE_TYPE"] = app.config["CACHE_TYPE"]
@@ -206,3 +275,4 @@ def init_app(app: Flask) -> None:
         config.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=app.config.get("PAGE_CACHE_ENTRIES", 2000))
     cache.init_app(app, config=config)
     listen()
+    app.wsgi_app = PageCache(app.wsgi_app, app)
