@@ -124,11 +124,11 @@ def decide(listing: Listing, action: str | DecisionAction, *, moderator: User, s
         listing_id=listing.id, listing_version=seen_version, moderator_id=moderator.id,
         action=action, from_status=listing.status.value, to_status=to.value,
         reason_id=preset.id if preset else None, reason=reason, note=note, created_at=now)
-    db.session.add(decision)
     try:
-        db.session.flush([decision])
+        with db.session.begin_nested():  # a savepoint: a bulk approve keeps its other decisions
+            db.session.add(decision)
+            db.session.flush([decision])
     except sa.exc.IntegrityError:
-        db.session.rollback()
         raise StaleVersion(_("Produk ini sudah diputuskan oleh moderator lain.")) from None
     details = {"decision_id": decision.id, "decided_version": seen_version}
     if preset is not None:
