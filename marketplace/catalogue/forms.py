@@ -17,7 +17,7 @@ MAX_PRICE = 1_000_000_000
 
 def _slug(value: str | None) -> str | None:
     """A slug as typed (lower-cased, trimmed) or None; junk stays junk so it matches nothing."""
-    text = (value or "").strip().lower()[:140]
+    text = (value or "").replace("\x00", "").strip().lower()[:140]
     return text or None
 
 
@@ -70,7 +70,7 @@ class CatalogueArgs:
     @classmethod
     def from_args(cls, args) -> "CatalogueArgs":
         """From ``request.args``; odd values are trimmed, clamped or dropped, never refused."""
-        q = " ".join((args.get("q") or "").split())[:MAX_QUERY_CHARS]
+        q = " ".join((args.get("q") or "").replace("\x00", " ").split())[:MAX_QUERY_CHARS]
         low = parse_price_bound(args.get("harga_min") or args.get("min_price"))
         high = parse_price_bound(args.get("harga_max") or args.get("max_price"))
         if low is not None and high is not None and low > high:
@@ -83,7 +83,7 @@ class CatalogueArgs:
             price_min=low, price_max=high,
             halal=_flag(args.get("halal")),
             sort=clean_sort(args.get("urut") or args.get("sort"), has_query=bool(q)),
-            cursor=(args.get("cursor") or "").strip()[:100] or None,
+            cursor=(args.get("cursor") or "").replace("\x00", "").strip()[:100] or None,
             per_page=clamp_per_page(args.get("per_page"), DEFAULT_PER_PAGE),
         )
 
