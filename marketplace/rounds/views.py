@@ -103,7 +103,7 @@ def create():
 
 def _suggest_next(form: RoundForm) -> None:
     """Prefill the next slot on the bi-weekly cadence after the latest round."""
-    form.quota.data = current_app.config["DEFAULT_QUOTA"]
+    form.quota.data = get_settings().default_quota
     latest = db.session.execute(sa.select(Round).order_by(Round.opens_at.desc()).limit(1)).scalar_one_or_none()
     if latest is None:
         return
