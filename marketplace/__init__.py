@@ -76,6 +76,9 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     security.init_app(app)
     deployment.init_app(app)
+    from .inputs import Request
+
+    app.request_class = Request  # NUL-free query and form fields (PostgreSQL text)
     formatting.init_app(app)
 
     from .cli import register_cli

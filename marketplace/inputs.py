@@ -9,7 +9,9 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
+from flask import Request as FlaskRequest
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict
 
 from .errors import InvalidInput
 
@@ -141,3 +143,21 @@ def clean_text(raw: str | None, *, max_length: int, field: str, required: bool =
         raise InvalidInput(_("%(field)s terlalu panjang: %(n)s karakter, paling banyak %(max)s.",
                              field=field, n=len(text), max=max_length))
     return text
+
+
+class _NulFreeArgs(ImmutableMultiDict):
+    """Query and form fields with NUL characters removed from names and text values:
+    PostgreSQL cannot hold NUL in text (SQLite keeps it silently), and no person types one,
+    so ``?q=%00`` searches for nothing instead of failing with a 500."""
+
+    def __init__(self, mapping=None):
+        if isinstance(mapping, (list, tuple)):
+            mapping = [(k.replace("\x00", "") if isinstance(k, str) else k,
+                        v.replace("\x00", "") if isinstance(v, str) else v) for k, v in mapping]
+        super().__init__(mapping)
+
+
+class Request(FlaskRequest):
+    """The app's request class: NUL-free ``args`` and ``form`` (see ``_NulFreeArgs``)."""
+
+    parameter_storage_class = _NulFreeArgs

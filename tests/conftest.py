@@ -64,14 +64,29 @@ def base_config(tmp_path: Path, clock: FixedClock) -> dict:
 PG_URL = os.environ.get("DATABASE_URL") if is_postgres(os.environ.get("DATABASE_URL")) else None
 
 
+_pg_session: PgDatabases | None = None
+
+
 @pytest.fixture(scope="session")
 def pg_databases():
+    global _pg_session
     if not PG_URL:
         yield None
         return
-    dbs = PgDatabases(PG_URL)
+    dbs = _pg_session = PgDatabases(PG_URL)
     yield dbs
+    _pg_session = None
     dbs.close()
+
+
+def copy_database(migrated_template, tmp_path: Path) -> dict:
+    """A fresh copy of the migrated database for an app a test builds itself; returns the
+    config to merge over ``base_config(tmp_path, …)`` (SQLite: the file is copied there;
+    PostgreSQL: a new database, dropped at the end of the session)."""
+    if _pg_session is not None:
+        return {"DATABASE_URL": _pg_session.url(_pg_session.take())}
+    shutil.copy(migrated_template, tmp_path / "test.sqlite3")
+    return {}
 
 
 @pytest.fixture(scope="session")

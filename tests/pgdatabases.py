@@ -34,6 +34,7 @@ class PgDatabases:
         self.template = f"tmpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-dbs")
         self.ready: deque[Future] = deque()
+        self.in_use: set[str] = set()
 
     def url(self, name: str) -> str:
         return self.base.set(database=name).render_as_string(hide_password=False)
@@ -57,13 +58,18 @@ class PgDatabases:
         """The name of a fresh copy of the migrated template."""
         while len(self.ready) < AHEAD + 1:
             self.ready.append(self.worker.submit(self._copy))
-        return self.ready.popleft().result()
+        name = self.ready.popleft().result()
+        self.in_use.add(name)
+        return name
 
     def drop(self, name: str) -> None:
         """Drop a used database in the background."""
+        self.in_use.discard(name)
         self.worker.submit(self.run, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def close(self) -> None:
+        for name in list(self.in_use):  # handed to apps that tests built themselves
+            self.drop(name)
         for future in self.ready:
             name = future.result()
             self.worker.submit(self.run, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -156,3 +156,17 @@ def test_readme_lists_every_environment_variable():
     section = readme[readme.index("## Configuration"):]
     missing = sorted(name for name in _env_names() if f"`{name}`" not in section)
     assert missing == [], f"document these in README.md, section Configuration: {missing}"
+
+
+# --- input the databases cannot hold ---------------------------------------------------------
+
+def test_nul_characters_are_dropped_from_query_and_form_fields(app, client):
+    from flask import request
+
+    @app.get("/_nul")
+    def _nul():
+        return "|".join(f"{k}={v}" for k, v in request.args.items(multi=True))
+
+    assert client.get("/_nul?q=ker%00ipik&a%00b=1").get_data(as_text=True) == "q=keripik|ab=1"
+    for url in ("/katalog?q=%00", "/katalog?kategori=%00", "/katalog?q=kopi%00"):
+        assert client.get(url).status_code in (200, 404), url

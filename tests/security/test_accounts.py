@@ -17,7 +17,7 @@ from marketplace.auth.models import RecoveryCode, Role, User
 from marketplace.auth.services import check_password_policy, deactivate_user
 from marketplace.errors import InvalidInput
 from tests.builders import PASSWORD, make_business, make_member, make_staff
-from tests.conftest import CSRFClient, base_config, login
+from tests.conftest import CSRFClient, base_config, copy_database, login
 
 
 def _actions(db) -> list[str]:
@@ -116,15 +116,13 @@ class FakeTime:
 @pytest.fixture
 def limited(tmp_path, clock, migrated_template, monkeypatch):
     """An app with rate limits on (in memory) and a hand-moved limiter clock."""
-    import shutil
-
     import limits.storage.memory
     import limits.strategies
     fake = FakeTime()
     monkeypatch.setattr(limits.storage.memory, "time", fake)
     monkeypatch.setattr(limits.strategies, "time", fake)
-    shutil.copy(migrated_template, tmp_path / "test.sqlite3")
-    app = create_app({**base_config(tmp_path, clock), "RATELIMIT_ENABLED": True,
+    app = create_app({**base_config(tmp_path, clock), **copy_database(migrated_template, tmp_path),
+                      "RATELIMIT_ENABLED": True,
                       "LOGIN_RATE_LIMIT": "3 per 5 minutes", "LOGIN_ACCOUNT_RATE_LIMIT": "5 per 15 minutes",
                       "LOGIN_ADDRESS_RATE_LIMIT": "8 per 5 minutes"})
     app.test_client_class = CSRFClient
@@ -201,9 +199,8 @@ def _cookie(response, name):
 
 
 def test_cookies_are_hardened_in_production(tmp_path, clock, migrated_template, monkeypatch):
-    import shutil
-    shutil.copy(migrated_template, tmp_path / "test.sqlite3")
-    cfg = {**base_config(tmp_path, clock), "APP_ENV": "production"}
+    cfg = {**base_config(tmp_path, clock), **copy_database(migrated_template, tmp_path),
+           "APP_ENV": "production"}
     app = create_app(cfg)
     app.test_client_class = CSRFClient
     from marketplace.extensions import db

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 import time as _time
 
 import pytest
@@ -16,7 +15,7 @@ from marketplace.audit import AuditEvent
 from marketplace.extensions import db as _db
 from marketplace.listings.models import Business, Listing
 from tests.builders import PASSWORD, jpeg_bytes, make_business, make_member, make_round
-from tests.conftest import CSRFClient, base_config, login
+from tests.conftest import CSRFClient, base_config, copy_database, login
 from tests.security.world import RULES, World, methods, url_for_rule
 
 
@@ -71,8 +70,8 @@ def test_nonces_differ_per_response(app, world):
 
 
 def _production_app(tmp_path, clock, migrated_template):
-    shutil.copy(migrated_template, tmp_path / "test.sqlite3")
-    app = create_app({**base_config(tmp_path, clock), "APP_ENV": "production"})
+    app = create_app({**base_config(tmp_path, clock), **copy_database(migrated_template, tmp_path),
+                      "APP_ENV": "production"})
     app.test_client_class = CSRFClient
     return app
 
