@@ -109,6 +109,14 @@ class Journey:
             self.seen(name)
         return response
 
+    def go(self, action, name: str | None = None) -> None:
+        """Run ``action`` (a click or key press that loads a page), wait until the new page
+        has loaded, then :meth:`seen` it when ``name`` is given."""
+        with self.page.expect_navigation(wait_until="load"):
+            action()
+        if name:
+            self.seen(name)
+
     def seen(self, name: str, *, axe: bool = True) -> None:
         """Screenshot the page and assert axe-core finds no serious or critical violation."""
         self.page.wait_for_load_state("load")

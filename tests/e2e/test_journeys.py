@@ -28,7 +28,7 @@ def log_in(tab, email: str, password: str = PASSWORD) -> None:
     tab.goto("/masuk", "login")
     tab.page.get_by_label("E-mail").fill(email)
     tab.page.get_by_label("Kata sandi").fill(password)
-    tab.page.get_by_role("button", name="Masuk").click()
+    tab.go(tab.page.get_by_role("button", name="Masuk").click)
 
 
 def test_listing_from_sign_up_to_shopper(server, journeys):
@@ -45,15 +45,14 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     member = journeys("anggota")
     page = member.page
     member.goto("/", "beranda")
-    page.get_by_role("link", name="Daftarkan komunitas UMKM").click()
-    member.seen("daftar")
+    member.go(page.get_by_role("link", name="Daftarkan komunitas UMKM").click, "daftar")
     page.get_by_label("Nama komunitas").fill("UMKM Serpong Maju")
     page.get_by_label("Kecamatan").select_option(label="Serpong")
     page.get_by_label("Nama Anda (koordinator)").fill("Ibu Ani")
     page.get_by_label("Nomor WhatsApp Anda").fill("0813-1111-2222")
     page.get_by_label("E-mail").fill("ani@contoh.id")
     page.get_by_label("Kata sandi").fill("kopi susu gula aren tujuh")
-    page.get_by_role("button", name="Daftar").click()
+    member.go(page.get_by_role("button", name="Daftar").click)
     page.wait_for_url("**/portal/")
     member.seen("portal-menunggu-verifikasi")
     assert "menunggu verifikasi" in page.content()
@@ -62,21 +61,17 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     staff = journeys("moderator", desktop=True)
     log_in(staff, moderator_email)
     staff.seen("staf-ringkasan")
-    staff.page.get_by_role("link", name="Periksa komunitas").click()
-    staff.seen("staf-komunitas")
-    staff.page.get_by_role("link", name="UMKM Serpong Maju").click()
-    staff.seen("staf-komunitas-detail")
-    staff.page.get_by_role("button", name="Verifikasi komunitas").click()
-    staff.seen("staf-komunitas-terverifikasi")
+    staff.go(staff.page.get_by_role("link", name="Periksa komunitas").click, "staf-komunitas")
+    staff.go(staff.page.get_by_role("link", name="UMKM Serpong Maju").click, "staf-komunitas-detail")
+    staff.go(staff.page.get_by_role("button", name="Verifikasi komunitas").click, "staf-komunitas-terverifikasi")
     assert "Terverifikasi" in staff.page.inner_text("h1") or "terverifikasi" in staff.page.inner_text("h1").lower()
 
     # 3. The member adds a business, then a listing with three photos.
     member.goto("/portal/", "portal")
-    page.get_by_role("link", name="Tambah produk").click()
-    member.seen("usaha-baru")
+    member.go(page.get_by_role("link", name="Tambah produk").click, "usaha-baru")
     page.get_by_label("Nama usaha").fill("Kue Ani")
     page.get_by_label("WhatsApp").fill("0813-1111-2222")
-    page.get_by_role("button", name="Simpan").click()
+    member.go(page.get_by_role("button", name="Simpan").click)
     page.wait_for_url("**/portal/produk/baru")
     member.seen("produk-baru")
     title = "Keripik Pisang Cokelat Ani"
@@ -86,9 +81,7 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     page.get_by_label("Harga").fill("25rb")
     page.get_by_label("Deskripsi").fill(description)
     page.locator("input[type=file][name=photos]").set_input_files([HEIC, PORTRAIT, TINY])
-    page.get_by_role("button", name="Simpan dan ajukan").click()
-    page.wait_for_load_state("load")
-    member.seen("produk-foto-ditolak")
+    member.go(page.get_by_role("button", name="Simpan dan ajukan").click, "produk-foto-ditolak")
     # the too-small photo is refused by name; everything else is kept
     errors = page.locator("fieldset.photos .error").all_inner_texts()
     assert len(errors) == 1 and "tiny_64px.jpg" in errors[0], errors
@@ -100,7 +93,7 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     assert kept.count() == 2, "the two accepted photos are not kept as thumbnails"
     for img in kept.all():
         assert img.evaluate("i => i.complete && i.naturalWidth > 0"), "a kept photo's thumbnail is broken"
-    page.get_by_role("button", name="Simpan dan ajukan").click()
+    member.go(page.get_by_role("button", name="Simpan dan ajukan").click)
     page.wait_for_url(re.compile(r"/portal/produk/\d+$"))
     member.seen("produk-diajukan")
     assert "diajukan" in page.locator(".flash").inner_text()
@@ -110,36 +103,28 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
 
     # 4. The moderator requests changes with a preset reason.
     staff.goto("/staff/", "staf-ringkasan-antrean")
-    staff.page.get_by_role("link", name="Buka antrean").first.click()
-    staff.seen("staf-antrean")
-    staff.page.get_by_role("link", name=title).first.click()
-    staff.seen("staf-tinjau")
+    staff.go(staff.page.get_by_role("link", name="Buka antrean").first.click, "staf-antrean")
+    staff.go(staff.page.get_by_role("link", name=title).first.click, "staf-tinjau")
     staff.page.get_by_label("Minta perbaikan").check()
     staff.page.get_by_label("Alasan", exact=True).select_option(label="Deskripsi kurang lengkap")
     staff.page.get_by_label("Catatan untuk komunitas").fill("Sebutkan bahan cokelatnya.")
-    staff.page.get_by_role("button", name="Simpan", exact=True).click()
-    staff.page.wait_for_load_state("load")
-    staff.seen("staf-minta-perbaikan")
+    staff.go(staff.page.get_by_role("button", name="Simpan", exact=True).click, "staf-minta-perbaikan")
 
     # 5. The member sees the reason, fixes the listing and resubmits.
     member.goto("/portal/", "portal-alasan")
     assert "Deskripsi kurang lengkap" in page.locator(".listing-rows").inner_text()
-    page.get_by_role("link", name=title).click()
-    member.seen("produk-perlu-perbaikan")
+    member.go(page.get_by_role("link", name=title).click, "produk-perlu-perbaikan")
     assert "Sebutkan bahan cokelatnya." in page.locator(".reason").inner_text()
-    page.get_by_role("link", name="Ubah").click()
-    member.seen("produk-ubah")
+    member.go(page.get_by_role("link", name="Ubah").click, "produk-ubah")
     page.get_by_label("Deskripsi").fill(description + "\nCokelat susu asli, tanpa pengawet.")
-    page.get_by_role("button", name="Simpan dan ajukan").click()
+    member.go(page.get_by_role("button", name="Simpan dan ajukan").click)
     page.wait_for_url(re.compile(r"/portal/produk/\d+$"))
     member.seen("produk-diajukan-ulang")
 
     # 6. The moderator approves.
     staff.goto(f"/staff/moderasi/produk/{listing_id}", "staf-tinjau-ulang")
     staff.page.get_by_label("Setujui").check()
-    staff.page.get_by_role("button", name="Simpan", exact=True).click()
-    staff.page.wait_for_load_state("load")
-    staff.seen("staf-disetujui")
+    staff.go(staff.page.get_by_role("button", name="Simpan", exact=True).click, "staf-disetujui")
     with server.seed() as db:
         assert db.session.get(Listing, listing_id).status.value == "approved"
 
@@ -154,27 +139,19 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     shopper.goto("/", "beranda-tayang")
     search = spage.get_by_role("search").first.get_by_role("searchbox")
     search.fill("kripik")
-    search.press("Enter")
-    spage.wait_for_load_state("load")
-    shopper.seen("cari-salah-ketik")
+    shopper.go(lambda: search.press("Enter"), "cari-salah-ketik")
     cards = spage.locator("main").get_by_role("link", name=title)
     if cards.count() == 0:  # no direct hit: follow the "did you mean" / prefix suggestion
         suggestion = spage.locator("main a[href*='q=']").filter(has_text=re.compile("keripik", re.I)).first
         assert suggestion.count(), "neither results nor a suggestion for a misspelt word"
-        suggestion.click()
-        spage.wait_for_load_state("load")
-        shopper.seen("cari-saran")
+        shopper.go(suggestion.click, "cari-saran")
     assert spage.locator("main").get_by_role("link", name="Keripik Singkong Balado").count()
     spage.get_by_label("Kecamatan").select_option(label="Serpong")
-    spage.get_by_role("button", name="Tampilkan").click()
-    spage.wait_for_load_state("load")
-    shopper.seen("cari-kecamatan")
+    shopper.go(spage.get_by_role("button", name="Tampilkan").click, "cari-kecamatan")
     assert "kecamatan=serpong" in spage.url
     main = spage.locator("main")
     assert main.get_by_role("link", name="Keripik Singkong Balado").count() == 0
-    main.get_by_role("link", name=title).first.click()
-    spage.wait_for_load_state("load")
-    shopper.seen("produk")
+    shopper.go(main.get_by_role("link", name=title).first.click, "produk")
     assert title in spage.inner_text("h1")
     assert "Rp25.000" in spage.inner_text(".price")
 
@@ -213,23 +190,17 @@ def test_shopper_switches_to_english_and_back(server, journeys):
     assert page.get_attribute("html", "lang") == "id"
     assert page.get_by_role("link", name="Katalog", exact=True).count()
 
-    page.get_by_role("link", name="English", exact=True).click()
-    page.wait_for_load_state("load")
-    shopper.seen("produk-en")
+    shopper.go(page.get_by_role("link", name="English", exact=True).click, "produk-en")
     assert urlsplit(page.url).path.startswith(path)  # back on the same product
     assert page.get_attribute("html", "lang") == "en"
     nav = page.get_by_role("navigation", name=re.compile("menu", re.I)).first
     assert re.match(r"Catalog", nav.get_by_role("link").first.inner_text()), "the menu is not in English"
     assert "Rp45.000" in page.inner_text(".price")
     # the choice is remembered on the next page
-    page.get_by_role("link", name=re.compile(r"^Catalog")).first.click()
-    page.wait_for_load_state("load")
-    shopper.seen("katalog-en")
+    shopper.go(page.get_by_role("link", name=re.compile(r"^Catalog")).first.click, "katalog-en")
     assert page.get_attribute("html", "lang") == "en"
 
-    page.get_by_role("link", name=re.compile(r"Indonesia")).click()
-    page.wait_for_load_state("load")
-    shopper.seen("katalog-id")
+    shopper.go(page.get_by_role("link", name=re.compile(r"Indonesia")).click, "katalog-id")
     assert page.get_attribute("html", "lang") == "id"
     assert page.get_by_role("link", name="Katalog", exact=True).count()
 
