@@ -4,15 +4,16 @@ Threaded workers (gthread), so a phone sending five photos over a slow network o
 one thread, not a whole worker, and the timeout is long enough for that upload. Every
 value comes from the environment (see README, "Configuration"):
 
-=====================  ==================  =============================================
-variable               default             meaning
-=====================  ==================  =============================================
-``GUNICORN_BIND``      ``127.0.0.1:8000``  address to listen on (``0.0.0.0:8000`` in a
-                                           container behind a proxy)
-``WEB_CONCURRENCY``    ``2``               worker processes (about one per CPU core)
-``GUNICORN_THREADS``   ``8``               threads per worker
-``GUNICORN_TIMEOUT``   ``120``             seconds a request may take (slow uploads)
-=====================  ==================  =============================================
+=========================  ==================  =============================================
+variable                   default             meaning
+=========================  ==================  =============================================
+``GUNICORN_BIND``          ``127.0.0.1:8000``  address to listen on (``0.0.0.0:8000`` in a
+                                               container behind a proxy)
+``WEB_CONCURRENCY``        ``2``               worker processes (about one per CPU core)
+``GUNICORN_THREADS``       ``8``               threads per worker
+``GUNICORN_TIMEOUT``       ``120``             seconds a request may take (slow uploads)
+``GUNICORN_MAX_REQUESTS``  ``50000``           requests before a worker is recycled
+=========================  ==================  =============================================
 
 Several workers keep rate limits and the page cache per process unless ``REDIS_URL`` is
 set; a warning says so at start-up.
@@ -30,9 +31,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then (memory from large photo decodes), not all at once.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then (memory from large photo decodes), not all at once. Not too
+# often: a recycled worker re-imports the app (about a second of CPU) and starts with an
+# empty page cache; at 2,000 a worker serving cached pages at 1,500/s restarted every ~2 s
+# and the catalogue fell from ~1.0 to ~0.4 of hello-world (bench/catalogue_bench.py).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 # The app writes one JSON line per request itself (with its request id).
 accesslog = None
 errorlog = "-"
