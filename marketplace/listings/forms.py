@@ -1,7 +1,7 @@
 """Flask-WTF forms for businesses and listings. Values are parsed by the services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, MultipleFileField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, MultipleFileField, PasswordField, SelectField, StringField, TextAreaField
 
 
 class BusinessForm(FlaskForm):
@@ -28,6 +28,7 @@ class ListingForm(FlaskForm):
     is_halal = BooleanField(_l("Produk halal"))
     has_pirt = BooleanField(_l("Memiliki P-IRT"))
     photos = MultipleFileField(_l("Foto produk"))
+    form_key = HiddenField()  # one-time key of a new-listing form (see Listing.form_key)
 
 
 class ActionForm(FlaskForm):

@@ -79,6 +79,7 @@ class Listing(db.Model):
     __table_args__ = (
         sa.Index("ix_listings_round_status", "round_id", "status"),
         sa.Index("ix_listings_community_round", "community_id", "round_id"),
+        sa.Index("ix_listings_form_key", "form_key", unique=True),
         # The catalogue's keyset orders: newest approved, and by price (catalogue.services).
         sa.Index("ix_listings_status_approved", "status", "approved_at", "id"),
         sa.Index("ix_listings_status_price", "status", "price", "id"),
@@ -98,6 +99,9 @@ class Listing(db.Model):
     status: Mapped[ListingStatus] = mapped_column(enum_type(ListingStatus), default=ListingStatus.DRAFT)
     version: Mapped[int] = mapped_column(default=1)
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("listings.id"))
+    # One-time key of the "new listing" form that created it: a double-tapped submit finds
+    # the listing the first tap made instead of creating a second one.
+    form_key: Mapped[str | None] = mapped_column(sa.String(40))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

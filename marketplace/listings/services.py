@@ -5,6 +5,7 @@ Every function takes ``now`` (aware UTC) and the acting ``User``; none commits.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
@@ -347,10 +348,12 @@ def target_round(now: datetime) -> Round:
 
 
 def create_listing(values: dict, images: Iterable[Image], *, actor: User, now: datetime,
-                   rnd: Round | None = None) -> Listing:
+                   rnd: Round | None = None, form_key: str | None = None) -> Listing:
     """Create a draft in ``rnd`` (default: ``target_round(now)``) with the photos in order.
 
-    ``values`` comes from ``validate_listing``. Raises RoundClosed or InvalidInput.
+    ``values`` comes from ``validate_listing``. ``form_key`` is the new-listing form's
+    one-time key (unique: a second listing with the same key fails at flush/commit with an
+    IntegrityError; see ``listing_for_form_key``). Raises RoundClosed or InvalidInput.
     """
     if actor.role != Role.MEMBER or actor.community is None:
         raise NotAllowed()
@@ -363,7 +366,7 @@ def create_listing(values: dict, images: Iterable[Image], *, actor: User, now: d
         category=values["category"], title=values["title"], description=values["description"],
         price=values["price"], unit=values["unit"], is_halal=values["is_halal"],
         has_pirt=values["has_pirt"], status=S.DRAFT, version=1, created_by_id=actor.id,
-        created_at=now, updated_at=now)
+        created_at=now, updated_at=now, form_key=form_key)
     listing.photos = [Photo(image=img, position=i) for i, img in enumerate(images)]
     db.session.add(listing)
     db.session.flush()
@@ -371,6 +374,18 @@ def create_listing(values: dict, images: Iterable[Image], *, actor: User, now: d
                  community_id=listing.community_id, to_state=S.DRAFT.value, at=now,
                  details={"version": 1, "photos": len(images)})
     return listing
+
+
+FORM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
+
+
+def listing_for_form_key(form_key: str | None, *, actor: User) -> Listing | None:
+    """The listing the actor's community already created from this form (a double tap or a
+    resent request), or None. Keys of another format are ignored."""
+    if not form_key or not FORM_KEY_RE.match(form_key) or actor.community_id is None:
+        return None
+    return db.session.execute(sa.select(Listing).where(
+        Listing.form_key == form_key, Listing.community_id == actor.community_id)).scalar_one_or_none()
 
 
 def update_listing(listing: Listing, values: dict, photos: list[Image], *, actor: User,

@@ -1,6 +1,7 @@
 """The community portal: dashboard, businesses, listings (thin views over services)."""
 from __future__ import annotations
 
+import secrets
 from functools import wraps
 
 import sqlalchemy as sa
@@ -252,8 +253,14 @@ def _save_listing(listing: Listing | None):
     if not form.validate_on_submit():
         if request.method == "POST":
             return show([_("Sesi formulir kedaluwarsa. Periksa isian lalu kirim lagi.")], 400)
+        if listing is None:
+            form.form_key.data = secrets.token_urlsafe(18)
         return render_template(template, form=form, listing=listing, photos=photos,
                                photo_errors=[], limits=_limits())
+    if listing is None:
+        done = services.listing_for_form_key(form.form_key.data, actor=current_user)
+        if done is not None:  # a double tap: the first tap already made it
+            return redirect(url_for(".listing_detail", listing_id=done.id))
     op = _photo_op(photos)
     if op is not None:
         photos = _apply_photo_op(photos, *op)
@@ -280,11 +287,14 @@ def _save_listing(listing: Listing | None):
     before = [p.image_id for p in listing.photos] if listing else []
     try:
         if listing is None:
-            listing = services.create_listing(values, photos, actor=current_user, now=at)
+            listing = services.create_listing(values, photos, actor=current_user, now=at,
+                                              form_key=form.form_key.data or None)
         else:
             services.update_listing(listing, values, photos, actor=current_user, now=at)
     except InvalidInput as exc:
         return show([exc.message], 400)
+    except sa.exc.IntegrityError:
+        return _double_tap(form.form_key.data)
     # Photos taken off the listing: their rows go in this commit when nothing else uses
     # them, their stored files only after it.
     discarded = media_sweep.discard_images(set(before) - {img.id for img in photos})
@@ -297,7 +307,10 @@ def _save_listing(listing: Listing | None):
                     services.transition(listing, action, actor=current_user, now=at)
             except DomainError as exc:
                 submit_msg = exc.message
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        return _double_tap(form.form_key.data)
     media_sweep.delete_unreferenced_objects(discarded)
     if submit_msg:
         flash(_("Produk tersimpan sebagai draf, tetapi belum diajukan: %(why)s", why=submit_msg), "warning")
@@ -307,6 +320,16 @@ def _save_listing(listing: Listing | None):
     else:
         flash(_("Produk \"%(t)s\" tersimpan.", t=listing.title), "success")
     return redirect(url_for(".listing_detail", listing_id=listing.id))
+
+
+def _double_tap(form_key: str | None):
+    """Two taps of one new-listing form raced past the form-key check and the unique key
+    refused the second: roll back and show the listing the first tap made."""
+    db.session.rollback()
+    done = services.listing_for_form_key(form_key, actor=current_user)
+    if done is None:
+        raise
+    return redirect(url_for(".listing_detail", listing_id=done.id))
 
 
 def _limits() -> dict:

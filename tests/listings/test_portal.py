@@ -165,3 +165,27 @@ def test_dashboard_shows_round_deadline_quota_and_reason(as_member, db, clock):
     assert rnd.title in html and "WIB" in html
     assert "1 / 5" in html
     assert "Sisa waktu" in html
+
+
+def test_racing_double_tap_creates_one_listing(as_member, db, app):
+    """Both taps passed the form-key check before either committed: the unique key lets one
+    win and the other lands on the winner's page."""
+    from unittest import mock
+
+    from marketplace.listings import services
+    business = make_business(community=as_member.user.community)
+    make_round()
+    db.session.commit()
+    page = as_member.get("/portal/produk/baru").get_data(as_text=True)
+    form_key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    data = _listing_form(business.id, form_key=form_key)
+    data["photos"] = [_photo()]
+    first = as_member.post("/portal/produk/baru", data=data, content_type="multipart/form-data")
+    assert first.status_code == 302
+    with mock.patch.object(services, "listing_for_form_key", side_effect=[None, db.session.execute(
+            db.select(Listing)).scalar_one()]):
+        data = _listing_form(business.id, form_key=form_key)
+        data["photos"] = [_photo()]
+        second = as_member.post("/portal/produk/baru", data=data, content_type="multipart/form-data")
+    assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
+    assert db.session.execute(db.select(db.func.count(Listing.id))).scalar_one() == 1

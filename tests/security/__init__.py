@@ -53,8 +53,8 @@ Requests and access (test_requests.py; 16's expiry page in test_headers.py)
 19 deadlines in WIB           listings/test_quota_and_deadline.py::test_deadline_to_the_second_in_wib,
                               listings/test_after_decision.py::test_deadline_through_the_portal_one_second_before_and_at_the_close
 20 one action, one record     moderation/test_decisions.py::test_two_moderators_deciding_the_same_version_one_wins_the_other_is_told,
-                              moderation/test_concurrency.py; test_requests.py::test_a_double_tapped_new_listing_creates_one
-                              (xfail: not kept yet)
+                              moderation/test_concurrency.py; test_requests.py::test_a_double_tapped_new_listing_creates_one,
+                              listings/test_portal.py::test_racing_double_tap_creates_one_listing
 21 next stays local           test_next_never_leaves_the_site, test_login_redirect_with_a_tricky_next_goes_home
 22 search and paging          test_search_takes_any_text_literally, test_odd_paging_values_never_break
 23 escaped output, WhatsApp   test_public_and_staff_output_is_escaped, test_whatsapp_links_are_digits_and_encoded_text

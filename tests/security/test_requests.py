@@ -335,8 +335,6 @@ def test_whatsapp_links_are_digits_and_encoded_text(app, client, db):
 
 # --- 20: one action, one record ---------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="SECURITY.md 20: the new-listing form has no one-time key yet; "
-                                       "a double-tapped submit creates two listings")
 def test_a_double_tapped_new_listing_creates_one(as_member, db):
     import io
 
