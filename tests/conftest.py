@@ -131,6 +131,11 @@ def app(tmp_path, clock, migrated_template, pg_databases):
         yield app
         _db.session.remove()
         _db.engine.dispose()
+    # Close the pools of apps the test built itself too (another worker, production config):
+    # a psycopg connection left to the garbage collector raises a ResourceWarning later.
+    for engines in list(_db._app_engines.values()):
+        for engine in engines.values():
+            engine.dispose()
     if pg_databases:
         pg_databases.drop(name)
 
