@@ -1,7 +1,6 @@
 """Etalase UMKM: the application factory."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask

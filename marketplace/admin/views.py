@@ -5,34 +5,39 @@ Anonymous visitors → login; members → 404; moderators → 403. Views parse, 
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.access import staff_only
 from ..auth.forms import add_errors
 from ..auth.models import User
 from ..clock import now
 from ..errors import DomainError, FormErrors
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..reference.models import Category
 from ..site_settings import DEFAULTS, get_settings
 from . import bp
 from .forms import CategoryForm, ConfirmForm, RoleForm, SettingsForm, StaffForm
-from .services import (categories, category_usage, change_role, create_category, create_staff_account,
-                       move_category, rename_category, set_category_active, set_staff_active,
-                       staff_accounts, update_settings)
+from .services import (
+    categories,
+    category_usage,
+    change_role,
+    create_category,
+    create_staff_account,
+    move_category,
+    rename_category,
+    set_category_active,
+    set_staff_active,
+    staff_accounts,
+    update_settings,
+)
 
 
 @bp.before_request
 def require_admin():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(404)
-    if not current_user.is_admin:
-        abort(403)
-    if request.method == "POST" and any(len(v) > 1 for v in request.form.listvalues()):
-        abort(400)
+    """Deny by default: anonymous → login, anyone but staff → 404, moderators → 403."""
+    return staff_only(admin=True)
 
 
 def _me() -> User:

@@ -12,31 +12,47 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from flask import abort, flash, make_response, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale, gettext as _
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.access import staff_only
 from ..clock import now
 from ..errors import DomainError
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..listings.models import Listing, ListingStatus
 from ..rounds.models import Round
 from ..site_settings import get_settings
 from . import bp
 from .forms import SelectionForm
-from .services import (CAPTION_LIMIT, build_zip, cover_slide, kit_folder, kit_listings, kit_plan,
-                       kit_ready, listing_slide, save_selection, selection)
+from .services import (
+    CAPTION_LIMIT,
+    build_zip,
+    cover_slide,
+    kit_folder,
+    kit_listings,
+    kit_plan,
+    kit_ready,
+    listing_slide,
+    save_selection,
+    selection,
+)
 
 
 @bp.before_request
 def require_staff():
     """Deny by default: anonymous → login, anyone but staff → 404."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(404)
-    if request.method == "POST" and any(len(v) > 1 for v in request.form.listvalues()):
-        abort(400)
+    return staff_only()
 
 
 @bp.route("/")

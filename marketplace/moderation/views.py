@@ -6,29 +6,51 @@ login page, members get 404. Views parse, call a service, commit once and redire
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from ..auth.models import Community, CommunityStatus
+from ..auth.access import staff_only
 from ..auth.forms import add_errors
+from ..auth.models import Community, CommunityStatus
 from ..clock import now
 from ..errors import DomainError, FormErrors, StaleVersion
-from ..security import page_arg
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..listings.models import Listing, ListingStatus
 from ..listings.services import status_label
+from ..notifications import latest_for_listing, whatsapp_url
 from ..reference.models import Category, District
 from ..rounds.models import Round
+from ..security import page_arg
 from . import bp
-from ..notifications import latest_for_listing, whatsapp_url
-from .forms import DECISION_CHOICES, ConfirmBulkForm, DecisionForm, PermitForm, SuspendForm, VerifyForm
-from .services import (QUEUE_STATUSES, QueueFilter, active_reasons, community_detail,
-                       community_status_label, communities, dashboard as dashboard_figures,
-                       decide, next_in_queue, queue_communities, queue_query, review as review_data,
-                       rounds_for_queue, suspend_community, unchecked_permits, verify_community)
+from .forms import (
+    DECISION_CHOICES,
+    ConfirmBulkForm,
+    DecisionForm,
+    PermitForm,
+    SuspendForm,
+    VerifyForm,
+)
+from .services import (
+    QUEUE_STATUSES,
+    QueueFilter,
+    active_reasons,
+    communities,
+    community_detail,
+    community_status_label,
+    decide,
+    next_in_queue,
+    queue_communities,
+    queue_query,
+    rounds_for_queue,
+    suspend_community,
+    unchecked_permits,
+    verify_community,
+)
+from .services import dashboard as dashboard_figures
+from .services import review as review_data
 from .tools_views import send_decision_emails
 
 PER_PAGE = 50
@@ -37,12 +59,7 @@ PER_PAGE = 50
 @bp.before_request
 def require_staff():
     """Deny by default: anonymous → login, anyone but staff → 404."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(404)
-    if request.method == "POST" and any(len(v) > 1 for v in request.form.listvalues()):
-        abort(400)  # a repeated field (two actions, two versions…) is an error, never a guess
+    return staff_only()
 
 
 @bp.context_processor

@@ -10,20 +10,27 @@ from datetime import timedelta
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..auth.access import staff_only
 from ..clock import from_wib, now, to_wib
-from ..site_settings import get_settings
 from ..errors import DomainError
-from ..extensions import db, login_manager
+from ..extensions import db
+from ..site_settings import get_settings
 from . import bp
 from .forms import ConfirmForm, RoundForm, ScheduleForm
 from .models import Phase, Round
-from .services import (Cadence, create_round, next_cadence_start, publish_now as publish_round_now,
-                       schedule_rounds, update_round)
+from .services import (
+    Cadence,
+    create_round,
+    next_cadence_start,
+    schedule_rounds,
+    update_round,
+)
+from .services import publish_now as publish_round_now
 
 CADENCE = timedelta(days=14)
 PHASE_LABELS = {
@@ -41,12 +48,7 @@ def phase_label(phase: Phase | str) -> str:
 @bp.before_request
 def require_staff():
     """Deny by default: anonymous → login, anyone but staff → 404."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(404)
-    if request.method == "POST" and any(len(v) > 1 for v in request.form.listvalues()):
-        abort(400)  # a repeated field (two actions, two versions…) is an error, never a guess
+    return staff_only()
 
 
 def admin_required(view):

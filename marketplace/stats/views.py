@@ -7,28 +7,33 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, render_template, request
+from flask import Response, render_template
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from ..auth.access import staff_only
 from ..clock import now, to_wib
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..listings.services import status_label
 from ..moderation.services import community_status_label
 from ..rounds.models import Round
 from . import bp
-from .services import (communities_overview, hours_text, outcome_chart, over_time, percent,
-                       round_report, rounds_so_far)
+from .services import (
+    communities_overview,
+    hours_text,
+    outcome_chart,
+    over_time,
+    percent,
+    round_report,
+    rounds_so_far,
+)
 
 OVERVIEW_ROUNDS = 6
 
 
 @bp.before_request
 def require_staff():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(404)
+    """Deny by default: anonymous → login, anyone but staff → 404."""
+    return staff_only()
 
 
 @bp.context_processor

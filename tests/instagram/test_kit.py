@@ -2,7 +2,6 @@
 Instagram's limits, the ZIP from the web and from the command line, and who may reach it."""
 import io
 import zipfile
-from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -18,7 +17,6 @@ from marketplace.media.services import save_upload
 from marketplace.site_settings import get_settings
 from tests.builders import (jpeg_bytes, make_business, make_community, make_listing, make_member,
                             make_published_round, make_round)
-from tests.conftest import login
 
 S = ListingStatus
 

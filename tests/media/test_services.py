@@ -13,7 +13,7 @@ from marketplace.audit import AuditEvent
 from marketplace.errors import ImageRejected
 from marketplace.media.models import Image, ImageVariant
 from marketplace.media.services import media_url, read_upload, save_upload, variant_url
-from marketplace.media.storage import LocalStorage, get_storage
+from marketplace.media.storage import LocalStorage
 from tests.conftest import T0
 
 from .support import files_under, photo

@@ -5,7 +5,6 @@ LastModified), so these tests pin the app's clock to the machine's current time 
 it forward instead of waiting."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

@@ -8,11 +8,9 @@ import re
 import pytest
 
 from marketplace.audit import AuditEvent
-from marketplace.auth.models import CommunityStatus
 from marketplace.listings.models import Business, Listing, ListingStatus
 from marketplace.security import is_safe_next
 from tests.builders import PASSWORD, make_business, make_listing, make_member, make_public_listing, make_round
-from tests.conftest import login
 from tests.security.world import (KINDS, ROLES, RULES, World, changed, kind_of, methods, outcome,
                                   snapshot, url_for_rule)
 
