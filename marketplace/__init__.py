@@ -20,6 +20,10 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=(config or {}).get("INSTANCE_PATH") or str(ROOT / "instance"),
     )
     from .config import load_config
+    from .db import DatabaseIdConverter
+
+    # Every <int:…> in a URL is a database id: values past BIGINT are our 404, not a 500.
+    app.url_map.converters["int"] = DatabaseIdConverter
 
     app.config.update(load_config(app.instance_path, config))
     # Compiled catalogues (`make translations`), wherever the app is started from.

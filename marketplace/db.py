@@ -5,6 +5,9 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**63 - 1  # the largest value a BIGINT (and SQLite's INTEGER) holds
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -68,3 +71,21 @@ def enum_type(cls, length: int = 24) -> sa.Enum:
     """A portable enum column: VARCHAR holding the members' values (no native enum)."""
     return sa.Enum(cls, native_enum=False, length=length,
                    values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` for URLs: a non-negative integer no larger than ``MAX_ID`` (else 404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def get_by_id(model, ident):
+    """``db.session.get(model, ident)`` for ids from forms: None for anything that is not
+    an integer from 1 to ``MAX_ID`` (a huge typed number must not overflow the driver)."""
+    from .extensions import db
+
+    if isinstance(ident, bool) or not isinstance(ident, int) or not 0 < ident <= MAX_ID:
+        return None
+    return db.session.get(model, ident)

@@ -51,16 +51,18 @@ def format_phone(e164: str) -> str:
 
 _PRICE_RE = re.compile(
     r"^(?:rp\.?)?\s*(?P<num>\d[\d.,]*)\s*(?P<unit>rb|ribu|k|jt|juta|m)?\.?$", re.IGNORECASE)
-_MULTIPLIER = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000}
+_MULTIPLIER = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000,
+               "m": 1_000_000_000}
 
 
 def parse_price(raw: str | None) -> int | None:
     """A price typed the way people type it → whole rupiah (int); empty → None.
 
     ``15000``, ``15.000``, ``Rp 15.000``, ``15,000``, ``15rb``, ``15 ribu``, ``1,5 jt``,
-    ``1.5jt`` all work. Negative, zero, over Rp1.000.000.000 or unparseable raise InvalidInput.
+    ``1.5jt``, ``Rp15.000,-`` all work (``M`` is miliar). Negative, zero, over Rp1.000.000.000 or unparseable raise InvalidInput.
     """
     text = (raw or "").strip().lower().replace("\u00a0", " ")
+    text = re.sub(r"[.,]-$", "", text).strip()  # "Rp15.000,-": the dash closes the amount
     if not text:
         return None
     if text.startswith("-") or "-" in text:
@@ -71,8 +73,6 @@ def parse_price(raw: str | None) -> int | None:
                              raw=raw.strip()[:30]))
     num, unit = match.group("num"), (match.group("unit") or "").lower()
     multiplier = _MULTIPLIER.get(unit, 1)
-    if unit == "m":
-        raise InvalidInput(_("Harga terlalu besar."))
     value = _parse_number(num, has_unit=multiplier > 1)
     if value is None:
         raise InvalidInput(_("Harga \"%(raw)s\" tidak dimengerti. Tulis angka saja, mis. 15000 atau 15rb.",
@@ -128,6 +128,13 @@ def parse_instagram(raw: str | None) -> str | None:
     return handle
 
 
+# Direction overrides and isolates (U+202A–U+202E, U+2066–U+2069) can make "evil" read as
+# "live"; they are removed. Zero-width and other invisible format characters are trimmed
+# from the ends, and a required field needs at least one visible character.
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_EDGE_INVISIBLES = re.compile(r"^[\u200b-\u200f\u2060\ufeff\s]+|[\u200b-\u200f\u2060\ufeff\s]+$")
+
+
 def clean_text(raw: str | None, *, max_length: int, field: str, required: bool = False,
                multiline: bool = False) -> str:
     """Trim and normalise (NFC) user text; enforce ``max_length`` characters with a message.
@@ -135,9 +142,10 @@ def clean_text(raw: str | None, *, max_length: int, field: str, required: bool =
     Single-line text has its line breaks folded to spaces; multiline keeps them (``\\n``).
     """
     text = unicodedata.normalize("NFC", raw or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\x00", "")
+    text = _BIDI_CONTROLS.sub("", text.replace("\x00", ""))
     text = text.strip() if multiline else " ".join(text.split())
-    if required and not text:
+    text = _EDGE_INVISIBLES.sub("", text)
+    if required and not any(unicodedata.category(ch)[0] in "LNPS" for ch in text):
         raise InvalidInput(_("%(field)s wajib diisi.", field=field))
     if len(text) > max_length:
         raise InvalidInput(_("%(field)s terlalu panjang: %(n)s karakter, paling banyak %(max)s.",

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..errors import FormErrors, InvalidInput, InvalidTransition, NotAllowed
+from ..db import get_by_id
 from ..extensions import db
 from ..inputs import clean_text, parse_instagram, parse_phone
 from ..reference.models import District
@@ -119,7 +120,7 @@ def signup_community(data: SignupInput, *, now: datetime) -> User:
     take("email", lambda: normalise_email(data.email))
     take("password", lambda: check_password_policy(data.password, data.email.split("@")[0],
                                                    data.contact_name, data.community_name))
-    if db.session.get(District, data.district_id or 0) is None:
+    if get_by_id(District, data.district_id) is None:
         errors["district_id"] = _("Pilih kecamatan.")
     if "email" in values and db.session.execute(
             sa.select(User.id).where(User.email == values["email"])).first():
@@ -153,8 +154,9 @@ def authenticate(email: str, password: str, *, now: datetime) -> User | None:
     user = db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none() if email else None
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if user is None:
-        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x-dummy-password", method=method))
-        check_password_hash(dummy, password or "")
+        if method not in _DUMMY_HASH:  # made once: an unknown e-mail costs one check, like a known one
+            _DUMMY_HASH[method] = generate_password_hash("x-dummy-password", method=method)
+        check_password_hash(_DUMMY_HASH[method], password or "")
         audit.record("auth.login_failed", object_type="user", at=now, details={"known": False})
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:

@@ -19,6 +19,7 @@ from .. import audit
 from ..auth.models import Community, Role, User
 from ..errors import (FormErrors, InvalidInput, InvalidTransition, NotAllowed, QuotaExceeded, RoundClosed,
                       StaleVersion)
+from ..db import get_by_id
 from ..extensions import db
 from ..inputs import clean_text, parse_instagram, parse_phone, parse_price
 from ..media.models import Image
@@ -101,7 +102,10 @@ def lock_community(community_id: int) -> None:
     """Make parallel submits of one community queue up until this transaction ends, so two
     requests (in any worker process) never both count the last free slot.
 
-    PostgreSQL locks the community's row (``SELECT … FOR UPDATE``). SQLite has no row locks
+    PostgreSQL locks the community's row with ``SELECT … FOR NO KEY UPDATE``: that waits
+    for another submit's lock but not for the ``FOR KEY SHARE`` locks that inserting a
+    listing or photo (foreign keys to the community) takes, so two requests that each
+    inserted a row first cannot deadlock (plain FOR UPDATE did, in bench/rush.py). SQLite has no row locks
     and ignores FOR UPDATE: a no-op UPDATE of the row takes the database's write lock now,
     before the count, instead of at the listing's own UPDATE after it (WAL readers are not
     blocked; other writers wait up to the busy timeout)."""
@@ -111,7 +115,7 @@ def lock_community(community_id: int) -> None:
                            .values(id=table.c.id))
     else:
         db.session.execute(sa.select(Community.id).where(Community.id == community_id)
-                           .with_for_update())
+                           .with_for_update(key_share=True))
 
 
 def check_can_submit(listing: Listing, now: datetime) -> None:
@@ -246,7 +250,7 @@ def _apply_business(business: Business, data: BusinessInput) -> dict[str, str]:
     take("halal_number", lambda: clean_text(data.halal_number, max_length=60, field=_("Nomor halal")) or None)
     take("pirt_number", lambda: clean_text(data.pirt_number, max_length=30, field="P-IRT") or None)
     take("story", lambda: clean_text(data.story, max_length=1000, field=_("Cerita usaha"), multiline=True))
-    if db.session.get(District, data.district_id) is None:
+    if get_by_id(District, data.district_id) is None:
         errors["district_id"] = _("Pilih kecamatan.")
     else:
         business.district_id = data.district_id
@@ -323,12 +327,12 @@ def validate_listing(data: ListingInput, *, actor: User) -> tuple[dict, dict[str
     take("price", lambda: parse_price(data.price))
     values["unit"] = data.unit if data.unit in UNITS else "pcs"
     values["is_halal"], values["has_pirt"] = bool(data.is_halal), bool(data.has_pirt)
-    business = db.session.get(Business, data.business_id) if data.business_id else None
+    business = get_by_id(Business, data.business_id)
     if business is None or business.community_id != actor.community_id:
         errors["business_id"] = _("Pilih usaha.")
     else:
         values["business"] = business
-    category = db.session.get(Category, data.category_id) if data.category_id else None
+    category = get_by_id(Category, data.category_id)
     if category is None or not category.is_active:
         errors["category_id"] = _("Pilih kategori.")
     else:

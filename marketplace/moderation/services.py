@@ -19,6 +19,7 @@ from ..audit import AuditEvent
 from ..auth.models import Community, CommunityStatus, User
 from ..auth.services import change_community_status
 from ..errors import FormErrors, InvalidInput, InvalidTransition, NotAllowed, StaleVersion
+from ..db import get_by_id
 from ..extensions import db
 from ..formatting import wib
 from ..inputs import clean_text
@@ -57,7 +58,7 @@ def _resolve_reason(action: DecisionAction, reason_id: int | None,
     """
     preset = None
     if reason_id:
-        preset = db.session.get(ModerationReason, reason_id)
+        preset = get_by_id(ModerationReason, reason_id)
         if preset is None or not preset.is_active:
             raise FormErrors({"reason_id": _("Pilih alasan dari daftar.")})
     try:

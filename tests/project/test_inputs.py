@@ -46,3 +46,15 @@ def test_text_limits_with_a_message(app):
     with pytest.raises(InvalidInput) as exc:
         clean_text("x" * 81, max_length=80, field="Nama produk")
     assert "81" in exc.value.message and "80" in exc.value.message
+
+
+@pytest.mark.parametrize("raw,value", [("Rp15.000,-", 15000), ("15.000,-", 15000), ("1 M", 1_000_000_000)])
+def test_more_price_forms(app, raw, value):
+    assert parse_price(raw) == value
+
+
+def test_invisible_and_direction_characters(app):
+    with pytest.raises(InvalidInput):
+        clean_text("\u200b\u200b", max_length=80, field="Nama produk", required=True)
+    assert clean_text("\u202eevil\u202c", max_length=80, field="Nama") == "evil"
+    assert clean_text(" \u200bKopi\u200b ", max_length=80, field="Nama") == "Kopi"
