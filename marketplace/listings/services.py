@@ -495,10 +495,11 @@ def _clone(source: Listing, rnd: Round, *, actor: User, now: datetime) -> Listin
 
 
 def copy_target_round(listing: Listing, now: datetime) -> Round:
-    """Where a copy of ``listing`` goes: the open round, else the next scheduled one, never
-    the listing's own round. Raises RoundClosed when there is none."""
+    """Where a copy of ``listing`` goes: the open round, else the next scheduled one; its own
+    round only when the community withdrew it and that round is still open (to start over).
+    Raises RoundClosed when there is none."""
     rnd = open_round(now)
-    if rnd is None or rnd.id == listing.round_id:
+    if rnd is None or (rnd.id == listing.round_id and listing.status != S.WITHDRAWN):
         upcoming = next_round(now)
         rnd = upcoming if upcoming is not None and upcoming.id != listing.round_id else None
     if rnd is None:

@@ -399,6 +399,17 @@ def listing_edit(listing_id: int):
     return _save_listing(listing)
 
 
+@bp.route("/produk/<int:listing_id>/tarik")
+@member_required
+def listing_withdraw_confirm(listing_id: int):
+    """The confirmation step before withdrawing (one tap must not undo a week's work)."""
+    listing = own_or_404(Listing, listing_id)
+    if "withdraw" not in services.allowed_actions(listing, current_user):
+        return redirect(url_for(".listing_detail", listing_id=listing.id))
+    return render_template("listings/withdraw.html", listing=listing, action_form=ActionForm(),
+                           is_public=listing.is_public(now()))
+
+
 @bp.route("/produk/<int:listing_id>/<any(ajukan, tarik):verb>", methods=["POST"])
 @member_required
 def listing_action(listing_id: int, verb: str):

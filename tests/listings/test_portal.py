@@ -189,3 +189,22 @@ def test_racing_double_tap_creates_one_listing(as_member, db, app):
         second = as_member.post("/portal/produk/baru", data=data, content_type="multipart/form-data")
     assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
     assert db.session.execute(db.select(db.func.count(Listing.id))).scalar_one() == 1
+
+
+def test_withdraw_asks_first_and_a_withdrawn_listing_can_start_over(as_member, db):
+    listing = make_listing(S.SUBMITTED, business=make_business(community=as_member.user.community))
+    db.session.commit()
+    detail = as_member.get(f"/portal/produk/{listing.id}").get_data(as_text=True)
+    assert f'href="/portal/produk/{listing.id}/tarik"' in detail  # a link to the confirmation, not a POST
+    page = as_member.get(f"/portal/produk/{listing.id}/tarik").get_data(as_text=True)
+    assert "tidak dapat dibatalkan" in page
+    db.session.refresh(listing)
+    assert listing.status == S.SUBMITTED
+    as_member.post(f"/portal/produk/{listing.id}/tarik")
+    db.session.refresh(listing)
+    assert listing.status == S.WITHDRAWN
+    # its round is still open: it can be copied into it to start over
+    r = as_member.post(f"/portal/produk/{listing.id}/salin")
+    assert r.status_code == 302
+    copy = db.session.execute(db.select(Listing).where(Listing.copied_from_id == listing.id)).scalar_one()
+    assert (copy.round_id, copy.status) == (listing.round_id, S.DRAFT)

@@ -81,6 +81,7 @@ RULES: dict[str, Rule] = {
     "listings.listing_detail": R("member_object", {"listing_id": "draft_listing"}),
     "listings.listing_edit": R("member_object", {"listing_id": "draft_listing"}),
     "listings.listing_action": R("member_object", {"listing_id": "draft_listing", "verb": "verb"}),
+    "listings.listing_withdraw_confirm": R("member_object", {"listing_id": "draft_listing"}),
     "listings.listing_copy": R("member_object", {"listing_id": "public_listing", "verb": "copy_verb"}),
     "listings.members": R("member"), "listings.members_invite": R("member"),
     "listings.members_remove": R("member_object", {"user_id": "member"}),
