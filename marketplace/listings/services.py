@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from datetime import datetime
 from typing import Iterable
 
@@ -219,15 +220,31 @@ class BusinessInput:
     story: str = ""
 
 
+# The marketplaces a business may link to, by the hosts their shop and share links use. A
+# link elsewhere is refused: shoppers trust a "Shopee" button to open Shopee.
+MARKETPLACE_HOSTS = {
+    "Tokopedia": ("tokopedia.com", "tokopedia.link"),
+    "Shopee": ("shopee.co.id", "shope.ee", "shp.ee"),
+}
+
+
 def _clean_url(raw: str, field: str) -> str | None:
+    """A shop link on the marketplace ``field`` names, as an https URL; empty → None.
+
+    Raises InvalidInput for a malformed link or one on another site."""
     text = (raw or "").strip()
     if not text:
         return None
     if not text.lower().startswith(("http://", "https://")):
         text = "https://" + text
-    if len(text) > 300 or " " in text:
+    parts = urlsplit(text)
+    host = (parts.hostname or "").lower()
+    if len(text) > 300 or any(ch.isspace() for ch in text) or not host:
         raise InvalidInput(_("Tautan %(field)s tidak valid.", field=field))
-    return text
+    allowed = MARKETPLACE_HOSTS[field]
+    if not any(host == h or host.endswith("." + h) for h in allowed):
+        raise InvalidInput(_("Tautan %(field)s harus alamat %(host)s.", field=field, host=allowed[0]))
+    return "https://" + text.split("://", 1)[1]
 
 
 def _apply_business(business: Business, data: BusinessInput) -> dict[str, str]:
@@ -268,6 +285,8 @@ def save_business(business: Business | None, data: BusinessInput, *, actor: User
     target = Business(community_id=actor.community_id) if business is None else business
     if business is not None and not is_own(business, actor):
         raise NotAllowed()
+    public_fields = ("name", "whatsapp", "instagram", "tokopedia_url", "shopee_url", "district_id", "story")
+    before = {f: getattr(target, f) for f in public_fields}
     with db.session.no_autoflush:
         errors = _apply_business(target, data)
     if errors:
@@ -279,8 +298,13 @@ def save_business(business: Business | None, data: BusinessInput, *, actor: User
         db.session.add(target)
     target.updated_at = now
     db.session.flush()
+    # Old → new for every public field that changed: staff answering a complaint ("the
+    # number on your site is not the seller's") can see what it was and who changed it.
+    changes = {f: [before[f], getattr(target, f)] for f in public_fields
+               if business is not None and before[f] != getattr(target, f)}
     audit.record("business.create" if business is None else "business.update", actor=actor,
-                 object_type="business", object_id=target.id, community_id=target.community_id, at=now)
+                 object_type="business", object_id=target.id, community_id=target.community_id, at=now,
+                 details={"changes": changes} if changes else None)
     return target
 
 

@@ -208,3 +208,26 @@ def test_withdraw_asks_first_and_a_withdrawn_listing_can_start_over(as_member, d
     assert r.status_code == 302
     copy = db.session.execute(db.select(Listing).where(Listing.copied_from_id == listing.id)).scalar_one()
     assert (copy.round_id, copy.status) == (listing.round_id, S.DRAFT)
+
+
+def test_shop_links_must_point_at_the_marketplace(as_member, db):
+    r = as_member.post("/portal/usaha/baru", data=_business_form(shopee_url="https://evil.example/shopee.co.id",
+                                                                 tokopedia_url="javascript:alert(1)"))
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "shopee.co.id" in html and "tokopedia.com" in html
+    r = as_member.post("/portal/usaha/baru", data=_business_form(shopee_url="shopee.co.id/toko_bu_sri",
+                                                                 tokopedia_url="http://www.tokopedia.com/bu-sri"))
+    assert r.status_code == 302
+    b = db.session.execute(db.select(Business)).scalar_one()
+    assert (b.shopee_url, b.tokopedia_url) == ("https://shopee.co.id/toko_bu_sri", "https://www.tokopedia.com/bu-sri")
+
+
+def test_business_changes_are_audited_old_to_new(as_member, db, clock):
+    business = make_business(community=as_member.user.community)
+    db.session.commit()
+    as_member.post("/masuk/ulang", data={"password": "kata sandi rahasia"})
+    data = _business_form(name="Keripik Bu Sri", whatsapp="0899-9999-0000", password="kata sandi rahasia")
+    r = as_member.post(f"/portal/usaha/{business.id}/ubah", data=data)
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "business.update")).scalar_one()
+    assert event.details["changes"]["whatsapp"] == ["+6281234567890", "+6289999990000"]
