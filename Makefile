@@ -51,7 +51,7 @@ demo: migrate
 
 ## Create the virtualenv, install, migrate, load demo data once, serve on http://127.0.0.1:5000
 run: demo
-	$(FLASK) demo accounts
+	$(FLASK) demo accounts --url http://$(HOST):$(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## The whole test suite

@@ -7,6 +7,7 @@ queue. Product pictures are drawn here with Pillow and go through the real photo
 from __future__ import annotations
 
 import io
+import logging
 import random
 from datetime import datetime, timedelta
 
@@ -238,13 +239,13 @@ def load(now: datetime, echo=print) -> None:
          f"listings in {len(published)} published rounds, {queued} waiting in {open_round.title}.")
 
 
-def accounts_text() -> str:
+def accounts_text(url: str = "http://127.0.0.1:5000") -> str:
     return "\n".join([
         "Demo accounts (password for all: %s)" % PASSWORD,
         f"  coordinator (Pamulang): {ACCOUNTS['coordinator']}",
         f"  moderator:              {ACCOUNTS['moderator']}",
         f"  admin:                  {ACCOUNTS['admin']}",
-        "Open http://127.0.0.1:5000",
+        f"Open {url}",
     ])
 
 
@@ -260,11 +261,18 @@ def load_command(force: bool) -> None:
     if is_loaded() and not force:
         click.echo("Database already has data; demo not loaded.")
         return
-    load(clock_now(), echo=click.echo)
-    db.session.commit()
+    audit_log = logging.getLogger("marketplace.audit")
+    level = audit_log.level
+    audit_log.setLevel(logging.WARNING)  # hundreds of demo audit lines would bury the accounts
+    try:
+        load(clock_now(), echo=click.echo)
+        db.session.commit()
+    finally:
+        audit_log.setLevel(level)
 
 
 @demo_cli.command("accounts")
-def accounts_command() -> None:
+@click.option("--url", default="http://127.0.0.1:5000", help="Where the app is served.")
+def accounts_command(url: str) -> None:
     """Print the demo accounts."""
-    click.echo(accounts_text())
+    click.echo(accounts_text(url))

@@ -1,12 +1,12 @@
 """Locale choice and the Jinja filters that format rupiah, numbers and WIB times (Babel)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import Flask, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from .clock import WIB
 
@@ -46,6 +46,19 @@ def wib(value: datetime | None, fmt: str = "d MMM y, HH.mm") -> str:
     return format_datetime(value, fmt, tzinfo=WIB, locale=locale) + " WIB"
 
 
+def deadline(value: datetime | None) -> str:
+    """A closing time for communities, in WIB. One at exactly 00.00 is shown as the end of
+    the day before ("Jumat, 4 Desember 2026, pukul 24.00 WIB (tengah malam)"): "Sabtu,
+    00.00" reads as Saturday evening to most people, and they would miss the deadline."""
+    if value is None:
+        return ""
+    local = value.astimezone(WIB)
+    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
+        return wib(value, "EEEE, d MMMM y, HH.mm")
+    day = format_date(local.date() - timedelta(days=1), "EEEE, d MMMM y", locale=str(get_locale() or "id"))
+    return gettext("%(day)s, pukul 24.00 WIB (tengah malam)", day=day)
+
+
 def wib_input(value: datetime | None) -> str:
     """An aware datetime as a ``datetime-local`` input value in WIB (``2026-11-30T08:00``)."""
     return value.astimezone(WIB).strftime("%Y-%m-%dT%H:%M") if value else ""
@@ -57,7 +70,7 @@ def init_app(app: Flask) -> None:
 
     install_wtforms_translations()
 
-    app.jinja_env.filters.update(rupiah=rupiah, number=number, wib=wib, wib_input=wib_input,
+    app.jinja_env.filters.update(deadline=deadline, rupiah=rupiah, number=number, wib=wib, wib_input=wib_input,
                                  audit_action=action_label)
 
     @app.context_processor

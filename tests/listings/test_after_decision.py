@@ -197,7 +197,8 @@ def test_deadline_through_the_portal_one_second_before_and_at_the_close(as_membe
     db.session.commit()
     clock.set(datetime(2026, 12, 11, 23, 59, 59, tzinfo=WIB))
     page = as_member.get("/portal/").get_data(as_text=True)
-    assert "Jumat, 12 Desember 2026" not in page and "Sabtu, 12 Desember 2026, 00.00 WIB" in page
+    # Saturday 00.00 WIB shown as the end of Friday in WIB (never the UTC 17.00)
+    assert "Jumat, 11 Desember 2026, pukul 24.00 WIB" in page and "17.00" not in page
     as_member.post(f"/portal/produk/{on_time.id}/ajukan")
     clock.advance(seconds=1)
     r = as_member.post(f"/portal/produk/{late.id}/ajukan", follow_redirects=True)

@@ -93,3 +93,11 @@ def test_round_phases_from_the_clock(app, db, clock):
     assert rnd.phase(rnd.closes_at) == Phase.IN_REVIEW
     assert rnd.phase(rnd.publishes_at) == Phase.PUBLISHED
     assert rnd.phase(rnd.showcase_ends_at) == Phase.ARCHIVED
+
+
+def test_a_midnight_deadline_reads_as_the_end_of_the_day_before(app, db, clock):
+    from marketplace.formatting import deadline
+    with app.test_request_context():
+        # Saturday 00.00 WIB is shown as Friday, 24.00: nobody reads "Sabtu, 00.00" as Friday night.
+        assert deadline(_wib(2026, 12, 12, 0, 0, 0)) == "Jumat, 11 Desember 2026, pukul 24.00 WIB (tengah malam)"
+        assert deadline(_wib(2026, 12, 11, 17, 0, 0)) == "Jumat, 11 Desember 2026, 17.00 WIB"
