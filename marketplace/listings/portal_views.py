@@ -6,6 +6,7 @@ Registered by importing this module from ``listings/__init__.py``.
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +19,7 @@ from ..extensions import db
 from ..notifications import for_community, mark_all_read, send_email, unread_count, whatsapp_url
 from . import bp, services
 from .forms import AcceptInviteForm, ActionForm, InviteForm
-from .models import Listing
+from .models import Business, Listing
 from .views import member_required, own_or_404
 
 
@@ -38,7 +39,16 @@ def notification_badge():
 @bp.route("/notifikasi")
 @member_required
 def notifications():
-    return render_template("listings/notifications.html", items=for_community(current_user.community_id),
+    items = for_community(current_user.community_id)
+    # Many sellers have no account: the coordinator forwards the decision to the seller's
+    # WhatsApp in one tap (the link carries the same text as the notification).
+    ids = {n.listing_id for n in items if n.listing_id}
+    sellers = dict(db.session.execute(
+        sa.select(Listing.id, Business.whatsapp).join(Business, Listing.business_id == Business.id)
+        .where(Listing.id.in_(ids), Listing.community_id == current_user.community_id)).all()) if ids else {}
+    forward = {n.id: whatsapp_url(sellers[n.listing_id], n.message)
+               for n in items if n.listing_id in sellers}
+    return render_template("listings/notifications.html", items=items, forward=forward,
                            form=ActionForm())
 
 

@@ -206,3 +206,17 @@ def test_deadline_through_the_portal_one_second_before_and_at_the_close(as_membe
     db.session.refresh(on_time)
     db.session.refresh(late)
     assert (on_time.status, late.status) == (S.SUBMITTED, S.DRAFT)
+
+
+def test_a_decision_can_be_forwarded_to_the_seller_on_whatsapp(as_member, db, clock):
+    from urllib.parse import parse_qs, urlsplit
+    listing = _own_listing(as_member, S.SUBMITTED)
+    decide(listing, "request_changes", moderator=make_staff(), seen_version=listing.version,
+           reason_text="Foto buram", now=clock())
+    db.session.commit()
+    page = as_member.get("/portal/notifikasi").get_data(as_text=True)
+    import re
+    link = re.search(r'href="(https://wa\.me/[^"]+)"[^>]*>Teruskan ke penjual', page).group(1).replace("&amp;", "&")
+    parts = urlsplit(link)
+    assert parts.path == "/" + listing.business.whatsapp_digits
+    assert "Foto buram" in parse_qs(parts.query)["text"][0]
