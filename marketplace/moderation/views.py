@@ -112,46 +112,41 @@ def _render_community(c: Community, verify_form, suspend_form, status: int = 200
                            verify_form=verify_form, suspend_form=suspend_form), status
 
 
-@bp.route("/komunitas/<int:community_id>/verifikasi", methods=["POST"])
-def community_verify(community_id: int):
+def _community_action(community_id: int, form, change, field: str, done: str):
+    """Verify or suspend: one POST shape. ``change(c, text)`` is the service call, ``field``
+    the form field its FormErrors belong to, ``done(c)`` the flash on success."""
     c = db.get_or_404(Community, community_id)
-    form = VerifyForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        verify_community(c, actor=_staff(), now=now(), note=form.note.data)
+        change(c, getattr(form, field).data)
     except FormErrors as exc:
         db.session.rollback()
-        form.note.errors = list(exc.errors.values())
-        return _render_community(c, form, SuspendForm(formdata=None), 400)
+        getattr(form, field).errors = list(exc.errors.values())
+        verify = form if isinstance(form, VerifyForm) else VerifyForm(formdata=None)
+        suspend = form if isinstance(form, SuspendForm) else SuspendForm(formdata=None)
+        return _render_community(c, verify, suspend, 400)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for(".community", community_id=community_id))
     db.session.commit()
-    flash(_("%(name)s sudah terverifikasi dan dapat mengajukan produk.", name=c.name), "success")
+    flash(done(c), "success")
     return redirect(url_for(".community", community_id=community_id))
+
+
+@bp.route("/komunitas/<int:community_id>/verifikasi", methods=["POST"])
+def community_verify(community_id: int):
+    return _community_action(
+        community_id, VerifyForm(), lambda c, note: verify_community(c, actor=_staff(), now=now(), note=note),
+        "note", lambda c: _("%(name)s sudah terverifikasi dan dapat mengajukan produk.", name=c.name))
 
 
 @bp.route("/komunitas/<int:community_id>/tangguhkan", methods=["POST"])
 def community_suspend(community_id: int):
-    c = db.get_or_404(Community, community_id)
-    form = SuspendForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        suspend_community(c, actor=_staff(), now=now(), reason=form.reason.data)
-    except FormErrors as exc:
-        db.session.rollback()
-        form.reason.errors = list(exc.errors.values())
-        return _render_community(c, VerifyForm(formdata=None), form, 400)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for(".community", community_id=community_id))
-    db.session.commit()
-    flash(_("%(name)s ditangguhkan.", name=c.name), "success")
-    return redirect(url_for(".community", community_id=community_id))
+    return _community_action(
+        community_id, SuspendForm(), lambda c, reason: suspend_community(c, actor=_staff(), now=now(), reason=reason),
+        "reason", lambda c: _("%(name)s ditangguhkan.", name=c.name))
 
 
 # --- the queue ------------------------------------------------------------------------------
