@@ -78,6 +78,15 @@ class FormErrors(InvalidInput):
         super().__init__(str(_l("Periksa lagi isian yang ditandai.")))
 
 
+def add_errors(form, errors: dict[str, str]) -> None:
+    """Attach service errors (field name → user-facing message, as ``FormErrors.errors``)
+    to a Flask-WTF form's fields; names the form lacks are ignored."""
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + [message]
+
+
 def request_id() -> str:
     """The id of the current request, shown on error pages and written to the log."""
     if "request_id" not in g:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import current_app
@@ -80,12 +79,6 @@ def latest_for_listing(listing_id: int) -> Notification | None:
     return db.session.execute(
         sa.select(Notification).where(Notification.listing_id == listing_id)
         .order_by(Notification.id.desc()).limit(1)).scalar_one_or_none()
-
-
-def whatsapp_url(digits: str, text: str) -> str:
-    """A ``wa.me`` link to an E.164 number (digits only kept) with the text prefilled."""
-    number = "".join(ch for ch in digits if ch.isdigit())
-    return f"https://wa.me/{number}?text={quote(text, safe='')}"
 
 
 def mail_configured() -> bool:

@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 
 from .. import audit
 from ..auth.models import Role, User
-from ..auth.services import check_password_policy, end_sessions, hash_password, normalise_email, slugify
+from ..auth.services import check_password_policy, end_sessions, hash_password, normalise_email
+from ..slugs import slugify
 from ..errors import FormErrors, InvalidInput, NotAllowed
 from ..extensions import db
 from ..inputs import clean_text, parse_instagram
@@ -167,7 +168,7 @@ def create_category(name: str, *, actor: User, now: datetime) -> Category:
     """Add an active category at the end of the order, with a unique slug. Audited."""
     _require_admin(actor)
     name = _category_name(name)
-    base = slugify(name)[:50] or "kategori"
+    base = slugify(name, max_length=50, fallback="kategori")
     slug, n = base, 1
     while db.session.execute(sa.select(Category.id).where(Category.slug == slug)).first():
         n += 1

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import staff_only
-from ..auth.forms import add_errors
+from ..errors import add_errors
 from ..auth.models import User
 from ..clock import now
 from ..errors import DomainError, FormErrors

@@ -13,7 +13,8 @@ from ..errors import FormErrors
 from ..extensions import db, limiter
 from ..security import is_safe_next
 from . import bp, second_factor
-from .forms import CodeForm, PasswordChangeForm, ReauthForm, add_errors
+from .forms import CodeForm, PasswordChangeForm, ReauthForm
+from ..errors import add_errors
 from .services import change_password, confirm_password
 from .sessions import begin_session, is_fresh, mark_fresh, mark_second_factor_ok, second_factor_ok
 

@@ -22,14 +22,6 @@ class SignupForm(FlaskForm):
     password = PasswordField(_l("Kata sandi"))
 
 
-def add_errors(form: FlaskForm, errors: dict[str, str]) -> None:
-    """Attach service errors (field → message) to the form's fields."""
-    for name, message in errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + [message]
-
-
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Kata sandi saat ini"))
     new_password = PasswordField(_l("Kata sandi baru"))

@@ -19,6 +19,7 @@ from .. import audit
 from ..errors import FormErrors, InvalidInput, InvalidTransition, NotAllowed
 from ..db import get_by_id
 from ..extensions import db
+from ..slugs import slugify
 from ..inputs import clean_text, parse_instagram, parse_phone
 from ..reference.models import District
 from .models import Community, CommunityStatus, Role, User
@@ -67,13 +68,9 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100] or "komunitas"
-
-
 def unique_slug(name: str) -> str:
-    base, n = slugify(name), 1
+    """A community slug from its name, ``-2``, ``-3``… appended while it is taken."""
+    base, n = slugify(name, max_length=100, fallback="komunitas"), 1
     slug = base
     while db.session.execute(sa.select(Community.id).where(Community.slug == slug)).first():
         n += 1

@@ -1,19 +1,19 @@
 """Sign-up, login and logout."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import audit
 from ..clock import now
+from ..reference.queries import district_choices
 from ..errors import FormErrors
 from ..extensions import db, limiter, login_manager
-from ..reference.models import District
 from ..security import is_safe_next
 from . import bp
-from .forms import LoginForm, SignupForm, add_errors
+from .forms import LoginForm, SignupForm
+from ..errors import add_errors
 from .models import User
 from .services import SignupInput, authenticate, end_sessions, signup_community
 from .sessions import begin_session, end_session
@@ -32,11 +32,6 @@ def load_user(user_id: str) -> User | None:
     if user is None or not user.active or user.session_token != token:
         return None
     return user
-
-
-def district_choices() -> list[tuple[int, str]]:
-    return [(d.id, d.name) for d in db.session.execute(
-        sa.select(District).order_by(District.sort_order)).scalars()]
 
 
 def home_for(user: User) -> str:

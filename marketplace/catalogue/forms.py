@@ -6,14 +6,12 @@ the English names (``category``, ``district``, ``community``, ``sort``, ``min_pr
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ..errors import InvalidInput
+from ..inputs import parse_price
 from .services import (DEFAULT_PER_PAGE, MAX_QUERY_CHARS, SORT_NEWEST, SORT_RELEVANCE, Filters,
                        clamp_per_page, clean_sort)
-
-MAX_PRICE = 1_000_000_000
-
 
 def _slug(value: str | None) -> str | None:
     """A slug as typed (lower-cased, trimmed) or None; junk stays junk so it matches nothing."""
@@ -21,33 +19,14 @@ def _slug(value: str | None) -> str | None:
     return text or None
 
 
-_PRICE_RE = re.compile(r"^\s*(?:rp\.?\s*)?([\d.,\s]{1,20})\s*(rb|ribu|k|jt|juta)?\s*$", re.I)
-_MULTIPLIERS = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000}
-
-
 def parse_price_bound(value: str | None) -> int | None:
-    """A price bound as people type it (``15000``, ``15.000``, ``Rp15.000``, ``15rb``,
-    ``1,5jt``) → whole rupiah; anything else (or negative, or absurd) → None (no bound)."""
-    m = _PRICE_RE.match(value or "")
-    if not m:
+    """A price bound typed any way ``inputs.parse_price`` understands (``15000``, ``15.000``,
+    ``Rp15.000``, ``15rb``, ``1,5jt``) → whole rupiah; anything else (or negative, zero, or
+    absurd) → None (no bound)."""
+    try:
+        return parse_price((value or "")[:40])
+    except InvalidInput:
         return None
-    number, unit = m.group(1).replace(" ", ""), (m.group(2) or "").lower()
-    if not number or not any(ch.isdigit() for ch in number):
-        return None
-    if unit:
-        number = number.replace(",", ".")
-        if number.count(".") > 1:
-            return None
-        try:
-            amount = round(float(number) * _MULTIPLIERS[unit])
-        except ValueError:
-            return None
-    else:
-        digits = number.replace(".", "").replace(",", "")
-        if not digits.isdigit():
-            return None
-        amount = int(digits)
-    return amount if 0 <= amount <= MAX_PRICE else None
 
 
 def _flag(value: str | None) -> bool:

@@ -14,10 +14,8 @@ import base64
 import binascii
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
@@ -29,6 +27,9 @@ from ..listings.services import public_listing_filter
 from ..reference.models import Category, District
 from ..rounds.models import Round
 from ..rounds.services import showcase_round
+from ..reference import queries as reference
+from ..slugs import slugify
+from ..whatsapp import wa_me_url
 from . import search
 
 MAX_PER_PAGE = 100
@@ -381,17 +382,13 @@ def categories_with_counts(now: datetime) -> list[tuple[Category, int]]:
     """Active categories in their order, each with its number of public listings (the
     numbers may be up to ``CATALOGUE_COUNTS_TTL`` seconds old)."""
     counts = _cached("categories", lambda: _category_counts(now))
-    cats = db.session.execute(
-        sa.select(Category).where(Category.is_active.is_(True))
-        .order_by(Category.sort_order, Category.name)).scalars()
-    return [(c, counts.get(c.id, 0)) for c in cats]
+    return [(c, counts.get(c.id, 0)) for c in reference.categories()]
 
 
 def districts_with_counts(now: datetime) -> list[tuple[District, int]]:
     """Every district in order, each with its number of public listings (cached as above)."""
     counts = _cached("districts", lambda: _district_counts(now))
-    dists = db.session.execute(sa.select(District).order_by(District.sort_order, District.name)).scalars()
-    return [(d, counts.get(d.id, 0)) for d in dists]
+    return [(d, counts.get(d.id, 0)) for d in reference.districts()]
 
 
 @dataclass
@@ -448,22 +445,10 @@ def published_round(edition: int, now: datetime) -> Round | None:
 
 def filter_choices() -> tuple[list[Category], list[District]]:
     """Active categories and every district, in their display order (the filter menus)."""
-    categories = db.session.execute(
-        sa.select(Category).where(Category.is_active.is_(True))
-        .order_by(Category.sort_order, Category.name)).scalars().all()
-    districts = db.session.execute(
-        sa.select(District).order_by(District.sort_order, District.name)).scalars().all()
-    return list(categories), list(districts)
+    return reference.categories(), reference.districts()
 
 
 # --- presentation helpers (pure) --------------------------------------------------------------
-
-def slugify(text: str, max_length: int = 60) -> str:
-    """``Keripik Singkong Balado!`` → ``keripik-singkong-balado``; empty → ``produk``."""
-    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].strip("-")
-    return slug or "produk"
-
 
 def whatsapp_url(business: Business, message: str) -> str | None:
     """``https://wa.me/<digits>?text=<message, URL-encoded>``, built only from the business's
@@ -471,7 +456,7 @@ def whatsapp_url(business: Business, message: str) -> str | None:
     digits = business.whatsapp_digits
     if not digits:
         return None
-    return f"https://wa.me/{digits}?text={quote(message, safe='')}"
+    return wa_me_url(digits, message)
 
 
 def whatsapp_message(listing: Listing, product_url: str, site_name: str) -> str:
@@ -638,7 +623,7 @@ def share_url(listing: Listing, product_url: str) -> str:
     preview is built from it), then its name and price."""
     from ..formatting import rupiah
     text = f"{product_url}\n{listing.title} · {rupiah(listing.price)}"
-    return f"https://wa.me/?text={quote(text, safe='')}"
+    return wa_me_url(None, text)
 
 
 # --- WhatsApp taps ------------------------------------------------------------------------------

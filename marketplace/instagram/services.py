@@ -29,7 +29,7 @@ from PIL import Image as PILImage
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from ..auth.services import slugify
+from ..slugs import slugify
 from ..clock import to_wib
 from ..errors import InvalidInput
 from ..extensions import db
@@ -338,13 +338,13 @@ def kit_plan(rnd: Round, settings: SiteSettings | None = None) -> list[Post]:
     for n, group in enumerate(groups, start=1):
         post = Post(n, f"{n:02d}-post", list(group),
                     post_caption(rnd, group, part=n, parts=len(groups), settings=settings))
-        post.files = [f"{i:02d}-{slugify(l.title)[:40] or 'produk'}.jpg" for i, l in enumerate(group, start=1)]
+        post.files = [f"{i:02d}-{slugify(l.title, max_length=40)}.jpg" for i, l in enumerate(group, start=1)]
         posts.append(post)
     return posts
 
 
 def kit_folder(rnd: Round) -> str:
-    return f"etalase-{slugify(rnd.title)}"
+    return f"etalase-{slugify(rnd.title, max_length=100, fallback='periode')}"
 
 
 def readme(rnd: Round, posts: list[Post]) -> str:

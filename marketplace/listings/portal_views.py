@@ -16,7 +16,8 @@ from ..auth.models import Role, User
 from ..clock import now
 from ..errors import DomainError, FormErrors, InvalidInput
 from ..extensions import db
-from ..notifications import for_community, mark_all_read, send_email, unread_count, whatsapp_url
+from ..whatsapp import wa_me_url
+from ..notifications import for_community, mark_all_read, send_email, unread_count
 from . import bp, services
 from .forms import AcceptInviteForm, ActionForm, InviteForm
 from .models import Business, Listing
@@ -46,7 +47,7 @@ def notifications():
     sellers = dict(db.session.execute(
         sa.select(Listing.id, Business.whatsapp).join(Business, Listing.business_id == Business.id)
         .where(Listing.id.in_(ids), Listing.community_id == current_user.community_id)).all()) if ids else {}
-    forward = {n.id: whatsapp_url(sellers[n.listing_id], n.message)
+    forward = {n.id: wa_me_url(sellers[n.listing_id], n.message)
                for n in items if n.listing_id in sellers}
     return render_template("listings/notifications.html", items=items, forward=forward,
                            form=ActionForm())
@@ -94,7 +95,7 @@ def _members_page(form: InviteForm, link: str | None = None, status: int = 200):
     return render_template(
         "listings/members.html", community=community, members=invites.community_members(community.id),
         form=form, action_form=ActionForm(), link=link, days=invites.max_age().days,
-        wa_link=whatsapp_url("", _("Anda diundang bergabung dengan %(c)s di %(site)s: %(link)s",
+        wa_link=wa_me_url("", _("Anda diundang bergabung dengan %(c)s di %(site)s: %(link)s",
                                    c=community.name, site="Etalase UMKM", link=link)) if link else None), status
 
 

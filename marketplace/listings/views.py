@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..clock import now
-from ..errors import DomainError, FormErrors, ImageRejected, InvalidInput
+from ..reference.queries import category_choices, district_choices
+from ..errors import DomainError, FormErrors, ImageRejected, InvalidInput, add_errors
 from ..auth.services import confirm_password
 from ..auth.sessions import is_fresh, mark_fresh
 from ..extensions import db, limiter
@@ -18,7 +19,6 @@ from ..inputs import parse_phone
 from ..media.models import Image
 from ..media import sweep as media_sweep
 from ..media.services import read_upload, save_upload
-from ..reference.models import Category, District
 from ..rounds.services import next_round, open_round
 from . import bp, services
 from .forms import ActionForm, BusinessForm, ListingForm
@@ -49,23 +49,6 @@ def _phone_changed(business: Business, typed: str) -> bool:
         return parse_phone(typed) != business.whatsapp
     except InvalidInput:
         return False  # the save reports the typing error
-
-
-def _district_choices():
-    return [(d.id, d.name) for d in db.session.execute(
-        sa.select(District).order_by(District.sort_order)).scalars()]
-
-
-def _category_choices():
-    return [(c.id, c.name) for c in db.session.execute(
-        sa.select(Category).where(Category.is_active).order_by(Category.sort_order)).scalars()]
-
-
-def _add_errors(form, errors: dict[str, str]) -> None:
-    for name, message in errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + [message]
 
 
 # --- dashboard -------------------------------------------------------------------------------
@@ -114,7 +97,7 @@ def businesses():
 def business_form(business_id: int | None = None):
     business = own_or_404(Business, business_id) if business_id else None
     form = BusinessForm(obj=business)
-    form.district_id.choices = [(0, _("— pilih kecamatan —"))] + _district_choices()
+    form.district_id.choices = [(0, _("— pilih kecamatan —"))] + district_choices()
     if request.method == "GET" and business is None:
         form.district_id.data = current_user.community.district_id
     if form.validate_on_submit():
@@ -132,7 +115,7 @@ def business_form(business_id: int | None = None):
         try:
             saved = services.save_business(business, data, actor=current_user, now=now())
         except FormErrors as exc:
-            _add_errors(form, exc.errors)
+            add_errors(form, exc.errors)
             return render_template("listings/business_form.html", form=form, business=business), 400
         db.session.commit()
         flash(_("Data usaha %(name)s tersimpan.", name=saved.name), "success")
@@ -147,7 +130,7 @@ def _listing_form(listing: Listing | None) -> ListingForm:
     form = ListingForm(obj=listing)
     businesses = services.community_businesses(current_user.community_id)
     form.business_id.choices = [(0, _("— pilih usaha —"))] + [(b.id, b.name) for b in businesses]
-    form.category_id.choices = [(0, _("— pilih kategori —"))] + _category_choices()
+    form.category_id.choices = [(0, _("— pilih kategori —"))] + category_choices()
     form.unit.choices = [(u, u) for u in services.UNITS]
     if request.method == "GET" and listing is not None:
         form.price.data = str(listing.price) if listing.price is not None else ""
@@ -244,7 +227,7 @@ def _save_listing(listing: Listing | None):
     discarded: list[str] = []  # storage keys to delete once the commit is done
 
     def show(photo_errors: list[str], status: int, errors: dict[str, str] | None = None):
-        _add_errors(form, errors or {})
+        add_errors(form, errors or {})
         db.session.commit()  # keep accepted photos (and refusal audit) for the next try
         media_sweep.delete_unreferenced_objects(discarded)
         return render_template(template, form=form, listing=listing, photos=photos,

@@ -27,6 +27,7 @@ from ..listings.models import Business, Listing, ListingStatus
 from ..listings.services import (TRANSITIONS, community_businesses, listing_history, status_label,
                                  transition)
 from ..rounds.models import Round
+from ..slugs import slugify
 from ..notifications import notify
 from .models import DecisionAction, ModerationDecision, ModerationReason
 
@@ -697,8 +698,7 @@ def save_reason(reason: ModerationReason | None, *, label: str, explanation: str
     before = None if reason is None else {"label": reason.label, "explanation": reason.explanation,
                                           "sort_order": reason.sort_order, "is_active": reason.is_active}
     if reason is None:
-        from ..auth.services import slugify
-        base = slugify(label)[:30] or "alasan"
+        base = slugify(label, max_length=30, fallback="alasan")
         code, n = base, 1
         while db.session.execute(sa.select(ModerationReason.id).where(ModerationReason.code == code)).first():
             n += 1

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..audit import AuditEvent
-from ..auth.forms import add_errors
+from ..errors import add_errors
 from ..clock import now
 from ..errors import DomainError, FormErrors
 from ..security import page_arg

@@ -5,7 +5,6 @@ login page, members get 404. Views parse, call a service, commit once and redire
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,15 +12,16 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.access import staff_only
-from ..auth.forms import add_errors
+from ..errors import add_errors
 from ..auth.models import Community, CommunityStatus
 from ..clock import now
 from ..errors import DomainError, FormErrors, StaleVersion
 from ..extensions import db
 from ..listings.models import Listing, ListingStatus
 from ..listings.services import status_label
-from ..notifications import latest_for_listing, whatsapp_url
-from ..reference.models import Category, District
+from ..whatsapp import wa_me_url
+from ..reference import queries as reference
+from ..notifications import latest_for_listing
 from ..rounds.models import Round
 from ..security import page_arg
 from . import bp
@@ -163,17 +163,9 @@ def queue(round_id: int):
         "moderation/queue.html", rnd=rnd, page=page, flt=flt, filter_args=args, now=now(),
         unchecked={l.id: unchecked_permits(l.business) for l in page.items}, bulk_form=ConfirmBulkForm(),
         rounds=rounds_for_queue(), communities=queue_communities(rnd.id),
-        districts=_districts(), categories=_categories(), statuses=QUEUE_STATUSES,
+        districts=reference.districts(), categories=reference.categories(active_only=False), statuses=QUEUE_STATUSES,
         prev_url=url_for(".queue", round_id=rnd.id, page=page.prev_num, **args) if page.has_prev else None,
         next_url=url_for(".queue", round_id=rnd.id, page=page.next_num, **args) if page.has_next else None)
-
-
-def _districts() -> list[District]:
-    return list(db.session.execute(sa.select(District).order_by(District.sort_order, District.name)).scalars())
-
-
-def _categories() -> list[Category]:
-    return list(db.session.execute(sa.select(Category).order_by(Category.sort_order, Category.name)).scalars())
 
 
 # --- review and decisions ----------------------------------------------------------------------
@@ -201,7 +193,7 @@ def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, statu
         "moderation/review.html", listing=listing, form=form, r=review_data(listing, flt),
         flt=flt, filter_args=flt.args(), decision_choices=DECISION_CHOICES, now=now(),
         picture_macro=_has_picture_macro(), notice=notice,
-        wa_url=whatsapp_url(b.whatsapp, notice.message) if notice else None,
+        wa_url=wa_me_url(b.whatsapp, notice.message) if notice else None,
         permit_form=PermitForm(formdata=None, obj=b), unchecked=unchecked_permits(b)), status
 
 
