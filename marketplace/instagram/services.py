@@ -36,7 +36,7 @@ from ..extensions import db
 from ..formatting import rupiah
 from ..inputs import format_phone
 from ..listings.models import Listing, ListingStatus
-from ..media.storage import get_storage
+from ..media.storage import storage_for
 from ..rounds.models import Round
 from ..site_settings import SiteSettings, get_settings
 from .models import KitEntry
@@ -282,7 +282,7 @@ def load_photo(listing: Listing) -> PILImage.Image | None:
     if variant is None:
         return None
     try:
-        data = get_storage().open(variant.key)
+        data = storage_for(variant).open(variant.key)
         picture = PILImage.open(io.BytesIO(data), formats=("JPEG", "WEBP"))
         picture.load()
         return picture

@@ -16,7 +16,7 @@ from ..errors import ImageRejected
 from ..extensions import db
 from .images import process_image
 from .models import Image, ImageVariant
-from .storage import get_storage
+from .storage import get_storage, storage_for
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def save_upload(data: bytes, *, uploaded_by=None, now: datetime) -> Image:
 
 def variant_url(variant: ImageVariant) -> str:
     """The URL a browser loads ``variant`` from (local media view, CDN or presigned S3)."""
-    return get_storage().url(variant.key)
+    return storage_for(variant).url(variant.key)
 
 
 def media_url(obj, name: str = "w640") -> str:

@@ -19,7 +19,8 @@ The contract (:class:`Storage`), shared by every backend and tested against both
 
 ``get_storage()`` returns the backend chosen by ``MEDIA_BACKEND`` (``"local"`` or ``"s3"``),
 built once per app. Each backend's ``backend`` attribute is what ``ImageVariant.backend``
-records.
+records, and reads go to the backend a row records (``storage_for(variant)``), so moving
+photos between backends or buckets is a data migration, not a code change.
 """
 from __future__ import annotations
 
@@ -255,22 +256,52 @@ class S3Storage(Storage):
             ExpiresIn=self.presign_seconds)
 
 
-def build_storage(config) -> Storage:
-    """A new backend from a config mapping (``MEDIA_BACKEND`` and its settings)."""
-    backend = (config.get("MEDIA_BACKEND") or "local").lower()
-    if backend == "local":
-        return LocalStorage(config["MEDIA_ROOT"], config.get("MEDIA_URL_PREFIX", "/media"))
-    if backend == "s3":
-        return S3Storage(config.get("S3_BUCKET"), endpoint_url=config.get("S3_ENDPOINT_URL"),
-                         region=config.get("S3_REGION"),
-                         public_base_url=config.get("S3_PUBLIC_BASE_URL"))
-    raise ValueError(f"unknown MEDIA_BACKEND {backend!r} (expected 'local' or 's3')")
+def _build_local(config) -> Storage:
+    return LocalStorage(config["MEDIA_ROOT"], config.get("MEDIA_URL_PREFIX", "/media"))
 
 
-def get_storage() -> Storage:
-    """The current app's storage backend, built on first use and kept for the app's life."""
+def _build_s3(config) -> Storage:
+    return S3Storage(config.get("S3_BUCKET"), endpoint_url=config.get("S3_ENDPOINT_URL"),
+                     region=config.get("S3_REGION"),
+                     public_base_url=config.get("S3_PUBLIC_BASE_URL"))
+
+
+# The backends, by the name ``MEDIA_BACKEND`` and ``ImageVariant.backend`` use. A third
+# backend is one class implementing ``Storage`` and one entry here.
+BACKENDS = {LocalStorage.backend: _build_local, S3Storage.backend: _build_s3}
+
+
+def build_storage(config, backend: str | None = None) -> Storage:
+    """A new backend from a config mapping: ``backend`` by name, else ``MEDIA_BACKEND``.
+
+    Raises ValueError for an unknown name or a backend whose settings are missing."""
+    name = (backend or config.get("MEDIA_BACKEND") or "local").lower()
+    builder = BACKENDS.get(name)
+    if builder is None:
+        raise ValueError(f"unknown MEDIA_BACKEND {name!r} (expected one of {sorted(BACKENDS)})")
+    return builder(config)
+
+
+def get_storage(backend: str | None = None) -> Storage:
+    """The current app's storage backend, built on first use and kept for the app's life.
+
+    Without ``backend``: the one new photos are written to (``MEDIA_BACKEND``). With it
+    (a row's recorded ``ImageVariant.backend``): that backend, so photos stay readable where
+    they were stored while ``MEDIA_BACKEND`` points elsewhere (moving them is a data
+    migration: copy the objects, update the rows)."""
     app = current_app._get_current_object()
-    storage = app.extensions.get("media_storage")
+    current = app.extensions.get("media_storage")
+    if current is None:
+        current = app.extensions["media_storage"] = build_storage(app.config)
+    if backend is None or backend == current.backend:
+        return current
+    others = app.extensions.setdefault("media_storage_by_backend", {})
+    storage = others.get(backend)
     if storage is None:
-        storage = app.extensions["media_storage"] = build_storage(app.config)
+        storage = others[backend] = build_storage(app.config, backend)
     return storage
+
+
+def storage_for(variant) -> Storage:
+    """The backend holding a stored row (anything with ``backend``, e.g. ``ImageVariant``)."""
+    return get_storage(variant.backend)

@@ -202,3 +202,38 @@ def test_unknown_backend_is_a_configuration_error(app):
     app.config["MEDIA_BACKEND"] = "ftp"
     with pytest.raises(ValueError):
         get_storage()
+
+
+# --- each row's recorded backend -----------------------------------------------------------
+
+def test_a_photo_row_moved_to_another_backend_is_read_from_there(app, db, member, moto_endpoint,
+                                                                 bucket):
+    """Moving photos from disk to a bucket is a data migration: copy the objects, set the
+    rows' backend; the URL and the bytes follow each row, whatever MEDIA_BACKEND says."""
+    from marketplace.media.services import save_upload, variant_url
+    from marketplace.media.storage import storage_for
+
+    from .support import photo
+
+    app.config.update(S3_BUCKET=bucket, S3_ENDPOINT_URL=moto_endpoint, S3_REGION="us-east-1",
+                      S3_PUBLIC_BASE_URL="https://cdn.contoh.id")
+    image = save_upload(photo(), uploaded_by=member, now=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    variant = image.variant("w640")
+    assert variant.backend == "local"
+    assert variant_url(variant) == f"/media/{variant.key}"
+
+    data = get_storage().open(variant.key)
+    get_storage("s3").save(variant.key, data, variant.content_type)  # the data migration
+    variant.backend = "s3"
+    db.session.flush()
+
+    assert get_storage().backend == "local"  # new photos still go to the disk
+    assert variant_url(variant) == f"https://cdn.contoh.id/{variant.key}"
+    assert isinstance(storage_for(variant), S3Storage)
+    assert storage_for(variant).open(variant.key) == data
+    assert variant_url(image.variant("w320")) == f"/media/{image.variant('w320').key}"
+
+
+def test_an_unknown_recorded_backend_is_a_configuration_error(app):
+    with pytest.raises(ValueError):
+        get_storage("ftp")
