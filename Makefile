@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app marketplace
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install node-tools migrate demo bench clean translations extract update
+.PHONY: run test lint format install node-tools migrate demo bench clean translations extract update
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,15 @@ run: demo
 ## The whole test suite
 test: install node-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Lint and format check (ruff, settings in pyproject.toml); `make format` rewrites the files
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 ## Benchmarks (ratios measured in one run)
 bench: install node-tools

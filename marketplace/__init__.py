@@ -29,23 +29,20 @@ def create_app(config: dict | None = None) -> Flask:
     # Compiled catalogues (`make translations`), wherever the app is started from.
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
 
-    from . import deployment, formatting, security
+    from . import deployment, security, templating
     from .db import configure_sqlite
     from .errors import register_error_handlers
+    from .language.locale import select_locale
     from .extensions import babel, compress, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=formatting.select_locale,
+    babel.init_app(app, locale_selector=select_locale,
                    timezone_selector=lambda: "Asia/Jakarta")
     limiter.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)
-    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    app.config.setdefault("COMPRESS_MIMETYPES", [
-        "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
-        "application/json", "application/xml", "image/svg+xml"])
     compress.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
@@ -82,9 +79,29 @@ def create_app(config: dict | None = None) -> Flask:
     from .inputs import Request
 
     app.request_class = Request  # NUL-free query and form fields (PostgreSQL text)
-    formatting.init_app(app)
+    templating.init_app(app)
+    _install_middleware(app)
 
     from .cli import register_cli
 
     register_cli(app)
     return app
+
+
+def _install_middleware(app: Flask) -> None:
+    """The WSGI middleware, innermost first (each line wraps the ones before it), so a
+    request passes them in the reverse order: ProxyFix → request limit → page cache → Flask.
+    """
+    from .media.request_limit import DrainOversizedBody
+
+    # Oversized uploads get our 413 page, not a connection reset; the body is drained.
+    app.wsgi_app = DrainOversizedBody(app.wsgi_app, app.config)
+    # Outermost: the client's address and scheme from trusted proxies, before anything
+    # (rate limits, the request limit's log, Secure cookies) reads them.
+    hops = {name: int(app.config.get(f"PROXY_FIX_X_{name.upper()}") or 0)
+            for name in ("for", "proto", "host")}
+    if any(hops.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"],
+                                x_host=hops["host"])

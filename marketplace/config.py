@@ -98,6 +98,19 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "INVITE_MAX_AGE_DAYS": 7,
         # Shared state for several workers: rate limits and the page cache (memory otherwise).
         "REDIS_URL": None,
+        # Whole-page cache of anonymous public pages (catalogue/pagecache.py): on/off, an
+        # entry's longest life in seconds, entries kept per process without Redis.
+        "PAGE_CACHE": True,
+        "PAGE_CACHE_TIMEOUT": 600,
+        "PAGE_CACHE_ENTRIES": 2000,
+        # Response compression (Flask-Compress; the page cache stores pages compressed the
+        # same way): algorithms in order of preference, types, gzip and Brotli levels.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIMETYPES": [
+            "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+            "application/json", "application/xml", "image/svg+xml"],
+        "COMPRESS_LEVEL": 6,
+        "COMPRESS_BR_LEVEL": 4,
         # Deployment: proxies trusted for X-Forwarded-For/-Proto/-Host (0 = no proxy), logs.
         "PROXY_FIX_X_FOR": 0,
         "PROXY_FIX_X_PROTO": 0,

@@ -1,9 +1,12 @@
-"""Database base class and column types shared by every feature."""
+"""The database handle, its declarative base and the column types shared by every feature.
+
+Imports no other module of the app (``extensions`` re-exports ``db`` from here)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 from werkzeug.routing import IntegerConverter
 
@@ -22,6 +25,9 @@ class Base(DeclarativeBase):
     """Declarative base with a stable constraint naming convention (Alembic-friendly)."""
 
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -84,8 +90,6 @@ class DatabaseIdConverter(IntegerConverter):
 def get_by_id(model, ident):
     """``db.session.get(model, ident)`` for ids from forms: None for anything that is not
     an integer from 1 to ``MAX_ID`` (a huge typed number must not overflow the driver)."""
-    from .extensions import db
-
     if isinstance(ident, bool) or not isinstance(ident, int) or not 0 < ident <= MAX_ID:
         return None
     return db.session.get(model, ident)

@@ -19,7 +19,6 @@ import time
 from datetime import datetime, timezone
 
 from flask import Flask, g, has_request_context, request
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import request_id
 
@@ -79,12 +78,7 @@ def configure_logging(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """ProxyFix when configured, logging, and the per-request log line."""
-    hops = {name: int(app.config.get(f"PROXY_FIX_X_{name.upper()}") or 0)
-            for name in ("for", "proto", "host")}
-    if any(hops.values()):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"],
-                                x_host=hops["host"])
+    """Logging and the per-request log line (ProxyFix is installed by ``create_app``)."""
     configure_logging(app)
 
     @app.before_request

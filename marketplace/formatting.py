@@ -1,23 +1,13 @@
-"""Locale choice and the Jinja filters that format rupiah, numbers and WIB times (Babel)."""
+"""The Jinja filters that format rupiah, numbers and WIB times (Babel)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
-from flask import Flask, request
 from flask_babel import get_locale, gettext
 
 from .clock import WIB
-
-LOCALES = ("id", "en_ID")
-
-
-def select_locale() -> str:
-    """The ``lang`` cookie if it names a supported locale, else Indonesian."""
-    choice = request.cookies.get("lang") if request else None
-    return choice if choice in LOCALES else "id"
-
 
 def rupiah(amount: int | None, empty: str | None = None) -> str:
     """Whole rupiah as ``Rp15.000`` (CLDR pattern, no space); None gives ``empty``."""
@@ -63,16 +53,3 @@ def wib_input(value: datetime | None) -> str:
     """An aware datetime as a ``datetime-local`` input value in WIB (``2026-11-30T08:00``)."""
     return value.astimezone(WIB).strftime("%Y-%m-%dT%H:%M") if value else ""
 
-
-def init_app(app: Flask) -> None:
-    from .audit import action_label
-    from .language.wtforms import install as install_wtforms_translations
-
-    install_wtforms_translations()
-
-    app.jinja_env.filters.update(deadline=deadline, rupiah=rupiah, number=number, wib=wib, wib_input=wib_input,
-                                 audit_action=action_label)
-
-    @app.context_processor
-    def locale_context():
-        return {"current_locale": str(get_locale() or "id")}

@@ -125,7 +125,6 @@ def _audit_refusal(action: str, status: int, reason: str | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.before_request(_refuse_repeated_fields)
     app.register_error_handler(CSRFError, _csrf_failed)
 

@@ -5,7 +5,7 @@ Anonymous visitors → login; members → 404; moderators → 403. Views parse, 
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -44,14 +44,9 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _has_endpoint(name: str) -> bool:
-    return name in current_app.view_functions
-
-
 @bp.route("/")
 def index():
-    return render_template("admin/index.html", reasons_url=url_for("moderation.reasons") if _has_endpoint("moderation.reasons") else None,
-                           audit_url=url_for("moderation.audit_log") if _has_endpoint("moderation.audit_log") else None)
+    return render_template("admin/index.html")
 
 
 # --- settings --------------------------------------------------------------------------------------

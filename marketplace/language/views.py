@@ -1,7 +1,7 @@
 """The language switch: ``GET /bahasa/<locale>?next=/path`` remembers the choice in a cookie.
 
 A plain link rather than a form, so it works without JavaScript and puts no CSRF token into
-the anonymous pages that the page cache keeps. ``formatting.select_locale`` reads the cookie.
+the anonymous pages that the page cache keeps. ``locale.select_locale`` reads the cookie.
 """
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from datetime import timedelta
 
 from flask import abort, current_app, redirect, request, url_for
 
-from ..formatting import LOCALES
 from ..security import is_safe_next
 from . import bp
+from .locale import COOKIE, LOCALES
 
-COOKIE = "lang"
 COOKIE_AGE = timedelta(days=365)
 
 

@@ -86,6 +86,3 @@ class DrainOversizedBody:
                      length, limit, drained)
         return result
 
-
-def init_app(app) -> None:
-    app.wsgi_app = DrainOversizedBody(app.wsgi_app, app.config)

@@ -6,20 +6,18 @@ pipeline writes), immutable cache headers (keys are content-addressed) and ``nos
 Anything else, any key outside the media root, and every request when the backend is
 S3 (browsers then load pictures from the bucket or CDN) answers 404.
 
-The blueprint also registers, for every template of the app, the ``media_url`` global
-(see ``services.media_url``); the ``picture`` macro lives in ``media/_picture.html``.
+Templates get the ``media_url`` global (``services.media_url``, registered by
+``templating``); the ``picture`` macro lives in ``media/_picture.html``.
 """
 from __future__ import annotations
 
 from flask import abort, send_file
 
 from . import bp
-from .services import media_url
 from .storage import IMMUTABLE_CACHE_CONTROL, InvalidKey, LocalStorage, get_storage
 
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 
-bp.add_app_template_global(media_url, "media_url")
 
 
 @bp.get("/<path:key>", endpoint="file")

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import now as clock_now, to_wib
@@ -23,6 +24,17 @@ class Phase(str, enum.Enum):
     IN_REVIEW = "in_review"
     PUBLISHED = "published"
     ARCHIVED = "archived"
+
+
+PHASE_LABELS = {
+    Phase.SCHEDULED: _l("Terjadwal"), Phase.OPEN: _l("Dibuka"), Phase.IN_REVIEW: _l("Moderasi"),
+    Phase.PUBLISHED: _l("Tayang"), Phase.ARCHIVED: _l("Arsip"),
+}
+
+
+def phase_label(phase: Phase | str) -> str:
+    """The Indonesian (translatable) name of a round phase; a Jinja global for every page."""
+    return str(PHASE_LABELS[Phase(phase)])
 
 
 class Round(db.Model):

@@ -12,7 +12,6 @@ from functools import wraps
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import staff_only
@@ -22,7 +21,7 @@ from ..extensions import db
 from ..site_settings import get_settings
 from . import bp
 from .forms import ConfirmForm, RoundForm, ScheduleForm
-from .models import Phase, Round
+from .models import Round
 from .services import (
     Cadence,
     create_round,
@@ -33,18 +32,6 @@ from .services import (
 from .services import publish_now as publish_round_now
 
 CADENCE = timedelta(days=14)
-PHASE_LABELS = {
-    Phase.SCHEDULED: _l("Terjadwal"), Phase.OPEN: _l("Dibuka"), Phase.IN_REVIEW: _l("Moderasi"),
-    Phase.PUBLISHED: _l("Tayang"), Phase.ARCHIVED: _l("Arsip"),
-}
-
-
-@bp.app_template_global("phase_label")
-def phase_label(phase: Phase | str) -> str:
-    """The Indonesian (translatable) name of a round phase; a Jinja global for every page."""
-    return str(PHASE_LABELS[Phase(phase)])
-
-
 @bp.before_request
 def require_staff():
     """Deny by default: anonymous → login, anyone but staff → 404."""

@@ -1,0 +1,30 @@
+"""What every template of the app can use, registered in one place: the formatting
+filters, the app-wide globals and the context every page gets.
+
+Blueprint-only helpers (a staff page's labels, the catalogue's highlighter) stay with their
+blueprint's ``context_processor``."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_locale
+
+from . import formatting
+from .audit import action_label
+from .language.wtforms import install as install_wtforms_translations
+from .media.services import media_url
+from .rounds.models import phase_label
+from .security import csp_nonce
+
+
+def init_app(app: Flask) -> None:
+    """Install the filters, globals and context processors on ``app``'s Jinja env."""
+    install_wtforms_translations()
+    app.jinja_env.filters.update(
+        deadline=formatting.deadline, rupiah=formatting.rupiah, number=formatting.number,
+        wib=formatting.wib, wib_input=formatting.wib_input, audit_action=action_label)
+    app.jinja_env.globals.update(csp_nonce=csp_nonce, media_url=media_url,
+                                 phase_label=phase_label)
+
+    @app.context_processor
+    def locale_context():
+        return {"current_locale": str(get_locale() or "id")}
