@@ -7,7 +7,7 @@ Prints, all measured in this run on this machine:
     catalogue_deep_rps: <page 200 of the same results (a keyset cursor)>
     listing_rps: <a listing page>
     catalogue_ratio: <catalogue_rps / hello_rps>
-    search_median_ms: <median wall time of catalogue.services.search_listings, page 1, in process>
+    search_median_ms: <median wall time of catalogue.queries.search_listings, page 1, in process>
     catalogue_page_kb: <the catalogue page's HTML + CSS + JS as a phone downloads them (br/gzip)>
 
 The database is built by ``make_catalogue.py`` (reused when it is already at the current
@@ -82,29 +82,29 @@ def ensure_database(db_path: Path, rebuild: bool) -> None:
 def in_process(db_path: Path) -> tuple[float, str, str]:
     """search_median_ms, the deep page's URL and a listing's URL."""
     from marketplace import create_app
-    from marketplace.catalogue import services
+    from marketplace.catalogue import queries, urls
     from marketplace.catalogue.forms import CatalogueArgs
     from marketplace.clock import now
     app = create_app(app_config(db_path))
     with app.test_request_context("/"):
         at = now()
         for q in QUERIES:  # warm the caches of SQLite and SQLAlchemy
-            services.search_listings(at, q=q)
+            queries.search_listings(at, q=q)
         timings = []
         for _ in range(5):
             for q in QUERIES:
                 started = time.perf_counter()
-                services.search_listings(at, q=q)
+                queries.search_listings(at, q=q)
                 timings.append((time.perf_counter() - started) * 1000)
         args = CatalogueArgs.from_args({"kategori": "makanan", "kecamatan": "pamulang"})
-        page = services.search_listings(at, filters=args.filters, per_page=args.per_page)
+        page = queries.search_listings(at, filters=args.filters, per_page=args.per_page)
         cursor = page.next
         for _ in range(DEEP_PAGE - 2):
-            page = services.search_listings(at, filters=args.filters, per_page=args.per_page, after=cursor)
+            page = queries.search_listings(at, filters=args.filters, per_page=args.per_page, after=cursor)
             cursor = page.next
         deep = f"{CATALOGUE_PATH}&cursor={cursor}"
         first = page.items[0]
-        listing = "/produk/{listing_id}-{slug}".format(**services.listing_path_values(first))
+        listing = "/produk/{listing_id}-{slug}".format(**urls.listing_path_values(first))
     from marketplace.extensions import db
     with app.app_context():
         db.engine.dispose()

@@ -1,26 +1,28 @@
-"""The read-only JSON API's shapes. Queries come from ``catalogue.services`` (public data
+"""The read-only JSON API's shapes. Queries come from ``catalogue.queries`` (public data
 only); this module only turns public listings into plain dicts."""
 from __future__ import annotations
 
 from flask import current_app
 
-from ..catalogue import services as catalogue
+from ..catalogue.sharing import whatsapp_message, whatsapp_url
+from ..catalogue.urls import (absolute, absolute_url_for, best_variant, listing_path_values,
+                              media_src)
 from ..listings.models import Listing
 
 
 def photo_json(image) -> dict | None:
     """``{url, width, height}`` of the w640 WebP variant (or the largest available)."""
-    v = catalogue.best_variant(image)
+    v = best_variant(image)
     if v is None:
         return None
-    return {"url": catalogue.absolute(catalogue.media_src(v)), "width": v.width, "height": v.height}
+    return {"url": absolute(media_src(v)), "width": v.width, "height": v.height}
 
 
 def listing_json(listing: Listing) -> dict:
     """One public listing as the API shows it. Needs a request (absolute URLs)."""
     business = listing.business
-    url = catalogue.absolute_url_for("catalogue.listing", **catalogue.listing_path_values(listing))
-    message = catalogue.whatsapp_message(listing, url, current_app.config["SITE_NAME"])
+    url = absolute_url_for("catalogue.listing", **listing_path_values(listing))
+    message = whatsapp_message(listing, url, current_app.config["SITE_NAME"])
     photos = [photo_json(p.image) for p in listing.photos]
     return {
         "id": listing.id,
@@ -30,7 +32,7 @@ def listing_json(listing: Listing) -> dict:
         "category": {"slug": listing.category.slug, "name": listing.category.name},
         "district": {"slug": business.district.slug, "name": business.district.name},
         "business": {"name": business.name,
-                     "whatsapp_url": catalogue.whatsapp_url(business, message)},
+                     "whatsapp_url": whatsapp_url(business, message)},
         "round": {"id": listing.round.id, "name": listing.round.title},
         "url": url,
         "photos": [p for p in photos if p is not None],

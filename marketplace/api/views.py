@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from ..catalogue import services as catalogue
+from ..catalogue.cursor import InvalidCursor
 from ..catalogue.forms import CatalogueArgs
+from ..catalogue.queries import search_listings
 from ..clock import now
 from . import bp
 from .services import listing_json
@@ -27,9 +28,9 @@ def listings():
     """
     args = CatalogueArgs.from_args(request.args)
     try:
-        page = catalogue.search_listings(now(), q=args.q, after=args.cursor, sort=args.sort,
-                                         filters=args.filters, per_page=args.per_page)
-    except catalogue.InvalidCursor:
+        page = search_listings(now(), q=args.q, after=args.cursor, sort=args.sort,
+                               filters=args.filters, per_page=args.per_page)
+    except InvalidCursor:
         return _error(400, "invalid_cursor", "The cursor is not one this API returned.")
     response = jsonify(items=[listing_json(item) for item in page.items], next=page.next)
     response.headers["Cache-Control"] = "public, max-age=60"

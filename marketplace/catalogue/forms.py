@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from ..errors import InvalidInput
 from ..inputs import parse_price
-from .services import (DEFAULT_PER_PAGE, MAX_QUERY_CHARS, SORT_NEWEST, SORT_RELEVANCE, Filters,
-                       clamp_per_page, clean_sort)
+from .cursor import DEFAULT_PER_PAGE, SORT_NEWEST, SORT_RELEVANCE, clamp_per_page, clean_sort
+from .queries import MAX_QUERY_CHARS, Filters
 
 def _slug(value: str | None) -> str | None:
     """A slug as typed (lower-cased, trimmed) or None; junk stays junk so it matches nothing."""

@@ -13,10 +13,10 @@ How a public page stays correct:
 * **Clock.** Listings become public by the clock (``Round.publishes_at``), with no write at
   that moment. Each entry keeps the next publication instant after the time it was built
   and is not served from then on.
-* **Who.** Only GET/HEAD of the catalogue's public paths, from visitors without a session
-  or remember cookie (so nobody logged in and no flashed message waiting). A response is
-  stored only if it is a 200 that asked for no CSP nonce and no CSRF token, set no cookie
-  and left the session untouched.
+* **Who.** Only GET/HEAD of the pages declared in ``CACHEABLE_ENDPOINTS``, from visitors
+  without a session or remember cookie (so nobody logged in and no flashed message
+  waiting). A response is stored only if it is a 200 that asked for no CSP nonce and no
+  CSRF token, set no cookie and left the session untouched.
 * **Where.** ``PageCache`` is WSGI middleware: a hit never reaches Flask (no request
   context, hooks, session or template), which is what lets a page approach a bare
   hello-world's rate. The first answer's final headers (CSP and the other security
@@ -40,6 +40,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, request, session
 from flask_caching import Cache
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+from werkzeug.wsgi import get_path_info
 
 from ..auth.models import Community
 from ..clock import now as clock_now
@@ -49,6 +51,10 @@ from ..reference.models import Category, District
 from ..rounds.models import Round
 from .models import CacheState
 
+# The public pages that may be served from the cache: declared here and nowhere else. The
+# middleware looks a request up only when the app's own routes (``url_map``) send it to one
+# of these endpoints, and ``store`` keeps only their pages, so a page added here is cached
+# and one left out is neither stored nor served.
 CACHEABLE_ENDPOINTS = frozenset({
     "catalogue.home", "catalogue.catalogue", "catalogue.listing", "catalogue.business",
     "catalogue.community", "catalogue.round_page", "catalogue.sitemap", "catalogue.robots",
@@ -112,7 +118,6 @@ def listen() -> None:
 
 ENTRY_KEY = "etalase.page_cache.key"
 ENTRY = "etalase.page_cache.entry"
-_PATHS = ("/katalog", "/produk/", "/usaha/", "/komunitas/", "/edisi/", "/sitemap.xml", "/robots.txt")
 # Headers of the first response that are not replayed: per-response or per-encoding ones.
 _GENERATION_SQL = "SELECT generation FROM catalogue_cache_state WHERE id = 1"
 _NOT_REPLAYED = {"content-length", "content-encoding", "set-cookie", "x-request-id", "date",
@@ -147,25 +152,24 @@ class PageCache:
     final headers (security headers included), so a hit answers exactly what the app
     answered, with a fresh ``X-Request-Id``.
 
-    Eligible: GET/HEAD of public catalogue paths, without a session or remember cookie (so
-    nobody logged in, no flashed message). The key holds the generation, scheme, host,
-    path and query, the ``lang`` cookie and ``Accept-Language`` (whatever picks the locale).
+    Eligible: GET/HEAD of a path the app routes to one of ``CACHEABLE_ENDPOINTS``, without a
+    session or remember cookie (so nobody logged in, no flashed message). The key holds the
+    generation, scheme, host, path and query, the ``lang`` cookie and ``Accept-Language``
+    (whatever picks the locale).
     """
 
     def __init__(self, wsgi_app, app: Flask):
         self.wsgi_app = wsgi_app
         self.app = app
         self._engine = None
+        self._routes = None
         self.cookie_names = (app.config.get("SESSION_COOKIE_NAME", "session"),
                              app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
 
     def _eligible(self, environ) -> bool:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return False
-        path = environ.get("PATH_INFO", "")
-        if path != "/" and not path.startswith(_PATHS):
-            return False
-        if path.startswith("/produk/") and path.endswith("/whatsapp"):
+        if self._endpoint(environ) not in CACHEABLE_ENDPOINTS:
             return False
         cookies = environ.get("HTTP_COOKIE", "")
         if cookies:
@@ -173,6 +177,18 @@ class PageCache:
             if any(name in names for name in self.cookie_names):
                 return False
         return self.app.config.get("PAGE_CACHE", True)
+
+    def _endpoint(self, environ) -> str | None:
+        """The endpoint the app would dispatch this GET to (None when no route matches)."""
+        if self._routes is None:
+            # Bound once, at the first request: routes are all registered by then. The host
+            # plays no part (no host or subdomain matching).
+            self._routes = self.app.url_map.bind("localhost")
+        try:
+            endpoint, _values = self._routes.match(get_path_info(environ), method="GET")
+        except HTTPException:  # no such page, or a redirect (trailing or doubled slashes)
+            return None
+        return endpoint
 
     def _generation(self) -> int:
         if self._engine is None:
@@ -242,10 +258,11 @@ class PageCache:
 def store(response):
     """``after_request`` of the catalogue: hand a fresh anonymous page to ``PageCache``.
 
-    Only a 200 of a cacheable type that asked for no CSP nonce and no CSRF token, and left
-    the session untouched; the entry keeps the page compressed (Brotli and gzip) and when
-    it stops being valid (the next publication)."""
-    if (ENTRY_KEY not in request.environ or response.status_code != 200
+    Only a page of ``CACHEABLE_ENDPOINTS``: a 200 of a cacheable type that asked for no CSP
+    nonce and no CSRF token, and left the session untouched; the entry keeps the page
+    compressed (Brotli and gzip) and when it stops being valid (the next publication)."""
+    if (ENTRY_KEY not in request.environ or request.endpoint not in CACHEABLE_ENDPOINTS
+            or response.status_code != 200
             or response.direct_passthrough or response.is_streamed
             or response.mimetype not in CACHEABLE_MIMETYPES
             or "Content-Encoding" in response.headers

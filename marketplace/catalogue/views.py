@@ -1,6 +1,7 @@
 """Public pages: home, catalogue (search, filters, sorts), listing, business, community,
 round, the WhatsApp redirect, sitemap.xml, robots.txt and the health check. Thin: parse the
-query string, call ``services``, render. Anonymous pages are served from ``pagecache``."""
+query string, call the reads (``queries``, ``pages``, ``sharing``), render. Anonymous pages
+are served from ``pagecache``."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -8,24 +9,32 @@ from flask import (abort, current_app, jsonify, redirect, render_template, reque
 
 from ..clock import now
 from ..extensions import db
-from . import bp, services
+from ..slugs import slugify
+from . import bp
+from .cursor import SORT_NEWEST, InvalidCursor, sort_labels
 from .forms import CatalogueArgs
-from .services import InvalidCursor
+from .pages import (empty_suggestions, filter_choices, home_data, public_business,
+                    public_community, published_round)
+from .queries import public_listing, related_listings, search_listings
+from .search import highlight
+from .sharing import og_image, product_data, share_url, whatsapp_message, whatsapp_url
+from .sitemap import sitemap_urls
+from .taps import count_whatsapp_tap
+from .urls import absolute_url_for, listing_path_values
 
 MAX_ID = 2**53
 
 
 @bp.context_processor
 def catalogue_helpers():
-    return {"slugify": services.slugify, "highlight": services.highlight,
-            "sort_labels": services.sort_labels}
+    return {"slugify": slugify, "highlight": highlight, "sort_labels": sort_labels}
 
 
 def _page(args: CatalogueArgs, endpoint: str, url_values: dict | None = None, **filters):
     """Run the search for a listing page; a cursor we did not make is a 404."""
     try:
-        page = services.search_listings(now(), q=args.q, after=args.cursor, sort=args.sort,
-                                        per_page=args.per_page, filters=args.filters, **filters)
+        page = search_listings(now(), q=args.q, after=args.cursor, sort=args.sort,
+                               per_page=args.per_page, filters=args.filters, **filters)
     except InvalidCursor:
         abort(404)
     values = dict(url_values or {})
@@ -39,32 +48,32 @@ def _page(args: CatalogueArgs, endpoint: str, url_values: dict | None = None, **
 def _sub_args() -> CatalogueArgs:
     """Paging (and sort) for a business, community or round page; no other filters."""
     args = CatalogueArgs.from_args(request.args)
-    return CatalogueArgs(sort=args.sort if not args.q else services.SORT_NEWEST,
+    return CatalogueArgs(sort=args.sort if not args.q else SORT_NEWEST,
                          cursor=args.cursor, per_page=args.per_page)
 
 
 @bp.route("/")
 def home():
-    data = services.home_data(now())
+    data = home_data(now())
     return render_template("catalogue/home.html", data=data,
-                           canonical=services.absolute_url_for(".home"))
+                           canonical=absolute_url_for(".home"))
 
 
 @bp.route("/katalog")
 def catalogue():
     args = CatalogueArgs.from_args(request.args)
     page, prev_url, next_url = _page(args, ".catalogue")
-    categories, districts = services.filter_choices()
+    categories, districts = filter_choices()
     chosen_category = next((c for c in categories if c.slug == args.category), None)
     chosen_district = next((d for d in districts if d.slug == args.district), None)
-    chosen_community = services.public_community(args.community) if args.community else None
+    chosen_community = public_community(args.community) if args.community else None
     # The canonical page of a filtered view is its first page, without a text query.
-    canonical = services.absolute_url_for(".catalogue", **args.url_args(q=None, urut=None, per_page=None))
+    canonical = absolute_url_for(".catalogue", **args.url_args(q=None, urut=None, per_page=None))
     return render_template("catalogue/catalogue.html", args=args, page=page, prev_url=prev_url,
                            next_url=next_url, categories=categories, districts=districts,
                            chosen_category=chosen_category, chosen_district=chosen_district,
                            chosen_community=chosen_community, canonical=canonical,
-                           suggestions=services.empty_suggestions(args, page, now()))
+                           suggestions=empty_suggestions(args, page, now()))
 
 
 @bp.route("/produk/<int:listing_id>")
@@ -73,21 +82,21 @@ def listing(listing_id: int, slug: str | None = None):
     if not 0 < listing_id < MAX_ID:
         abort(404)
     at = now()
-    item = services.public_listing(listing_id, at)
+    item = public_listing(listing_id, at)
     if item is None:
         abort(404)
-    canonical = services.slugify(item.title)
+    canonical = slugify(item.title)
     if slug != canonical:
         return redirect(url_for(".listing", listing_id=item.id, slug=canonical), 301)
-    product_url = services.absolute_url_for(".listing", listing_id=item.id, slug=canonical)
-    og = services.og_image(item)
+    product_url = absolute_url_for(".listing", listing_id=item.id, slug=canonical)
+    og = og_image(item)
     return render_template(
         "catalogue/listing.html", listing=item, business=item.business,
         product_url=product_url, canonical=product_url, og=og,
         has_whatsapp=bool(item.business.whatsapp_digits),
-        share_url=services.share_url(item, product_url),
-        structured_data=services.product_data(item, product_url, og.url if og else None),
-        related=services.related_listings(item, at))
+        share_url=share_url(item, product_url),
+        structured_data=product_data(item, product_url, og.url if og else None),
+        related=related_listings(item, at))
 
 
 @bp.route("/produk/<int:listing_id>/whatsapp")
@@ -103,17 +112,17 @@ def whatsapp(listing_id: int):
     if not 0 < listing_id < MAX_ID:
         abort(404)
     at = now()
-    item = services.public_listing(listing_id, at)
+    item = public_listing(listing_id, at)
     if item is None:
         abort(404)
-    product_url = services.absolute_url_for(".listing", **services.listing_path_values(item))
-    target = services.whatsapp_url(
-        item.business, services.whatsapp_message(item, product_url, current_app.config["SITE_NAME"]))
+    product_url = absolute_url_for(".listing", **listing_path_values(item))
+    target = whatsapp_url(
+        item.business, whatsapp_message(item, product_url, current_app.config["SITE_NAME"]))
     if target is None:
         abort(404)
     prefetch = "prefetch" in (request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", ""))
     if request.method == "GET" and not prefetch:
-        services.count_whatsapp_tap(item.id, at)
+        count_whatsapp_tap(item.id, at)
         db.session.commit()
     response = redirect(target, 302)
     response.headers["Cache-Control"] = "no-store"
@@ -125,7 +134,7 @@ def whatsapp(listing_id: int):
 def business(business_id: int):
     if not 0 < business_id < MAX_ID:
         abort(404)
-    found = services.public_business(business_id, now())
+    found = public_business(business_id, now())
     if found is None:
         abort(404)
     args = _sub_args()
@@ -133,41 +142,41 @@ def business(business_id: int):
                                      business_id=business_id)
     return render_template("catalogue/business.html", business=found, page=page,
                            prev_url=prev_url, next_url=next_url,
-                           canonical=services.absolute_url_for(".business", business_id=found.id),
-                           og=services.og_image(page.items[0]) if page.items else None)
+                           canonical=absolute_url_for(".business", business_id=found.id),
+                           og=og_image(page.items[0]) if page.items else None)
 
 
 @bp.route("/komunitas/<slug>")
 def community(slug: str):
-    found = services.public_community(slug)
+    found = public_community(slug)
     if found is None:
         abort(404)
     args = _sub_args()
     page, prev_url, next_url = _page(args, ".community", {"slug": found.slug}, community_id=found.id)
     return render_template("catalogue/community.html", community=found, page=page,
                            prev_url=prev_url, next_url=next_url,
-                           canonical=services.absolute_url_for(".community", slug=found.slug),
-                           og=services.og_image(page.items[0]) if page.items else None)
+                           canonical=absolute_url_for(".community", slug=found.slug),
+                           og=og_image(page.items[0]) if page.items else None)
 
 
 @bp.route("/edisi/<int:edition>")
 def round_page(edition: int):
-    rnd = services.published_round(edition, now())
+    rnd = published_round(edition, now())
     if rnd is None:
         abort(404)
     args = _sub_args()
     page, prev_url, next_url = _page(args, ".round_page", {"edition": edition}, round_id=rnd.id)
     return render_template("catalogue/round.html", round=rnd, page=page,
                            prev_url=prev_url, next_url=next_url,
-                           canonical=services.absolute_url_for(".round_page", edition=edition),
-                           og=services.og_image(page.items[0]) if page.items else None)
+                           canonical=absolute_url_for(".round_page", edition=edition),
+                           og=og_image(page.items[0]) if page.items else None)
 
 
 @bp.route("/sitemap.xml")
 def sitemap():
     """Every public page search engines should know: home, catalogue, categories,
     districts, rounds, communities, businesses and listings (at most 50,000 URLs)."""
-    urls = services.sitemap_urls(now())
+    urls = sitemap_urls(now())
     body = render_template("catalogue/sitemap.xml", urls=urls)
     return current_app.response_class(body, mimetype="application/xml")
 
@@ -175,7 +184,7 @@ def sitemap():
 @bp.route("/robots.txt")
 def robots():
     body = render_template("catalogue/robots.txt",
-                           sitemap=services.absolute_url_for(".sitemap"))
+                           sitemap=absolute_url_for(".sitemap"))
     return current_app.response_class(body, mimetype="text/plain")
 
 

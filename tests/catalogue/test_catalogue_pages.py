@@ -3,7 +3,8 @@ from urllib.parse import quote, unquote
 
 import sqlalchemy as sa
 
-from marketplace.catalogue.services import slugify, whatsapp_url
+from marketplace.catalogue.sharing import whatsapp_url
+from marketplace.slugs import slugify
 from tests.builders import make_business, make_public_listing, make_published_round
 
 

@@ -4,7 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from marketplace.catalogue import services
+from marketplace.catalogue.cursor import InvalidCursor, clamp_per_page, decode_cursor, encode_cursor
+from marketplace.catalogue.queries import search_listings
 from marketplace.clock import now
 from tests.builders import make_business, make_community, make_public_listing, make_published_round
 
@@ -23,10 +24,10 @@ def test_category_and_district_filters_combine(app, db, client):
     db.session.commit()
 
     at = now()
-    assert sorted(titles(services.search_listings(at, category="minuman"))) == ["Kopi Pamulang", "Kopi Setu"]
-    assert sorted(titles(services.search_listings(at, district="pamulang"))) == ["Keripik Pamulang", "Kopi Pamulang"]
-    assert titles(services.search_listings(at, category="minuman", district="setu")) == ["Kopi Setu"]
-    assert titles(services.search_listings(at, category="tidak-ada")) == []
+    assert sorted(titles(search_listings(at, category="minuman"))) == ["Kopi Pamulang", "Kopi Setu"]
+    assert sorted(titles(search_listings(at, district="pamulang"))) == ["Keripik Pamulang", "Kopi Pamulang"]
+    assert titles(search_listings(at, category="minuman", district="setu")) == ["Kopi Setu"]
+    assert titles(search_listings(at, category="tidak-ada")) == []
 
     body = client.get("/katalog?kategori=minuman&kecamatan=pamulang").get_data(as_text=True)
     assert "Kopi Pamulang" in body and "Kopi Setu" not in body and "Keripik Pamulang" not in body
@@ -41,11 +42,11 @@ def test_search_matches_every_word_on_title_description_and_business(app, db):
     make_public_listing(rnd=rnd, title="Tas Anyaman", business=make_business(name="Kerajinan Bu Ani"))
     db.session.commit()
     at = now()
-    assert titles(services.search_listings(at, q="KERIPIK balado")) == ["Keripik Singkong Balado"]
-    assert titles(services.search_listings(at, q="keripik roa")) == []
-    assert titles(services.search_listings(at, q="manado")) == ["Sambal Roa"]
-    assert titles(services.search_listings(at, q="kerajinan bu")) == ["Tas Anyaman"]
-    assert len(services.search_listings(at, q="   ").items) == 3
+    assert titles(search_listings(at, q="KERIPIK balado")) == ["Keripik Singkong Balado"]
+    assert titles(search_listings(at, q="keripik roa")) == []
+    assert titles(search_listings(at, q="manado")) == ["Sambal Roa"]
+    assert titles(search_listings(at, q="kerajinan bu")) == ["Tas Anyaman"]
+    assert len(search_listings(at, q="   ").items) == 3
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -64,7 +65,7 @@ def test_wildcards_and_quotes_are_literal(app, db, query, expected):
                   'Teh "Asli"', "Garis \\ Miring"):
         make_public_listing(rnd=rnd, title=title, description="")
     db.session.commit()
-    assert titles(services.search_listings(now(), q=query)) == expected
+    assert titles(search_listings(now(), q=query)) == expected
 
 
 def test_search_page_escapes_and_keeps_query(client, db):
@@ -104,18 +105,18 @@ def test_keyset_pagination_walks_every_item_once(app, db):
         ((base + timedelta(minutes=i // 3), lid) for i, lid in enumerate(ids)), reverse=True)]
 
     at = now()
-    seen, pages = _walk(lambda c: services.search_listings(at, after=c, per_page=5), None)
+    seen, pages = _walk(lambda c: search_listings(at, after=c, per_page=5), None)
     assert seen == expected and pages == 5
 
     # walking back with the "prev" cursors gives the same pages in reverse
-    last = services.search_listings(at, per_page=5)
+    last = search_listings(at, per_page=5)
     forward = [last]
     while last.next:
-        last = services.search_listings(at, after=last.next, per_page=5)
+        last = search_listings(at, after=last.next, per_page=5)
         forward.append(last)
     back = forward[-1]
     for expected_page in reversed(forward[:-1]):
-        back = services.search_listings(at, after=back.prev, per_page=5)
+        back = search_listings(at, after=back.prev, per_page=5)
         assert [i.id for i in back.items] == [i.id for i in expected_page.items]
     assert back.prev is None
 
@@ -160,15 +161,15 @@ def test_bad_cursor_is_404_on_the_catalogue(client, db):
 def test_cursor_roundtrip_and_rejects_forgeries(app, db):
     listing = make_public_listing()
     db.session.commit()
-    token = services.encode_cursor(listing)
-    assert services.decode_cursor(token) == ("baru", "a", listing.approved_at, listing.id)
+    token = encode_cursor(listing)
+    assert decode_cursor(token) == ("baru", "a", listing.approved_at, listing.id)
     for bad in ("", "x", "Yjo=", token + "!", "YTotMjox", "YTo5OTk5OTk5OTk5OTk5OTk5OTk5OjE"):
-        with pytest.raises(services.InvalidCursor):
-            services.decode_cursor(bad)
+        with pytest.raises(InvalidCursor):
+            decode_cursor(bad)
 
 
 def test_per_page_is_clamped():
-    assert services.clamp_per_page("0") == 1
-    assert services.clamp_per_page("1000") == 100
-    assert services.clamp_per_page(None) == 24
-    assert services.clamp_per_page("x") == 24
+    assert clamp_per_page("0") == 1
+    assert clamp_per_page("1000") == 100
+    assert clamp_per_page(None) == 24
+    assert clamp_per_page("x") == 24

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from marketplace.catalogue import search, services
+from marketplace.catalogue import search
+from marketplace.catalogue.cursor import InvalidCursor
+from marketplace.catalogue.queries import search_listings
 from marketplace.catalogue.forms import CatalogueArgs, parse_price_bound
 from marketplace.clock import now
 from marketplace.listings.models import ListingStatus
@@ -34,23 +36,23 @@ def test_index_follows_approve_withdraw_take_down_and_business_renames(app, db):
     business = make_business(member.community, name="Dapur Bu Sri")
     listing = make_listing(ListingStatus.SUBMITTED, business=business, rnd=rnd, title="Rendang Padang")
     db.session.commit()
-    assert titles(services.search_listings(now(), q="rendang")) == []
+    assert titles(search_listings(now(), q="rendang")) == []
     transition(listing, "approve", actor=make_staff(), now=now())
     db.session.commit()
-    assert titles(services.search_listings(now(), q="rendang")) == ["Rendang Padang"]
+    assert titles(search_listings(now(), q="rendang")) == ["Rendang Padang"]
     business.name = "Warung Mak Ijah"
     db.session.commit()
-    assert titles(services.search_listings(now(), q="ijah")) == ["Rendang Padang"]
-    assert titles(services.search_listings(now(), q="sri rendang")) == []
+    assert titles(search_listings(now(), q="ijah")) == ["Rendang Padang"]
+    assert titles(search_listings(now(), q="sri rendang")) == []
     transition(listing, "withdraw", actor=member, now=now())
     db.session.commit()
-    assert titles(services.search_listings(now(), q="rendang")) == []
+    assert titles(search_listings(now(), q="rendang")) == []
 
     other = make_public_listing(rnd=rnd, title="Sambal Roa")
     db.session.commit()
     transition(other, "take_down", actor=make_staff(), now=now(), reason="keluhan")
     db.session.commit()
-    assert titles(services.search_listings(now(), q="roa")) == []
+    assert titles(search_listings(now(), q="roa")) == []
 
 
 def test_typo_prefix_and_diacritics(app, db):
@@ -59,13 +61,13 @@ def test_typo_prefix_and_diacritics(app, db):
     make_public_listing(rnd=rnd, title="Kopi Gayo Énak", description="Arabika.",
                         business=make_business(name="Kedai Pak Asep"))
     db.session.commit()
-    page = services.search_listings(now(), q="kripik")  # misspelt: did-you-mean / trigram
+    page = search_listings(now(), q="kripik")  # misspelt: did-you-mean / trigram
     assert titles(page) == ["Keripik Singkong Balado"]
     if db.engine.dialect.name == "sqlite":
         assert page.match.corrected == "keripik"
-    assert titles(services.search_listings(now(), q="singk")) == ["Keripik Singkong Balado"]  # prefix
-    assert titles(services.search_listings(now(), q="enak")) == ["Kopi Gayo Énak"]  # no diacritics
-    assert titles(services.search_listings(now(), q="ÉNAK kopi")) == ["Kopi Gayo Énak"]
+    assert titles(search_listings(now(), q="singk")) == ["Keripik Singkong Balado"]  # prefix
+    assert titles(search_listings(now(), q="enak")) == ["Kopi Gayo Énak"]  # no diacritics
+    assert titles(search_listings(now(), q="ÉNAK kopi")) == ["Kopi Gayo Énak"]
 
 
 def test_title_matches_rank_first_then_newest(app, db, clock):
@@ -79,20 +81,20 @@ def test_title_matches_rank_first_then_newest(app, db, clock):
     clock.advance(minutes=1)
     make_public_listing(rnd=rnd, title="Gula Aren", business=make_business(name="Kedai Kopi Pak Asep"))
     db.session.commit()
-    page = services.search_listings(now(), q="kopi")
+    page = search_listings(now(), q="kopi")
     assert page.sort == "relevan"
     assert titles(page)[:2] == ["Kopi Robusta Baru", "Kopi Robusta Lama"]
     assert set(titles(page)[2:]) == {"Gula Aren", "Teh Telang"}
     # Paging one at a time walks the same order, forwards and back.
     seen, cursor = [], None
     while True:
-        p = services.search_listings(now(), q="kopi", per_page=1, after=cursor)
+        p = search_listings(now(), q="kopi", per_page=1, after=cursor)
         seen += titles(p)
         if not p.next:
             break
         cursor = p.next
     assert seen == titles(page)
-    back = services.search_listings(now(), q="kopi", per_page=1, after=p.prev)
+    back = search_listings(now(), q="kopi", per_page=1, after=p.prev)
     assert titles(back) == [seen[-2]]
     assert timedelta  # (imported for the clock steps above)
 
@@ -134,24 +136,24 @@ def test_price_range_halal_community_and_sorts(app, db, client):
     mid.is_halal = True
     db.session.commit()
     at = now()
-    assert titles(services.search_listings(at, sort="murah")) == ["Murah", "Sedang", "Mahal"]
-    assert titles(services.search_listings(at, sort="mahal")) == ["Mahal", "Sedang", "Murah"]
+    assert titles(search_listings(at, sort="murah")) == ["Murah", "Sedang", "Mahal"]
+    assert titles(search_listings(at, sort="mahal")) == ["Mahal", "Sedang", "Murah"]
     args = CatalogueArgs.from_args({"harga_min": "10rb", "harga_max": "100.000"})
-    assert sorted(titles(services.search_listings(at, filters=args.filters))) == ["Mahal", "Sedang"]
+    assert sorted(titles(search_listings(at, filters=args.filters))) == ["Mahal", "Sedang"]
     args = CatalogueArgs.from_args({"harga_min": "100000", "harga_max": "10000"})  # swapped
     assert (args.price_min, args.price_max) == (10000, 100000)
-    assert titles(services.search_listings(at, filters=CatalogueArgs.from_args({"halal": "1"}).filters)) == ["Sedang"]
+    assert titles(search_listings(at, filters=CatalogueArgs.from_args({"halal": "1"}).filters)) == ["Sedang"]
     only_a = CatalogueArgs.from_args({"komunitas": a.slug})
-    assert sorted(titles(services.search_listings(at, filters=only_a.filters))) == ["Murah", "Sedang"]
+    assert sorted(titles(search_listings(at, filters=only_a.filters))) == ["Murah", "Sedang"]
     # price sorts page by keyset both ways
-    first = services.search_listings(at, sort="murah", per_page=2)
+    first = search_listings(at, sort="murah", per_page=2)
     assert titles(first) == ["Murah", "Sedang"]
-    second = services.search_listings(at, sort="murah", per_page=2, after=first.next)
+    second = search_listings(at, sort="murah", per_page=2, after=first.next)
     assert titles(second) == ["Mahal"] and second.next is None
-    assert titles(services.search_listings(at, sort="murah", per_page=2, after=second.prev)) == ["Murah", "Sedang"]
+    assert titles(search_listings(at, sort="murah", per_page=2, after=second.prev)) == ["Murah", "Sedang"]
     # a cursor of another order is refused
-    with pytest.raises(services.InvalidCursor):
-        services.search_listings(at, sort="mahal", after=first.next)
+    with pytest.raises(InvalidCursor):
+        search_listings(at, sort="mahal", after=first.next)
     # the page: filters combine in a shareable URL and stay selected
     body = client.get(f"/katalog?urut=murah&harga_min=10rb&komunitas={a.slug}").get_data(as_text=True)
     assert "Sedang" in body and "Murah" not in body and "Mahal" not in body

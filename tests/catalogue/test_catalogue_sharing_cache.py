@@ -10,11 +10,13 @@ from urllib.parse import unquote
 
 import sqlalchemy as sa
 
-from marketplace.catalogue import services
+from marketplace.catalogue.sharing import og_image
+from marketplace.catalogue.taps import whatsapp_taps
 from marketplace.catalogue.models import WhatsappTap
 from marketplace.clock import now
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.services import transition
+from marketplace.slugs import slugify
 from tests.builders import (make_business, make_listing, make_member, make_public_listing,
                             make_published_round, make_round, make_staff)
 
@@ -29,7 +31,7 @@ def test_listing_page_has_open_graph_twitter_canonical_and_escaped_json_ld(clien
     db.session.commit()
     r = client.get(f"/produk/{listing.id}", follow_redirects=True)
     body = r.get_data(as_text=True)
-    url = f"http://localhost/produk/{listing.id}-{services.slugify(listing.title)}"
+    url = f"http://localhost/produk/{listing.id}-{slugify(listing.title)}"
     assert f'<link rel="canonical" href="{url}">' in body
     assert meta(body, "og:url") == url and meta(body, "og:type") == "product"
     assert "Rp15.000" in meta(body, "og:title")
@@ -51,11 +53,11 @@ def test_og_image_is_the_jpeg_under_300_kb_else_a_smaller_webp(app, db):
                                        size=200_000, checksum="0" * 64, width=1080, height=810))
     db.session.flush()
     with app.test_request_context("/"):
-        og = services.og_image(listing)
+        og = og_image(listing)
         assert og.content_type == "image/jpeg" and og.width == 1080
         assert og.url.startswith("http://localhost/")
         image.variant("ig1080").size = 400_000
-        og = services.og_image(listing)
+        og = og_image(listing)
         assert og.content_type == "image/webp" and og.width == 640
 
 
@@ -94,7 +96,7 @@ def test_whatsapp_redirect_counts_taps_per_day_without_personal_data(client, db,
     rows = db.session.execute(sa.select(WhatsappTap).order_by(WhatsappTap.day)).scalars().all()
     assert [(r.listing_id, r.taps) for r in rows] == [(listing.id, 2), (listing.id, 1)]
     assert set(WhatsappTap.__table__.columns.keys()) == {"listing_id", "day", "taps"}
-    assert services.whatsapp_taps([listing.id]) == {listing.id: 3}
+    assert whatsapp_taps([listing.id]) == {listing.id: 3}
 
 
 def test_whatsapp_redirect_is_404_for_non_public_listings(client, db):

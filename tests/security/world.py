@@ -188,7 +188,7 @@ class World:
 
     def value(self, name: str, owner: str):
         side = self.a if owner == "a" else self.b
-        from marketplace.catalogue.services import slugify
+        from marketplace.slugs import slugify
         return {
             "public_listing": lambda: side.public_listing.id,
             "public_slug": lambda: slugify(side.public_listing.title),

@@ -1,0 +1,167 @@
+"""Reads for the pages around the listings: home, counts, a business, community or round.
+
+Also the filter menus and the ways out of an empty result (``empty_suggestions``).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ..auth.models import Community, CommunityStatus
+from ..extensions import db
+from ..listings.models import Business, Listing
+from ..listings.services import public_listing_filter
+from ..reference import queries as reference
+from ..reference.models import Category, District
+from ..rounds.models import Round
+from ..rounds.services import showcase_round
+from .queries import Page, count_listings, search_listings
+from .sharing import OgImage, og_image
+
+
+def _cached(key: str, compute):
+    """A small per-process cache for aggregate numbers that may be a minute old (counts on
+    the home page cost a scan of every public listing). ``CATALOGUE_COUNTS_TTL`` seconds,
+    default 60 (0 under TESTING, so tests see every change at once)."""
+    from flask import current_app
+    ttl = current_app.config.get("CATALOGUE_COUNTS_TTL", 0 if current_app.testing else 60)
+    if not ttl:
+        return compute()
+    store = current_app.extensions.setdefault("catalogue_counts", {})
+    hit = store.get(key)
+    stamp = time.monotonic()
+    if hit is not None and stamp - hit[0] < ttl:
+        return hit[1]
+    value = compute()
+    store[key] = (stamp, value)
+    return value
+
+
+def _category_counts(now: datetime) -> dict[int, int]:
+    return dict(db.session.execute(
+        sa.select(Listing.category_id, sa.func.count(Listing.id))
+        .where(public_listing_filter(now)).group_by(Listing.category_id)).all())
+
+
+def _district_counts(now: datetime) -> dict[int, int]:
+    return dict(db.session.execute(
+        sa.select(Business.district_id, sa.func.count(Listing.id))
+        .join(Listing.business).where(public_listing_filter(now))
+        .group_by(Business.district_id)).all())
+
+
+def categories_with_counts(now: datetime) -> list[tuple[Category, int]]:
+    """Active categories in their order, each with its number of public listings (the
+    numbers may be up to ``CATALOGUE_COUNTS_TTL`` seconds old)."""
+    counts = _cached("categories", lambda: _category_counts(now))
+    return [(c, counts.get(c.id, 0)) for c in reference.categories()]
+
+
+def districts_with_counts(now: datetime) -> list[tuple[District, int]]:
+    """Every district in order, each with its number of public listings (cached as above)."""
+    counts = _cached("districts", lambda: _district_counts(now))
+    return [(d, counts.get(d.id, 0)) for d in reference.districts()]
+
+
+@dataclass
+class HomeData:
+    """What the home page shows. ``listings`` is the showcase round's newest (or, when that
+    round has none, the newest public listings overall)."""
+
+    round: Round | None
+    listings: list[Listing]
+    categories: list[tuple[Category, int]]
+    districts: list[tuple[District, int]]
+    more: bool = False
+    og: OgImage | None = None
+
+
+def home_data(now: datetime, n: int = 12) -> HomeData:
+    """The showcase round (``rounds.services.showcase_round``) and its newest ``n`` listings,
+    categories and districts with counts."""
+    rnd = showcase_round(now)
+    page = search_listings(now, round_id=rnd.id, per_page=n) if rnd else Page(items=[])
+    if not page.items:
+        rnd = None
+        page = search_listings(now, per_page=n)
+    return HomeData(round=rnd, listings=page.items, categories=categories_with_counts(now),
+                    districts=districts_with_counts(now), more=page.next is not None,
+                    og=og_image(page.items[0]) if page.items else None)
+
+
+def public_business(business_id: int, now: datetime) -> Business | None:
+    """A business that has at least one public listing (others are not published)."""
+    has_public = sa.exists(sa.select(Listing.id).join(Listing.round).where(
+        Listing.business_id == Business.id, public_listing_filter(now)))
+    return db.session.execute(
+        sa.select(Business).options(joinedload(Business.community))
+        .where(Business.id == business_id, has_public)).unique().scalar_one_or_none()
+
+
+def public_community(slug: str) -> Community | None:
+    """A verified (or since suspended) community by slug; pending ones are not public."""
+    return db.session.execute(
+        sa.select(Community).where(Community.slug == slug[:140],
+                                   Community.status != CommunityStatus.PENDING)
+    ).unique().scalar_one_or_none()
+
+
+def published_round(edition: int, now: datetime) -> Round | None:
+    """The round with this edition number if it is published at ``now``."""
+    if not 0 < edition < 2**31:
+        return None
+    return db.session.execute(
+        sa.select(Round).where(Round.edition == edition, Round.publishes_at <= now)
+    ).scalar_one_or_none()
+
+
+def filter_choices() -> tuple[list[Category], list[District]]:
+    """Active categories and every district, in their display order (the filter menus)."""
+    return reference.categories(), reference.districts()
+
+
+@dataclass
+class Suggestion:
+    """A way out of an empty result: the search without one of its conditions."""
+
+    label: str
+    args: dict
+    count: int
+
+
+def empty_suggestions(args, page: Page, now: datetime) -> list[Suggestion]:
+    """For an empty first page of a filtered search: each condition the shopper could drop,
+    with how many listings that would show (only those that show some)."""
+    from flask_babel import gettext as _
+    if page.items or args.cursor or not args.filtered:
+        return []
+    options = []
+    if args.q:
+        options.append((_("tanpa kata kunci \u201c%(q)s\u201d", q=args.q), {"q": None}))
+    if args.category:
+        options.append((_("di semua kategori"), {"kategori": None}))
+    if args.district:
+        options.append((_("di semua kecamatan"), {"kecamatan": None}))
+    if args.community:
+        options.append((_("dari semua komunitas"), {"komunitas": None}))
+    if args.price_min is not None or args.price_max is not None:
+        options.append((_("di semua harga"), {"harga_min": None, "harga_max": None}))
+    if args.halal:
+        options.append((_("termasuk yang belum bertanda halal"), {"halal": None}))
+    out = []
+    for label, change in options:
+        relaxed = replace(args, q=args.q if "q" not in change else "",
+                          category=None if "kategori" in change else args.category,
+                          district=None if "kecamatan" in change else args.district,
+                          community=None if "komunitas" in change else args.community,
+                          price_min=None if "harga_min" in change else args.price_min,
+                          price_max=None if "harga_max" in change else args.price_max,
+                          halal=False if "halal" in change else args.halal)
+        n = count_listings(now, relaxed.q, relaxed.filters)
+        if n:
+            out.append(Suggestion(label=label, args=args.url_args(**change), count=n))
+    return out
