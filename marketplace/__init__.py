@@ -92,8 +92,12 @@ def _install_middleware(app: Flask) -> None:
     """The WSGI middleware, innermost first (each line wraps the ones before it), so a
     request passes them in the reverse order: ProxyFix → request limit → page cache → Flask.
     """
+    from .catalogue import pagecache
     from .media.request_limit import DrainOversizedBody
 
+    # Innermost: a cached anonymous page is answered before Flask (no request context).
+    pagecache.init_app(app)
+    app.wsgi_app = pagecache.PageCache(app.wsgi_app, app)
     # Oversized uploads get our 413 page, not a connection reset; the body is drained.
     app.wsgi_app = DrainOversizedBody(app.wsgi_app, app.config)
     # Outermost: the client's address and scheme from trusted proxies, before anything

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import uuid
 from datetime import datetime, timezone
 
@@ -280,12 +279,10 @@ def store(response):
 
 
 def init_app(app: Flask) -> None:
-    """Configure the cache store (Redis with ``REDIS_URL``, else in-process), the
-    generation listener and the middleware. ``PAGE_CACHE`` (env or config) ``0`` turns
-    the cache off; ``PAGE_CACHE_TIMEOUT`` (seconds, default 600) bounds an entry's life."""
-    redis_url = app.config.get("REDIS_URL") or os.environ.get("REDIS_URL")
-    if "PAGE_CACHE" in os.environ and "PAGE_CACHE" not in app.config:
-        app.config["PAGE_CACHE"] = os.environ["PAGE_CACHE"].lower() not in ("0", "false", "no", "off")
+    """Configure the cache store (Redis with ``REDIS_URL``, else in-process) and the
+    generation listener. The settings (``PAGE_CACHE``, ``PAGE_CACHE_TIMEOUT``,
+    ``PAGE_CACHE_ENTRIES``) live in ``config.py``; ``create_app`` installs ``PageCache``."""
+    redis_url = app.config.get("REDIS_URL")
     config = {"CACHE_KEY_PREFIX": "etalase:"}
     if app.config.get("CACHE_TYPE"):
         config["CACHE_TYPE"] = app.config["CACHE_TYPE"]
@@ -295,4 +292,3 @@ def init_app(app: Flask) -> None:
         config.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=app.config.get("PAGE_CACHE_ENTRIES", 2000))
     cache.init_app(app, config=config)
     listen()
-    app.wsgi_app = PageCache(app.wsgi_app, app)
