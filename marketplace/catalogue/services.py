@@ -23,7 +23,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from ..auth.models import Community, CommunityStatus
 from ..extensions import db
 from ..listings.models import Business, Listing
-from ..listings.services import public_listing_filter
+from ..listings.state import public_listing_filter
 from ..reference.models import Category, District
 from ..rounds.models import Round
 from ..rounds.services import showcase_round
