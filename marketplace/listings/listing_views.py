@@ -72,7 +72,8 @@ def _save_listing(listing: Listing | None):
                               [_("Sesi formulir kedaluwarsa. Periksa isian lalu kirim lagi.")], 400)
         if listing is None:
             form.form_key.data = secrets.token_urlsafe(18)
-        return _show_form(form, listing, listings.form_photos(listing, None, actor=current_user), [])
+        photos = listings.form_photos(listing, None, actor=current_user)
+        return _show_form(form, listing, photos, [])
     try:
         result = listings.save_listing_form(listing, _form_data(form, listing),
                                             actor=current_user, now=now())

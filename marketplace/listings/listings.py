@@ -243,7 +243,8 @@ def carry_listing(listing: Listing, *, actor: User, now: datetime) -> Listing:
 
 # --- the listing form, as one use case ----------------------------------------------------------
 
-def form_photos(listing: Listing | None, photo_ids: list[int] | None, *, actor: User) -> list[Image]:
+def form_photos(listing: Listing | None, photo_ids: list[int] | None, *,
+                actor: User) -> list[Image]:
     """The photos the form holds, in order (the first is the cover).
 
     ``photo_ids`` None (a GET): the listing's photos. Otherwise the posted ids (see

@@ -68,5 +68,6 @@ def photo_count_errors(n: int, limit: int, *, refused_any: bool) -> list[str]:
     if n == 0 and not refused_any:
         errors.append(_("Tambahkan paling sedikit 1 foto produk."))
     if n > limit:
-        errors.append(_("Paling banyak %(n)s foto per produk; hapus %(x)s foto.", n=limit, x=n - limit))
+        errors.append(_("Paling banyak %(n)s foto per produk; hapus %(x)s foto.",
+                        n=limit, x=n - limit))
     return errors
