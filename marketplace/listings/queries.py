@@ -63,9 +63,3 @@ def lineage(listing: Listing, limit: int = 20) -> list[Listing]:
 def history_with_lineage(listing: Listing) -> list[tuple[Listing, list[audit.AuditEvent]]]:
     """(listing, its audit events) for each earlier listing in the chain, then this one."""
     return [(item, listing_history(item.id)) for item in lineage(listing) + [listing]]
-
-
-def feedback_explanations(events: dict[int, audit.AuditEvent]) -> dict[int, str]:
-    """For each listing id's feedback event, the preset reason's explanation if it had one."""
-    return {lid: e.details["explanation"] for lid, e in events.items()
-            if e.details and e.details.get("explanation")}

@@ -24,7 +24,6 @@ TRANSITIONS: dict[str, tuple[frozenset[ListingStatus], ListingStatus, str]] = {
     a.name: (a.froms, a.to, a.who) for a in ACTIONS.values() if a.is_transition}
 REASON_REQUIRED = frozenset(a.name for a in ACTIONS.values() if a.reason_required)
 QUOTA_STATUSES = (S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED)
-EDITABLE_STATUSES = tuple(s for s in S if s in ACTIONS["update"].froms)
 
 
 def status_label(status: ListingStatus) -> str:
