@@ -19,8 +19,9 @@ from .auth.models import Role, User
 from .auth.services import SignupInput, change_community_status, create_staff, signup_community
 from .clock import WIB, now as clock_now
 from .extensions import db
-from .listings.services import (BusinessInput, ListingInput, create_listing, save_business,
-                                transition, validate_listing)
+from .listings.businesses import BusinessInput, save_business
+from .listings.listings import ListingInput, create_listing, validate_listing
+from .listings.state import transition
 from .media.services import save_upload
 from .reference.models import Category, District
 from .rounds.services import create_round
@@ -135,7 +136,7 @@ def is_loaded() -> bool:
 
 def load(now: datetime, echo=print) -> None:
     """Load the demo into an empty database (one commit at the end)."""
-    from .moderation.services import decide
+    from .moderation.decisions import decide
 
     admin = create_staff(ACCOUNTS["admin"], PASSWORD, role=Role.ADMIN, name="Admin Dinas", now=now)
     moderator = create_staff(ACCOUNTS["moderator"], PASSWORD, role=Role.MODERATOR,

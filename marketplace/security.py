@@ -128,7 +128,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_refuse_repeated_fields)
     app.register_error_handler(CSRFError, _csrf_failed)
 
-    from . import audit_log
+    from .audit import log as audit_log
     audit_log.init_app(app)
 
     @app.after_request

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_login import current_user
 
 from . import formatting
 from .audit import action_label
+from .auth.models import Role
 from .language.wtforms import install as install_wtforms_translations
 from .media.services import media_url
+from .notifications import unread_count
 from .rounds.models import phase_label
 from .security import csp_nonce
 
@@ -26,5 +29,16 @@ def init_app(app: Flask) -> None:
                                  phase_label=phase_label)
 
     @app.context_processor
-    def locale_context():
-        return {"current_locale": str(get_locale() or "id")}
+    def page_context():
+        """``current_locale`` and ``unread_notifications()`` (the header's badge: only a
+        community member's page pays its query, and only when the header asks)."""
+        return {"current_locale": str(get_locale() or "id"),
+                "unread_notifications": _unread_notifications}
+
+
+def _unread_notifications() -> int:
+    user = current_user
+    if (not getattr(user, "is_authenticated", False) or user.role != Role.MEMBER
+            or not user.community_id):
+        return 0
+    return unread_count(user.community_id)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from ..auth.models import Community, CommunityStatus
 from ..extensions import db
 from ..listings.models import Business, Listing
-from ..listings.services import public_listing_filter
+from ..listings.state import public_listing_filter
 from ..reference import queries as reference
 from ..reference.models import Category, District
 from ..rounds.models import Round

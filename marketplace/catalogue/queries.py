@@ -1,7 +1,7 @@
 """Public listings found, filtered and paged: the catalogue's searches.
 
 Every function takes ``now`` (aware UTC) and returns only *public* listings: approved and
-their round published at ``now`` (``listings.services.public_listing_filter``). Results
+their round published at ``now`` (``listings.state.public_listing_filter``). Results
 are ordered newest first by ``(approved_at desc, id desc)``; pages are cut by keyset
 (an opaque cursor naming the last row's sort key, ``cursor``), so page 500 costs what
 page 1 costs.
@@ -20,7 +20,7 @@ from sqlalchemy.orm import contains_eager
 from ..auth.models import Community
 from ..extensions import db
 from ..listings.models import Business, Listing
-from ..listings.services import public_listing_filter
+from ..listings.state import public_listing_filter
 from ..reference.models import Category, District
 from . import search
 from .cursor import (DEFAULT_PER_PAGE, SORT_CHEAPEST, SORT_NEWEST, SORT_RELEVANCE, InvalidCursor,

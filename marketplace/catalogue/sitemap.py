@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ..auth.models import Community, CommunityStatus
 from ..extensions import db
 from ..listings.models import Listing
-from ..listings.services import public_listing_filter
+from ..listings.state import public_listing_filter
 from ..rounds.models import Round
 from ..slugs import slugify
 from .pages import filter_choices

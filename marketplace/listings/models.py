@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..audit.labels import register_labels
 from ..auth.models import Community, User
 from ..clock import now
 from ..db import UTCDateTime, enum_type
@@ -26,6 +29,77 @@ class ListingStatus(str, enum.Enum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     REMOVED = "removed"
+
+
+S = ListingStatus
+
+STATUS_LABELS = {
+    S.DRAFT: _l("Draf"), S.SUBMITTED: _l("Menunggu moderasi"),
+    S.CHANGES_REQUESTED: _l("Perlu perbaikan"), S.APPROVED: _l("Disetujui"),
+    S.REJECTED: _l("Ditolak"), S.WITHDRAWN: _l("Ditarik"), S.REMOVED: _l("Diturunkan"),
+}
+
+
+@dataclass(frozen=True)
+class ListingAction:
+    """One action of the listing lifecycle, declared once (``ACTIONS``).
+
+    ``froms``: the statuses it applies to; ``to``: the status it moves to, None for an action
+    only recorded in the history (create, update, copy, carry). ``who``: "community" (a
+    member of the listing's community) or "staff". ``verb`` completes "Produk … tidak dapat
+    %(action)s"; ``label`` is what a history list shows for the audit code ``listing.<name>``.
+    """
+
+    name: str
+    froms: frozenset[ListingStatus]
+    to: ListingStatus | None
+    who: str
+    verb: object  # a lazy string
+    label: object  # a lazy string
+    reason_required: bool = False
+
+    @property
+    def code(self) -> str:
+        """The audit action code, ``listing.<name>``."""
+        return f"listing.{self.name}"
+
+    @property
+    def is_transition(self) -> bool:
+        return self.to is not None
+
+
+def _action(name, froms, to, who, verb, label, reason_required=False) -> ListingAction:
+    return ListingAction(name, frozenset(froms), to, who, verb, label, reason_required)
+
+
+_EDITABLE = (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED)
+
+ACTIONS: dict[str, ListingAction] = {a.name: a for a in (
+    # history only: the status stays (create starts a draft)
+    _action("create", (), None, "community", _l("dibuat"), _l("Dibuat")),
+    _action("update", _EDITABLE, None, "community", _l("diubah"), _l("Diubah")),
+    _action("copy", set(S) - {S.DRAFT}, None, "community", _l("disalin"),
+            _l("Disalin dari produk sebelumnya")),
+    _action("carry", (S.CHANGES_REQUESTED,), None, "community",
+            _l("dibawa ke periode berikutnya"), _l("Dibawa dari periode sebelumnya")),
+    # the transitions (DESIGN.md, "Listing lifecycle")
+    _action("submit", (S.DRAFT,), S.SUBMITTED, "community", _l("diajukan"), _l("Diajukan")),
+    _action("resubmit", (S.CHANGES_REQUESTED,), S.SUBMITTED, "community", _l("diajukan ulang"),
+            _l("Diajukan ulang")),
+    _action("approve", (S.SUBMITTED,), S.APPROVED, "staff", _l("disetujui"), _l("Disetujui")),
+    _action("request_changes", (S.SUBMITTED,), S.CHANGES_REQUESTED, "staff",
+            _l("diminta perbaikan"), _l("Diminta perbaikan"), reason_required=True),
+    _action("reject", (S.SUBMITTED,), S.REJECTED, "staff", _l("ditolak"), _l("Ditolak"),
+            reason_required=True),
+    _action("withdraw", (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED), S.WITHDRAWN,
+            "community", _l("ditarik"), _l("Ditarik")),
+    _action("take_down", (S.APPROVED,), S.REMOVED, "staff", _l("diturunkan"), _l("Diturunkan"),
+            reason_required=True),
+)}
+# What staff decide on (moderation.models.DecisionAction): the staff transitions, in order.
+STAFF_DECISIONS = tuple(a.name for a in ACTIONS.values() if a.who == "staff" and a.is_transition)
+
+register_labels({a.code: a.label for a in ACTIONS.values()})
 
 
 class Business(db.Model):
@@ -72,7 +146,7 @@ class Listing(db.Model):
     """A product submitted to one round. ``price`` is whole rupiah (int) or None.
 
     ``version`` counts edits and decisions; a moderator's decision names the version it saw.
-    ``status`` changes only through ``listings.services.transition``.
+    ``status`` changes only through ``listings.state.transition``.
     """
 
     __tablename__ = "listings"
@@ -80,7 +154,7 @@ class Listing(db.Model):
         sa.Index("ix_listings_round_status", "round_id", "status"),
         sa.Index("ix_listings_community_round", "community_id", "round_id"),
         sa.Index("ix_listings_form_key", "form_key", unique=True),
-        # The catalogue's keyset orders: newest approved, and by price (catalogue.services).
+        # The catalogue's keyset orders: newest approved, and by price (catalogue.cursor).
         sa.Index("ix_listings_status_approved", "status", "approved_at", "id"),
         sa.Index("ix_listings_status_price", "status", "price", "id"),
     )

@@ -11,14 +11,16 @@ from ..auth.models import User
 from ..clock import now
 from ..db import UTCDateTime, enum_type
 from ..extensions import db
-from ..listings.models import Listing
+from ..listings.models import ACTIONS, STAFF_DECISIONS, Listing
 
 
-class DecisionAction(str, enum.Enum):
-    APPROVE = "approve"
-    REQUEST_CHANGES = "request_changes"
-    REJECT = "reject"
-    TAKE_DOWN = "take_down"
+# What a moderator decides: the staff transitions of the listing lifecycle, read from its one
+# declaration (``listings.models.ACTIONS``): APPROVE, REQUEST_CHANGES, REJECT, TAKE_DOWN.
+DecisionAction = enum.Enum("DecisionAction", [(name.upper(), name) for name in STAFF_DECISIONS],
+                           type=str, module=__name__)
+# Decisions that must carry a reason (a preset or typed text).
+REASON_REQUIRED = frozenset(DecisionAction(name) for name in STAFF_DECISIONS
+                            if ACTIONS[name].reason_required)
 
 
 class ModerationReason(db.Model):

@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from ..auth.access import staff_only
 from ..clock import now, to_wib
 from ..extensions import db
-from ..listings.services import status_label
-from ..moderation.services import community_status_label
+from ..listings.state import status_label
+from ..moderation.communities import community_status_label
 from ..rounds.models import Round
 from . import bp
 from .services import (

@@ -11,7 +11,7 @@ from marketplace.catalogue.queries import search_listings
 from marketplace.catalogue.forms import CatalogueArgs, parse_price_bound
 from marketplace.clock import now
 from marketplace.listings.models import ListingStatus
-from marketplace.listings.services import transition
+from marketplace.listings.state import transition
 from tests.builders import (make_business, make_community, make_listing, make_member,
                             make_public_listing, make_published_round, make_staff)
 

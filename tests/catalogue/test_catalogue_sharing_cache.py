@@ -15,7 +15,7 @@ from marketplace.catalogue.taps import whatsapp_taps
 from marketplace.catalogue.models import WhatsappTap
 from marketplace.clock import now
 from marketplace.listings.models import ListingStatus
-from marketplace.listings.services import transition
+from marketplace.listings.state import transition
 from marketplace.slugs import slugify
 from tests.builders import (make_business, make_listing, make_member, make_public_listing,
                             make_published_round, make_round, make_staff)

@@ -7,7 +7,7 @@ from marketplace.audit import AuditEvent
 from marketplace.auth.models import User
 from marketplace.listings.models import Listing, ListingStatus
 from marketplace.moderation.models import ModerationReason
-from marketplace.moderation.services import decide
+from marketplace.moderation.decisions import decide
 from marketplace.notifications import Notification
 from tests.builders import (make_business, make_listing, make_member, make_published_round, make_round,
                             make_staff)

@@ -5,7 +5,7 @@ import re
 
 from marketplace.audit import AuditEvent
 from marketplace.listings.models import Business, Listing, ListingStatus as S
-from marketplace.listings.services import transition
+from marketplace.listings.state import transition
 from tests.builders import jpeg_bytes, make_business, make_listing, make_member, make_round, make_staff
 
 
@@ -172,7 +172,7 @@ def test_racing_double_tap_creates_one_listing(as_member, db, app):
     win and the other lands on the winner's page."""
     from unittest import mock
 
-    from marketplace.listings import services
+    from marketplace.listings import listings as services
     business = make_business(community=as_member.user.community)
     make_round()
     db.session.commit()

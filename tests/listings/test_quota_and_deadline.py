@@ -8,7 +8,7 @@ from marketplace.auth.models import CommunityStatus
 from marketplace.clock import WIB
 from marketplace.errors import NotAllowed, QuotaExceeded, RoundClosed
 from marketplace.listings.models import ListingStatus as S
-from marketplace.listings.services import slots_used, transition
+from marketplace.listings.state import slots_used, transition
 from tests.builders import make_business, make_community, make_listing, make_member, make_round
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from marketplace.auth.models import User
 from marketplace.errors import QuotaExceeded
 from marketplace.listings.models import Listing, ListingStatus
-from marketplace.listings.services import check_can_submit, slots_used, transition
+from marketplace.listings.state import check_can_submit, slots_used, transition
 from tests.builders import make_business, make_listing, make_member, make_round
 
 

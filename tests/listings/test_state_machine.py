@@ -7,7 +7,7 @@ from marketplace.audit import AuditEvent
 from marketplace.auth.models import Role
 from marketplace.errors import InvalidInput, InvalidTransition, NotAllowed
 from marketplace.listings.models import ListingStatus as S
-from marketplace.listings.services import TRANSITIONS, transition
+from marketplace.listings.state import TRANSITIONS, transition
 from tests.builders import make_business, make_listing, make_member, make_staff
 
 ALLOWED = {

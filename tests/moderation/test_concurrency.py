@@ -5,11 +5,11 @@ read version 1 before either writes."""
 import threading
 
 from marketplace.errors import StaleVersion
-from marketplace.listings import services as listing_services
+from marketplace.listings import listings as listing_services
 from marketplace.listings.models import ListingStatus
-from marketplace.moderation import views as moderation_views
+from marketplace.moderation import review_views as moderation_views
 from marketplace.moderation.models import ModerationDecision
-from marketplace.moderation.services import decide
+from marketplace.moderation.decisions import decide
 from tests.builders import make_listing, make_member, make_staff
 from tests.conftest import login
 

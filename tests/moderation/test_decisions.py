@@ -8,7 +8,7 @@ from marketplace.audit import AuditEvent
 from marketplace.errors import FormErrors, InvalidTransition, NotAllowed, StaleVersion
 from marketplace.listings.models import ListingStatus
 from marketplace.moderation.models import DecisionAction, ModerationDecision, ModerationReason
-from marketplace.moderation.services import decide
+from marketplace.moderation.decisions import decide
 from tests.builders import make_listing, make_member, make_round, make_staff
 from tests.conftest import login
 
@@ -284,7 +284,8 @@ def test_decide_without_csrf_is_refused(app, db, as_staff):
 def test_every_decision_leaves_one_decision_and_one_audit_event(app, db, clock, start, action, end):
     listing = make_listing(start)
     moderator = make_staff()
-    d = decide(listing, action, moderator=moderator, seen_version=1, reason_text="alasan", now=clock())
+    d = decide(listing, action, moderator=moderator, seen_version=1, reason_text="alasan",
+               now=clock()).decision
     assert listing.status == end and listing.version == 2
     assert _decisions(db, listing) == [d]
     (event,) = _listing_events(db, listing)

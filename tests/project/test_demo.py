@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from marketplace import demo
 from marketplace.auth.models import Community, User
 from marketplace.listings.models import Listing, ListingStatus
-from marketplace.listings.services import public_listing_filter
+from marketplace.listings.state import public_listing_filter
 from marketplace.rounds.models import Round
 from marketplace.rounds.services import open_round
 

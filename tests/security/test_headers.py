@@ -235,7 +235,7 @@ def test_listing_decision_and_round_changes_are_audited(app, db, as_member, as_a
     rnd = make_round()
     listing = make_listing(ListingStatus.SUBMITTED, business=make_business(as_member.user.community), rnd=rnd)
     db.session.commit()
-    from marketplace.moderation.services import decide
+    from marketplace.moderation.decisions import decide
     decide(listing, "approve", moderator=as_admin.user, seen_version=listing.version, reason_id=None,
            reason_text="", note="", now=clock())
     db.session.commit()

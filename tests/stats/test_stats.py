@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from marketplace.listings.models import ListingStatus
-from marketplace.listings.services import transition
-from marketplace.moderation.services import decide
+from marketplace.listings.state import transition
+from marketplace.moderation.decisions import decide
 from marketplace.stats.services import communities_overview, facts, hours_text, over_time, percent, round_report
 from tests.builders import make_business, make_community, make_listing, make_member, make_round, make_staff
 

@@ -29,7 +29,7 @@ def line(event) -> str:
 
 
 def _after_flush(session: Session, _ctx) -> None:
-    from .audit import AuditEvent
+    from .models import AuditEvent
     new = [obj for obj in session.new if isinstance(obj, AuditEvent)]
     if new:
         session.info.setdefault(_KEY, []).extend(line(e) for e in new)

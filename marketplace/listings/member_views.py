@@ -1,94 +1,22 @@
-"""More community portal pages on the listings blueprint: notifications (with the unread
-count for the header), copy a past listing into the open round, carry a listing sent back
-for changes into the next round, and members (invite by signed link, remove).
-
-Registered by importing this module from ``listings/__init__.py``.
-"""
+"""The portal's member pages: the community's members, invitations by signed link, removing
+a member, and accepting an invitation (open to whoever holds the link)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import invites
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..clock import now
 from ..errors import DomainError, FormErrors, InvalidInput
 from ..extensions import db
+from ..notifications import send_email
 from ..whatsapp import wa_me_url
-from ..notifications import for_community, mark_all_read, send_email, unread_count
-from . import bp, services
+from . import bp
+from .access import member_required
 from .forms import AcceptInviteForm, ActionForm, InviteForm
-from .models import Business, Listing
-from .views import member_required, own_or_404
 
-
-@bp.app_context_processor
-def notification_badge():
-    """``unread_notifications`` for the header: only members of a community pay the query."""
-    def count() -> int:
-        user = current_user
-        if not getattr(user, "is_authenticated", False) or user.role != Role.MEMBER or not user.community_id:
-            return 0
-        return unread_count(user.community_id)
-    return {"unread_notifications": count}
-
-
-# --- notifications ----------------------------------------------------------------------------
-
-@bp.route("/notifikasi")
-@member_required
-def notifications():
-    items = for_community(current_user.community_id)
-    # Many sellers have no account: the coordinator forwards the decision to the seller's
-    # WhatsApp in one tap (the link carries the same text as the notification).
-    ids = {n.listing_id for n in items if n.listing_id}
-    sellers = dict(db.session.execute(
-        sa.select(Listing.id, Business.whatsapp).join(Business, Listing.business_id == Business.id)
-        .where(Listing.id.in_(ids), Listing.community_id == current_user.community_id)).all()) if ids else {}
-    forward = {n.id: wa_me_url(sellers[n.listing_id], n.message)
-               for n in items if n.listing_id in sellers}
-    return render_template("listings/notifications.html", items=items, forward=forward,
-                           form=ActionForm())
-
-
-@bp.route("/notifikasi/baca", methods=["POST"])
-@member_required
-def notifications_read():
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    mark_all_read(current_user.community_id, now())
-    db.session.commit()
-    return redirect(url_for(".notifications"))
-
-
-# --- copy and carry -----------------------------------------------------------------------------
-
-@bp.route("/produk/<int:listing_id>/<any(salin, bawa):verb>", methods=["POST"])
-@member_required
-def listing_copy(listing_id: int, verb: str):
-    """salin: copy into the open (else next) round; bawa: carry a changes_requested listing
-    into the next round, withdrawing the original."""
-    listing = own_or_404(Listing, listing_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    fn = services.copy_listing if verb == "salin" else services.carry_listing
-    try:
-        clone = fn(listing, actor=current_user, now=now())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for(".listing_detail", listing_id=listing_id))
-    db.session.commit()
-    flash(_("Produk disalin ke %(round)s sebagai draf. Periksa lalu ajukan.", round=clone.round.title)
-          if verb == "salin" else
-          _("Produk dibawa ke %(round)s sebagai draf, dengan riwayatnya. Perbaiki lalu ajukan.",
-            round=clone.round.title), "success")
-    return redirect(url_for(".listing_detail", listing_id=clone.id))
-
-
-# --- members --------------------------------------------------------------------------------------
 
 def _members_page(form: InviteForm, link: str | None = None, status: int = 200):
     community = current_user.community

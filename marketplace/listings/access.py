@@ -1,0 +1,28 @@
+"""Access helpers shared by the portal's views: members only, and their own records."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from ..extensions import db
+
+
+def member_required(view):
+    """Logged in as a member of a community; staff and others get a 404."""
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.is_staff or current_user.community_id is None:
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def own_or_404(model, obj_id: int):
+    """The record if it belongs to the current user's community, else 404."""
+    obj = db.session.get(model, obj_id)
+    if obj is None or obj.community_id != current_user.community_id:
+        abort(404)
+    return obj

@@ -1,0 +1,42 @@
+"""The portal's notifications: the list (each forwardable to the seller's WhatsApp) and
+marking them read (the header's unread count is a ``templating`` context value)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..clock import now
+from ..extensions import db
+from ..notifications import for_community, mark_all_read
+from ..whatsapp import wa_me_url
+from . import bp
+from .access import member_required
+from .forms import ActionForm
+from .models import Business, Listing
+
+
+@bp.route("/notifikasi")
+@member_required
+def notifications():
+    items = for_community(current_user.community_id)
+    # Many sellers have no account: the coordinator forwards the decision to the seller's
+    # WhatsApp in one tap (the link carries the same text as the notification).
+    ids = {n.listing_id for n in items if n.listing_id}
+    sellers = dict(db.session.execute(
+        sa.select(Listing.id, Business.whatsapp).join(Business, Listing.business_id == Business.id)
+        .where(Listing.id.in_(ids), Listing.community_id == current_user.community_id)).all()) if ids else {}
+    forward = {n.id: wa_me_url(sellers[n.listing_id], n.message)
+               for n in items if n.listing_id in sellers}
+    return render_template("listings/notifications.html", items=items, forward=forward,
+                           form=ActionForm())
+
+
+@bp.route("/notifikasi/baca", methods=["POST"])
+@member_required
+def notifications_read():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    mark_all_read(current_user.community_id, now())
+    db.session.commit()
+    return redirect(url_for(".notifications"))

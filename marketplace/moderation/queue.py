@@ -1,0 +1,153 @@
+"""The moderation queue (reads): filters, queue order, the next listing, sizes per round, the
+review page's data and the rounds staff switch between."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..audit import AuditEvent
+from ..auth.models import Community, User
+from ..extensions import db
+from ..listings.models import Business, Listing, ListingStatus
+from ..listings.queries import listing_history
+from ..rounds.models import Round
+from .decisions import decisions_for
+from .models import ModerationDecision, ModerationReason
+from .reasons import active_reasons
+
+S = ListingStatus
+
+# Statuses staff can filter the queue by; drafts never reach staff.
+QUEUE_STATUSES = (S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED, S.REJECTED, S.WITHDRAWN, S.REMOVED)
+
+
+@dataclass
+class QueueFilter:
+    """What the queue is narrowed to. ``status`` None means every status staff may see."""
+
+    community_id: int | None = None
+    district_id: int | None = None
+    category_id: int | None = None
+    status: ListingStatus | None = S.SUBMITTED
+
+    def args(self) -> dict[str, str]:
+        """As query-string arguments (for links that keep the filter)."""
+        out = {}
+        if self.community_id:
+            out["komunitas"] = str(self.community_id)
+        if self.district_id:
+            out["kecamatan"] = str(self.district_id)
+        if self.category_id:
+            out["kategori"] = str(self.category_id)
+        out["status"] = self.status.value if self.status else "semua"
+        return out
+
+    @classmethod
+    def from_args(cls, args) -> "QueueFilter":
+        """Parse query-string arguments; unknown or odd values are ignored, never an error."""
+        def number(name):
+            raw = (args.get(name) or "").strip()
+            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+        raw_status = args.get("status") or S.SUBMITTED.value
+        status: ListingStatus | None = S.SUBMITTED
+        if raw_status == "semua":
+            status = None
+        else:
+            try:
+                status = ListingStatus(raw_status)
+            except ValueError:
+                status = S.SUBMITTED
+            if status not in QUEUE_STATUSES:
+                status = S.SUBMITTED
+        return cls(community_id=number("komunitas"), district_id=number("kecamatan"),
+                   category_id=number("kategori"), status=status)
+
+
+def queue_query(round_id: int, flt: QueueFilter) -> sa.Select:
+    """Listings of a round for staff, oldest submission first (drafts never included)."""
+    q = (sa.select(Listing).join(Business, Listing.business_id == Business.id)
+         .where(Listing.round_id == round_id, Listing.status.in_(QUEUE_STATUSES)))
+    if flt.status is not None:
+        q = q.where(Listing.status == flt.status)
+    if flt.community_id:
+        q = q.where(Listing.community_id == flt.community_id)
+    if flt.district_id:
+        q = q.where(Business.district_id == flt.district_id)
+    if flt.category_id:
+        q = q.where(Listing.category_id == flt.category_id)
+    return q.order_by(Listing.submitted_at.asc().nulls_last(), Listing.id)
+
+
+def queue_communities(round_id: int) -> list[Community]:
+    """Communities with at least one listing (not a draft) in the round, by name."""
+    return list(db.session.execute(
+        sa.select(Community).where(Community.id.in_(
+            sa.select(Listing.community_id).where(Listing.round_id == round_id,
+                                                  Listing.status.in_(QUEUE_STATUSES))))
+        .order_by(Community.name)).scalars())
+
+
+def next_in_queue(listing: Listing, flt: QueueFilter) -> Listing | None:
+    """The next submitted listing of the same round after ``listing`` in queue order (the
+    filter's community, district and category kept), wrapping to the oldest; None when the
+    queue is empty."""
+    flt = QueueFilter(flt.community_id, flt.district_id, flt.category_id, S.SUBMITTED)
+    base = queue_query(listing.round_id, flt).where(Listing.id != listing.id)
+    if listing.submitted_at is not None:
+        after = base.where(sa.or_(
+            Listing.submitted_at > listing.submitted_at,
+            sa.and_(Listing.submitted_at == listing.submitted_at, Listing.id > listing.id)))
+        found = db.session.execute(after.limit(1)).scalar_one_or_none()
+        if found is not None:
+            return found
+    return db.session.execute(base.limit(1)).scalar_one_or_none()
+
+
+def queue_sizes(round_ids: list[int]) -> dict[int, dict[ListingStatus, int]]:
+    """For each round id: count of listings by status (drafts excluded)."""
+    out: dict[int, dict[ListingStatus, int]] = {rid: {} for rid in round_ids}
+    if not round_ids:
+        return out
+    rows = db.session.execute(
+        sa.select(Listing.round_id, Listing.status, sa.func.count(Listing.id))
+        .where(Listing.round_id.in_(round_ids), Listing.status.in_(QUEUE_STATUSES))
+        .group_by(Listing.round_id, Listing.status))
+    for round_id, status, n in rows:
+        out[round_id][status] = n
+    return out
+
+
+# --- the review page ---------------------------------------------------------------------------
+
+@dataclass
+class Review:
+    """Everything the review page shows besides the listing itself."""
+
+    history: list[AuditEvent]
+    actors: dict[int, User]
+    decisions: list[ModerationDecision]
+    reasons: list[ModerationReason]
+    next_listing: Listing | None = None
+    waiting: int = 0  # submitted listings of the round within the filter
+
+
+def review(listing: Listing, flt: QueueFilter) -> Review:
+    """History (with the actors' accounts), earlier decisions, preset reasons and the next
+    listing in the queue for the review page."""
+    history = listing_history(listing.id)
+    ids = {e.actor_id for e in history if e.actor_id}
+    actors = {u.id: u for u in db.session.execute(
+        sa.select(User).where(User.id.in_(ids))).scalars()} if ids else {}
+    pending = queue_query(listing.round_id, QueueFilter(flt.community_id, flt.district_id,
+                                                        flt.category_id, S.SUBMITTED))
+    total = db.session.execute(sa.select(sa.func.count()).select_from(pending.subquery())).scalar_one()
+    return Review(history=history, actors=actors, decisions=decisions_for(listing.id),
+                  reasons=active_reasons(), next_listing=next_in_queue(listing, flt),
+                  waiting=total)
+
+
+def rounds_for_queue() -> list[Round]:
+    """Every round, newest first (for the queue's round switcher)."""
+    return list(db.session.execute(sa.select(Round).order_by(Round.opens_at.desc())).scalars())

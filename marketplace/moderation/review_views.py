@@ -1,0 +1,115 @@
+"""Staff pages for one listing: the review page, the decision on the version the moderator
+saw (with "save and next"), and the business's permit checks."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from ..clock import now
+from ..errors import DomainError, FormErrors, StaleVersion, add_errors
+from ..extensions import db
+from ..listings.models import Listing, ListingStatus
+from ..listings.state import status_label
+from ..notifications import latest_for_listing
+from ..whatsapp import wa_me_url
+from . import bp
+from .access import current_staff
+from .decisions import decide, email_decisions
+from .forms import DECISION_CHOICES, DecisionForm, PermitForm
+from .permits import set_permits_checked, unchecked_permits
+from .queue import QueueFilter, next_in_queue
+from .queue import review as review_data
+from .reasons import active_reasons
+
+
+def _listing_for_staff(listing_id: int) -> Listing:
+    listing = db.get_or_404(Listing, listing_id)
+    if listing.status == ListingStatus.DRAFT:  # drafts belong to their community only
+        abort(404)
+    return listing
+
+
+def _decision_form(listing: Listing) -> DecisionForm:
+    form = DecisionForm()
+    form.reason_id.choices = [SelectChoice("0", _("— pilih alasan —"))] + [
+        SelectChoice(str(r.id), r.label) for r in active_reasons()]
+    if not form.is_submitted():
+        form.version.data = listing.version
+    return form
+
+
+def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, status: int = 200):
+    notice = latest_for_listing(listing.id)
+    b = listing.business
+    return render_template(
+        "moderation/review.html", listing=listing, form=form, r=review_data(listing, flt),
+        flt=flt, filter_args=flt.args(), decision_choices=DECISION_CHOICES, now=now(),
+        notice=notice,
+        wa_url=wa_me_url(b.whatsapp, notice.message) if notice else None,
+        permit_form=PermitForm(formdata=None, obj=b), unchecked=unchecked_permits(b)), status
+
+
+@bp.route("/moderasi/produk/<int:listing_id>")
+def review(listing_id: int):
+    listing = _listing_for_staff(listing_id)
+    flt = QueueFilter.from_args(request.args)
+    return _render_review(listing, _decision_form(listing), flt)
+
+
+@bp.route("/moderasi/produk/<int:listing_id>/keputusan", methods=["POST"])
+def decide_listing(listing_id: int):
+    listing = _listing_for_staff(listing_id)
+    flt = QueueFilter.from_args(request.args)
+    form = _decision_form(listing)
+    back = url_for(".review", listing_id=listing.id, **flt.args())
+    if not form.validate_on_submit():
+        if form.version.errors:  # the hidden field is missing: an old or tampered page
+            flash(_("Formulir tidak lengkap. Muat ulang halaman, lalu putuskan lagi."), "error")
+            return redirect(back)
+        return _render_review(listing, form, flt, 400)
+    action = form.action.data
+    try:
+        decided = decide(listing, action, moderator=current_staff(),
+                         seen_version=form.version.data, reason_id=form.reason_id.data or None,
+                         reason_text=form.reason_text.data, note=form.note.data, now=now())
+    except FormErrors as exc:
+        db.session.rollback()
+        add_errors(form, exc.errors)
+        return _render_review(listing, form, flt, 400)
+    except StaleVersion as exc:
+        db.session.rollback()
+        flash(exc.message, "warning")
+        return redirect(back)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(back)
+    db.session.commit()
+    email_decisions([(listing, decided.message)])
+    flash(_("Keputusan untuk \"%(title)s\" tersimpan: %(status)s.", title=listing.title,
+            status=status_label(listing.status)), "success")
+    if form.save_next.data:
+        nxt = next_in_queue(listing, flt)
+        if nxt is None:
+            flash(_("Tidak ada lagi produk yang menunggu di antrean ini."), "info")
+            return redirect(url_for(".queue", round_id=listing.round_id, **flt.args()))
+        return redirect(url_for(".review", listing_id=nxt.id, **flt.args()))
+    return redirect(back)
+
+
+@bp.route("/moderasi/produk/<int:listing_id>/izin", methods=["POST"])
+def permits(listing_id: int):
+    """Mark the business's permit numbers checked (badges on the public pages) or not."""
+    listing = db.get_or_404(Listing, listing_id)
+    form = PermitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    business = listing.business
+    set_permits_checked(business, {"nib_checked": form.nib_checked.data, "pirt_checked": form.pirt_checked.data,
+                                   "halal_checked": form.halal_checked.data}, actor=current_staff(), now=now())
+    db.session.commit()
+    flash(_("Pemeriksaan izin %(name)s tersimpan.", name=business.name), "success")
+    return redirect(url_for(".review", listing_id=listing.id,
+                            **{k: v for k, v in request.args.items() if k in ("komunitas", "kecamatan",
+                                                                               "kategori", "status")}))
