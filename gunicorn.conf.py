@@ -18,6 +18,7 @@ variable                   default             meaning
 Several workers keep rate limits and the page cache per process unless ``REDIS_URL`` is
 set; a warning says so at start-up.
 """
+
 import os
 
 wsgi_app = "marketplace:create_app()"
@@ -47,8 +48,10 @@ forwarded_allow_ips = "127.0.0.1"
 def shared_state_warning(worker_count: int, environ=os.environ) -> str | None:
     """The start-up warning for several workers without Redis, or None."""
     if worker_count > 1 and not environ.get("REDIS_URL"):
-        return (f"{worker_count} workers without REDIS_URL: rate limits (login throttling) "
-                "and the page cache are kept per worker process. Set REDIS_URL to share them.")
+        return (
+            f"{worker_count} workers without REDIS_URL: rate limits (login throttling) "
+            "and the page cache are kept per worker process. Set REDIS_URL to share them."
+        )
     return None
 
 

@@ -20,6 +20,7 @@ run (the load must be served, not refused).
 
 Usage: ``.venv/bin/python bench/catalogue_bench.py [--seconds 6] [--connections 16] [--rebuild]``
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,10 +47,32 @@ import make_catalogue  # noqa: E402
 
 CATALOGUE_PATH = "/katalog?kategori=makanan&kecamatan=pamulang"
 DEEP_PAGE = 200
-QUERIES = ["keripik", "keripik singkong", "kripik pedas", "batik tulis", "kopi gayo", "sambal roa",
-           "madu hutan", "dodol betawi", "bu sri", "tas anyaman", "brownies kukus", "sabun susu kambing",
-           "jamu", "nastar keju", "bakso", "rendang", "teh telang", "kerupuk kulit", "basreng pedas",
-           "hijab", "lulur", "bibit cabai", "katering", "cokelat"]
+QUERIES = [
+    "keripik",
+    "keripik singkong",
+    "kripik pedas",
+    "batik tulis",
+    "kopi gayo",
+    "sambal roa",
+    "madu hutan",
+    "dodol betawi",
+    "bu sri",
+    "tas anyaman",
+    "brownies kukus",
+    "sabun susu kambing",
+    "jamu",
+    "nastar keju",
+    "bakso",
+    "rendang",
+    "teh telang",
+    "kerupuk kulit",
+    "basreng pedas",
+    "hijab",
+    "lulur",
+    "bibit cabai",
+    "katering",
+    "cokelat",
+]
 
 
 def free_port() -> int:
@@ -59,14 +82,18 @@ def free_port() -> int:
 
 
 def app_config(db_path: Path) -> dict:
-    return {"DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": "bench-secret",
-            "INSTANCE_PATH": str(db_path.parent / "instance")}
+    return {
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "SECRET_KEY": "bench-secret",
+        "INSTANCE_PATH": str(db_path.parent / "instance"),
+    }
 
 
 def ensure_database(db_path: Path, rebuild: bool) -> None:
+    import sqlalchemy as sa
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
-    import sqlalchemy as sa
+
     if db_path.exists() and not rebuild:
         engine = sa.create_engine(f"sqlite:///{db_path}")
         with engine.connect() as conn:
@@ -85,6 +112,7 @@ def in_process(db_path: Path) -> tuple[float, str, str]:
     from marketplace.catalogue import queries, urls
     from marketplace.catalogue.forms import CatalogueArgs
     from marketplace.clock import now
+
     app = create_app(app_config(db_path))
     with app.test_request_context("/"):
         at = now()
@@ -100,12 +128,15 @@ def in_process(db_path: Path) -> tuple[float, str, str]:
         page = queries.search_listings(at, filters=args.filters, per_page=args.per_page)
         cursor = page.next
         for _ in range(DEEP_PAGE - 2):
-            page = queries.search_listings(at, filters=args.filters, per_page=args.per_page, after=cursor)
+            page = queries.search_listings(
+                at, filters=args.filters, per_page=args.per_page, after=cursor
+            )
             cursor = page.next
         deep = f"{CATALOGUE_PATH}&cursor={cursor}"
         first = page.items[0]
         listing = "/produk/{listing_id}-{slug}".format(**urls.listing_path_values(first))
     from marketplace.extensions import db
+
     with app.app_context():
         db.engine.dispose()
     return statistics.median(timings), deep, listing
@@ -116,15 +147,26 @@ class Server:
 
     def __init__(self, db_path: Path, app: str | None = None):
         self.port = free_port()
-        env = dict(os.environ, GUNICORN_BIND=f"127.0.0.1:{self.port}", APP_ENV="production",
-                   SECRET_KEY="bench-secret", DATABASE_URL=f"sqlite:///{db_path}",
-                   PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}")
+        env = dict(
+            os.environ,
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            APP_ENV="production",
+            SECRET_KEY="bench-secret",
+            DATABASE_URL=f"sqlite:///{db_path}",
+            PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}",
+        )
         env.pop("REDIS_URL", None)
         cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")]
         if app:
             cmd.append(app)
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -154,9 +196,22 @@ class Server:
 
 def wrk(url: str, seconds: int, connections: int) -> float:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
-         "-H", "Accept-Encoding: br, gzip", url],
-        capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "-H",
+            "Accept-Encoding: br, gzip",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=True,
+    ).stdout
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"errors under load at {url}:\n{out}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -180,6 +235,7 @@ def python_load(url: str, seconds: int, connections: int) -> float:
                 return
             counts[i] += 1
         conn.close()
+
     threads = [threading.Thread(target=run, args=(i,)) for i in range(connections)]
     started = time.monotonic()
     for t in threads:
@@ -209,9 +265,15 @@ def page_kb(server: Server, path: str) -> float:
         with urllib.request.urlopen(req, timeout=30) as r:
             raw = r.read()
             encoding = r.headers.get("Content-Encoding")
-            text = (gzip.decompress(raw) if encoding == "gzip"
-                    else brotli.decompress(raw) if encoding == "br" else raw)
+            text = (
+                gzip.decompress(raw)
+                if encoding == "gzip"
+                else brotli.decompress(raw)
+                if encoding == "br"
+                else raw
+            )
             return len(raw), text.decode("utf-8", "replace")
+
     total, html = fetch(path)
     assets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="(/[^"]+)"', html)
     assets += re.findall(r'<script[^>]+src="(/[^"]+)"', html)

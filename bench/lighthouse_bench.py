@@ -13,6 +13,7 @@ audits that cost points. Reports (JSON) are kept in bench/out/lighthouse/.
 
 Usage: ``.venv/bin/python bench/lighthouse_bench.py [--runs 1] [--keep]``
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +34,11 @@ LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 OUT = ROOT / "bench" / "out" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-                "--disable-background-networking --disable-component-update --disable-sync "
-                "--disable-dev-shm-usage")
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+    "--disable-background-networking --disable-component-update --disable-sync "
+    "--disable-dev-shm-usage"
+)
 
 
 def free_port() -> int:
@@ -45,13 +48,20 @@ def free_port() -> int:
 
 
 def flask(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "flask", "--app", "marketplace", *args], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "marketplace", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def start_server(env: dict, port: int) -> tuple[subprocess.Popen, str]:
     try:
         import gunicorn  # noqa: F401
+
         have_gunicorn = (ROOT / "gunicorn.conf.py").exists()
     except ImportError:
         have_gunicorn = False
@@ -60,10 +70,23 @@ def start_server(env: dict, port: int) -> tuple[subprocess.Popen, str]:
         cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")]
         kind = "gunicorn"
     else:
-        cmd = [sys.executable, "-m", "flask", "--app", "marketplace", "run", "--host", "127.0.0.1",
-               "--port", str(port), "--no-reload"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "marketplace",
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-reload",
+        ]
         kind = "flask"
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -71,7 +94,7 @@ def start_server(env: dict, port: int) -> tuple[subprocess.Popen, str]:
             return proc, kind
         except OSError:
             if proc.poll() is not None:
-                raise SystemExit(f"the {kind} server exited with {proc.returncode}")
+                raise SystemExit(f"the {kind} server exited with {proc.returncode}") from None
             time.sleep(0.2)
     proc.terminate()
     raise SystemExit("the server did not answer /healthz within 30 s")
@@ -87,9 +110,18 @@ def first_listing_path(base: str) -> str:
 
 def lighthouse(url: str, report: Path) -> dict:
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    cmd = ["node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-           "--form-factor=mobile", f"--only-categories={','.join(CATEGORIES)}",
-           f"--chrome-flags={CHROME_FLAGS}", "--max-wait-for-load=30000"]
+    cmd = [
+        "node",
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        "--form-factor=mobile",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--max-wait-for-load=30000",
+    ]
     subprocess.run(cmd, env=env, check=True, timeout=300, stdout=subprocess.DEVNULL)
     return json.loads(report.read_text())
 
@@ -111,14 +143,21 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary database folder")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
-        raise SystemExit("node_modules/lighthouse is missing: run `npm ci --ignore-scripts` (make bench does)")
+        raise SystemExit(
+            "node_modules/lighthouse is missing: run `npm ci --ignore-scripts` (make bench does)"
+        )
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: run .ci/install-browser.sh")
 
     work = Path(tempfile.mkdtemp(prefix="lighthouse-bench-"))
-    env = dict(os.environ, APP_ENV="development", SECRET_KEY="lighthouse-bench",
-               DATABASE_URL=f"sqlite:///{work / 'bench.sqlite3'}", MEDIA_ROOT=str(work / "media"),
-               RATELIMIT_ENABLED="false")
+    env = dict(
+        os.environ,
+        APP_ENV="development",
+        SECRET_KEY="lighthouse-bench",
+        DATABASE_URL=f"sqlite:///{work / 'bench.sqlite3'}",
+        MEDIA_ROOT=str(work / "media"),
+        RATELIMIT_ENABLED="false",
+    )
     env.pop("REDIS_URL", None)
     flask(env, "db", "upgrade")
     flask(env, "demo", "load")

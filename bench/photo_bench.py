@@ -12,6 +12,7 @@ JPEG of photo-like content (gradients, shapes, grain) with EXIF Orientation=6.
 
 Usage: ``.venv/bin/python bench/photo_bench.py [--runs 7]``
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PIL import Image, ImageDraw, ImageFilter, ImageOps  # noqa: E402
 
 from marketplace.media.images import (  # noqa: E402
-    JPEG_QUALITY, VARIANTS, WEBP_METHOD, WEBP_QUALITY, process_image)
+    JPEG_QUALITY,
+    VARIANTS,
+    WEBP_METHOD,
+    WEBP_QUALITY,
+    process_image,
+)
 
 
 def photo_like_jpeg(width: int = 4000, height: int = 3000, orientation: int = 6) -> bytes:
@@ -39,8 +45,9 @@ def photo_like_jpeg(width: int = 4000, height: int = 3000, orientation: int = 6)
     for i in range(40):  # "objects" with edges
         x, y = (i * 977) % width, (i * 613) % height
         r = 80 + (i * 37) % 400
-        draw.ellipse((x - r, y - r, x + r, y + r),
-                     fill=((i * 53) % 256, (i * 91) % 256, (i * 29) % 256))
+        draw.ellipse(
+            (x - r, y - r, x + r, y + r), fill=((i * 53) % 256, (i * 91) % 256, (i * 29) % 256)
+        )
     im = im.filter(ImageFilter.GaussianBlur(3))
     grain = Image.effect_noise((width, height), 40).convert("RGB")
     im = Image.blend(im, grain, 0.18)

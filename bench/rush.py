@@ -27,6 +27,7 @@ Bounded: at most ``--max-requests`` requests and ``--seconds`` + 30 s of load; o
     .venv/bin/python bench/rush.py                  # both databases, 60 s each
     .venv/bin/python bench/rush.py --db sqlite --seconds 20
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,7 +45,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -53,8 +54,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PHOTOS = ROOT / "tests" / "fixtures" / "images" / "real"
 # What phones send: mostly small JPEGs, now and then a full 8 MP photo or an iPhone HEIC.
-UPLOAD_MIX = ["landscape_orientation_1.jpg", "portrait_orientation_6.jpg", "camera_gps.jpg",
-              "landscape_orientation_3.jpg", "phone_8mp.jpg", "iphone.heic"]
+UPLOAD_MIX = [
+    "landscape_orientation_1.jpg",
+    "portrait_orientation_6.jpg",
+    "camera_gps.jpg",
+    "landscape_orientation_3.jpg",
+    "phone_8mp.jpg",
+    "iphone.heic",
+]
 WORDS = ["keripik", "kopi", "batik", "sambal", "kue", "madu", "tas", "%", "a_b"]
 PASSWORD = "kata sandi rush 2026"
 HOST = "127.0.0.1"
@@ -62,14 +69,22 @@ HOST = "127.0.0.1"
 
 # --- setup ---------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
 
 
-def build_database(database_url: str, media_root: Path, instance: Path, *, seconds: float,
-                   communities: int, quota: int) -> dict:
+def build_database(
+    database_url: str,
+    media_root: Path,
+    instance: Path,
+    *,
+    seconds: float,
+    communities: int,
+    quota: int,
+) -> dict:
     """Migrate and fill the bench database; returns what the load needs (ids, accounts)."""
     from flask_migrate import upgrade
     from werkzeug.security import generate_password_hash
@@ -83,54 +98,111 @@ def build_database(database_url: str, media_root: Path, instance: Path, *, secon
     from marketplace.reference.models import Category, District
     from marketplace.rounds.models import Round
 
-    app = create_app({"DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root),
-                      "INSTANCE_PATH": str(instance), "SECRET_KEY": "rush-bench"})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(media_root),
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "rush-bench",
+        }
+    )
     with app.app_context():
         upgrade()
         now = system_now()
         districts = db.session.execute(db.select(District)).scalars().all()
         categories = db.session.execute(db.select(Category)).scalars().all()
-        past = Round(name="Edisi 1", edition=1, opens_at=now - timedelta(days=20),
-                     closes_at=now - timedelta(days=12), publishes_at=now - timedelta(days=10),
-                     showcase_ends_at=now + timedelta(days=4), quota_per_community=quota)
+        past = Round(
+            name="Edisi 1",
+            edition=1,
+            opens_at=now - timedelta(days=20),
+            closes_at=now - timedelta(days=12),
+            publishes_at=now - timedelta(days=10),
+            showcase_ends_at=now + timedelta(days=4),
+            quota_per_community=quota,
+        )
         closes = now + timedelta(seconds=seconds)
-        rnd = Round(name="Edisi 2", edition=2, opens_at=now - timedelta(days=6), closes_at=closes,
-                    publishes_at=closes + timedelta(days=2),
-                    showcase_ends_at=closes + timedelta(days=16), quota_per_community=quota)
+        rnd = Round(
+            name="Edisi 2",
+            edition=2,
+            opens_at=now - timedelta(days=6),
+            closes_at=closes,
+            publishes_at=closes + timedelta(days=2),
+            showcase_ends_at=closes + timedelta(days=16),
+            quota_per_community=quota,
+        )
         db.session.add_all([past, rnd])
-        images = [save_upload((PHOTOS / name).read_bytes(), now=now)
-                  for name in ("landscape_orientation_1.jpg", "portrait_orientation_6.jpg",
-                               "camera_gps.jpg")]
+        images = [
+            save_upload((PHOTOS / name).read_bytes(), now=now)
+            for name in (
+                "landscape_orientation_1.jpg",
+                "portrait_orientation_6.jpg",
+                "camera_gps.jpg",
+            )
+        ]
         accounts = []
         for i in range(communities):
             district = districts[i % len(districts)]
-            community = Community(name=f"Komunitas Rush {i}", slug=f"rush-{i}", district=district,
-                                  status=CommunityStatus.VERIFIED, contact_name="Bu Sri",
-                                  contact_phone="+6281234567890")
-            user = User(email=f"rush{i}@contoh.id", name=f"Koordinator {i}", role=Role.MEMBER,
-                        community=community, is_coordinator=True,
-                        password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
-            business = Business(community=community, name=f"Usaha Rush {i}", owner_name="Sri",
-                                district=district, whatsapp="+6281234567890", story="Usaha rumahan.")
+            community = Community(
+                name=f"Komunitas Rush {i}",
+                slug=f"rush-{i}",
+                district=district,
+                status=CommunityStatus.VERIFIED,
+                contact_name="Bu Sri",
+                contact_phone="+6281234567890",
+            )
+            user = User(
+                email=f"rush{i}@contoh.id",
+                name=f"Koordinator {i}",
+                role=Role.MEMBER,
+                community=community,
+                is_coordinator=True,
+                password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"),
+            )
+            business = Business(
+                community=community,
+                name=f"Usaha Rush {i}",
+                owner_name="Sri",
+                district=district,
+                whatsapp="+6281234567890",
+                story="Usaha rumahan.",
+            )
             db.session.add_all([community, user, business])
             for j in range(5):  # public listings of the past round, for the shoppers
                 word = WORDS[(i + j) % 7]
-                listing = Listing(business=business, community=community, round=past,
-                                  category=categories[(i + j) % len(categories)],
-                                  title=f"{word.title()} pilihan {i}-{j}", description=f"{word} enak",
-                                  price=10000 + 500 * j, unit="pcs", status=ListingStatus.APPROVED,
-                                  version=2, submitted_at=now - timedelta(days=14),
-                                  approved_at=now - timedelta(days=11))
+                listing = Listing(
+                    business=business,
+                    community=community,
+                    round=past,
+                    category=categories[(i + j) % len(categories)],
+                    title=f"{word.title()} pilihan {i}-{j}",
+                    description=f"{word} enak",
+                    price=10000 + 500 * j,
+                    unit="pcs",
+                    status=ListingStatus.APPROVED,
+                    version=2,
+                    submitted_at=now - timedelta(days=14),
+                    approved_at=now - timedelta(days=11),
+                )
                 listing.photos = [Photo(image=images[(i + j) % 3], position=0)]
                 db.session.add(listing)
             accounts.append((user.email, business))
         db.session.commit()
-        public_ids = db.session.execute(
-            db.select(Listing.id).where(Listing.status == ListingStatus.APPROVED)).scalars().all()
-        info = {"round_id": rnd.id, "closes_at": closes, "quota": quota,
-                "accounts": [(email, b.id) for email, b in accounts],
-                "category_ids": [c.id for c in categories],
-                "category_slugs": [c.slug for c in categories], "public_ids": public_ids}
+        public_ids = (
+            db.session.execute(
+                db.select(Listing.id).where(Listing.status == ListingStatus.APPROVED)
+            )
+            .scalars()
+            .all()
+        )
+        info = {
+            "round_id": rnd.id,
+            "closes_at": closes,
+            "quota": quota,
+            "accounts": [(email, b.id) for email, b in accounts],
+            "category_ids": [c.id for c in categories],
+            "category_slugs": [c.slug for c in categories],
+            "public_ids": public_ids,
+        }
         db.session.remove()
         db.engine.dispose()
     return info
@@ -139,9 +211,14 @@ def build_database(database_url: str, media_root: Path, instance: Path, *, secon
 def start_gunicorn(env: dict, port: int, log_path: Path) -> subprocess.Popen:
     env = dict(env, GUNICORN_BIND=f"{HOST}:{port}")
     log = open(log_path, "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -167,6 +244,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 # --- load ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Results:
@@ -201,8 +279,9 @@ class Load:
     def request(self, session: requests.Session, kind: str, method: str, path: str, **kw):
         started = time.perf_counter()
         try:
-            response = session.request(method, self.base + path, timeout=120,
-                                       allow_redirects=False, **kw)
+            response = session.request(
+                method, self.base + path, timeout=120, allow_redirects=False, **kw
+            )
         except requests.RequestException:
             self.results.add(kind, time.perf_counter() - started, None, path)
             return None
@@ -217,14 +296,25 @@ class Load:
             if choice < 0.2:
                 r = self.request(session, "browse", "GET", "/")
             elif choice < 0.5:
-                r = self.request(session, "browse", "GET", "/katalog", params={"q": rng.choice(WORDS)})
+                r = self.request(
+                    session, "browse", "GET", "/katalog", params={"q": rng.choice(WORDS)}
+                )
             elif choice < 0.65:
-                r = self.request(session, "browse", "GET", "/katalog",
-                                 params={"kategori": rng.choice(self.info["category_slugs"])})
+                r = self.request(
+                    session,
+                    "browse",
+                    "GET",
+                    "/katalog",
+                    params={"kategori": rng.choice(self.info["category_slugs"])},
+                )
             else:
-                r = self.request(session, "browse", "GET", f"/produk/{rng.choice(self.info['public_ids'])}")
+                r = self.request(
+                    session, "browse", "GET", f"/produk/{rng.choice(self.info['public_ids'])}"
+                )
                 if r is not None and r.status_code in (301, 302, 308):
-                    r = self.request(session, "browse", "GET", r.headers["Location"].replace(self.base, ""))
+                    r = self.request(
+                        session, "browse", "GET", r.headers["Location"].replace(self.base, "")
+                    )
                 if r is not None and r.status_code == 200:
                     srcs = re.findall(r'src="(/media/[^"]+)"', r.text)
                     if srcs:
@@ -235,16 +325,22 @@ class Load:
         r = self.request(session, "other", "GET", path)
         if r is None or r.status_code != 200:
             return None
-        m = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', r.text) or \
-            re.search(r'value="([^"]+)"[^>]*name="csrf_token"', r.text)
+        m = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', r.text) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', r.text
+        )
         return m.group(1) if m else None
 
     def community(self, email: str, business_id: int, seed: int) -> None:
         rng = random.Random(seed)
         session = requests.Session()
         token = self._csrf(session, "/masuk")
-        r = self.request(session, "other", "POST", "/masuk",
-                         data={"email": email, "password": PASSWORD, "csrf_token": token})
+        r = self.request(
+            session,
+            "other",
+            "POST",
+            "/masuk",
+            data={"email": email, "password": PASSWORD, "csrf_token": token},
+        )
         if r is None or r.status_code != 302:
             print(f"  login failed for {email}: {r and r.status_code}", file=sys.stderr)
             return
@@ -255,20 +351,34 @@ class Load:
                 time.sleep(0.5)
                 continue
             names = rng.sample(UPLOAD_MIX, rng.choice((1, 1, 2)))
-            files = [("photos", (f"IMG_{rng.randint(1000, 9999)}{Path(name).suffix}",
-                                 (PHOTOS / name).read_bytes(), "application/octet-stream"))
-                     for name in names]
+            files = [
+                (
+                    "photos",
+                    (
+                        f"IMG_{rng.randint(1000, 9999)}{Path(name).suffix}",
+                        (PHOTOS / name).read_bytes(),
+                        "application/octet-stream",
+                    ),
+                )
+                for name in names
+            ]
             n += 1
-            data = {"csrf_token": token, "business_id": str(business_id),
-                    "category_id": str(rng.choice(self.info["category_ids"])),
-                    "title": f"Produk rush {email.split('@')[0]} #{n}",
-                    "description": "Dibuat di menit terakhir.", "price": f"{rng.randint(5, 90)}rb",
-                    "unit": "pcs"}
+            data = {
+                "csrf_token": token,
+                "business_id": str(business_id),
+                "category_id": str(rng.choice(self.info["category_ids"])),
+                "title": f"Produk rush {email.split('@')[0]} #{n}",
+                "description": "Dibuat di menit terakhir.",
+                "price": f"{rng.randint(5, 90)}rb",
+                "unit": "pcs",
+            }
             # Half the listings are submitted with the form; the other half are saved as a
             # draft and submitted with the "Ajukan" button, as coordinators do at the deadline.
             draft_first = rng.random() < 0.5
             data["action"] = "draft" if draft_first else "submit"
-            r = self.request(session, "upload", "POST", "/portal/produk/baru", data=data, files=files)
+            r = self.request(
+                session, "upload", "POST", "/portal/produk/baru", data=data, files=files
+            )
             if r is not None and r.status_code == 302:
                 m = re.search(r"/portal/produk/(\d+)", r.headers.get("Location", ""))
                 if m:
@@ -277,22 +387,36 @@ class Load:
                         self.results.acknowledged.append((listing_id, len(names), email))
                     if draft_first:
                         token = self._csrf(session, f"/portal/produk/{listing_id}")
-                        self.request(session, "other", "POST", f"/portal/produk/{listing_id}/ajukan",
-                                     data={"csrf_token": token})
+                        self.request(
+                            session,
+                            "other",
+                            "POST",
+                            f"/portal/produk/{listing_id}/ajukan",
+                            data={"csrf_token": token},
+                        )
             time.sleep(rng.uniform(0.2, 1.5))
 
 
 # --- checks --------------------------------------------------------------------------------
 
-def check(database_url: str, media_root: Path, instance: Path, info: dict, results: Results) -> dict:
+
+def check(
+    database_url: str, media_root: Path, instance: Path, info: dict, results: Results
+) -> dict:
     """Lost uploads, quota overruns and late submits, read from the database and the store."""
     from marketplace import create_app
     from marketplace.extensions import db
     from marketplace.listings.models import Listing, ListingStatus
     from marketplace.media.storage import get_storage
 
-    app = create_app({"DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root),
-                      "INSTANCE_PATH": str(instance), "SECRET_KEY": "rush-bench"})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(media_root),
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "rush-bench",
+        }
+    )
     lost = 0
     with app.app_context():
         storage = get_storage()
@@ -314,12 +438,14 @@ def check(database_url: str, media_root: Path, instance: Path, info: dict, resul
         rows = db.session.execute(
             db.select(Listing.community_id, db.func.count(Listing.id))
             .where(Listing.round_id == info["round_id"], Listing.status.in_(holding))
-            .group_by(Listing.community_id)).all()
+            .group_by(Listing.community_id)
+        ).all()
         overruns = sum(max(0, n - info["quota"]) for _c, n in rows)
         submitted = sum(n for _c, n in rows)
         late = db.session.execute(
             db.select(db.func.count(Listing.id)).where(
-                Listing.round_id == info["round_id"], Listing.submitted_at >= info["closes_at"])
+                Listing.round_id == info["round_id"], Listing.submitted_at >= info["closes_at"]
+            )
         ).scalar_one()
         db.session.remove()
         db.engine.dispose()
@@ -335,32 +461,55 @@ def pct(values: list[float], p: float) -> float:
 
 # --- one run -------------------------------------------------------------------------------
 
+
 def run(label: str, database_url: str, args) -> bool:
     work = Path(tempfile.mkdtemp(prefix=f"rush-{label}-"))
     media, instance = work / "media", work / "instance"
     print(f"[{label}] building the database ({work})", file=sys.stderr)
-    info = build_database(database_url, media, instance, seconds=args.seconds + args.warmup,
-                          communities=args.communities, quota=args.quota)
+    info = build_database(
+        database_url,
+        media,
+        instance,
+        seconds=args.seconds + args.warmup,
+        communities=args.communities,
+        quota=args.quota,
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "APP_ENV")}
-    env.update(DATABASE_URL=database_url, MEDIA_ROOT=str(media), SECRET_KEY="rush-bench",
-               WEB_CONCURRENCY=str(args.workers), GUNICORN_THREADS=str(args.threads),
-               LOG_FORMAT="json", PYTHONPATH=str(ROOT))
+    env.update(
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(media),
+        SECRET_KEY="rush-bench",
+        WEB_CONCURRENCY=str(args.workers),
+        GUNICORN_THREADS=str(args.threads),
+        LOG_FORMAT="json",
+        PYTHONPATH=str(ROOT),
+    )
     port = free_port()
     proc = start_gunicorn(env, port, work / "gunicorn.log")
     results = Results()
-    closes_mono = time.monotonic() + (info["closes_at"] - datetime.now(timezone.utc)).total_seconds()
-    load = Load(f"http://{HOST}:{port}", info, results,
-                stop_at=min(closes_mono + args.after, time.monotonic() + args.seconds + 30),
-                max_requests=args.max_requests)
-    threads = [threading.Thread(target=load.shopper, args=(i,), daemon=True)
-               for i in range(args.shoppers)]
+    closes_mono = time.monotonic() + (info["closes_at"] - datetime.now(UTC)).total_seconds()
+    load = Load(
+        f"http://{HOST}:{port}",
+        info,
+        results,
+        stop_at=min(closes_mono + args.after, time.monotonic() + args.seconds + 30),
+        max_requests=args.max_requests,
+    )
+    threads = [
+        threading.Thread(target=load.shopper, args=(i,), daemon=True) for i in range(args.shoppers)
+    ]
     for i, (email, business_id) in enumerate(info["accounts"]):
         for phone in range(2):  # two phones per community race for the last slots
-            threads.append(threading.Thread(target=load.community, args=(email, business_id, 100 * i + phone),
-                                            daemon=True))
-    print(f"[{label}] rush until the round closes at {info['closes_at']:%H:%M:%S} UTC "
-          f"+ {args.after} s: {args.shoppers} shoppers, {2 * len(info['accounts'])} uploaders",
-          file=sys.stderr)
+            threads.append(
+                threading.Thread(
+                    target=load.community, args=(email, business_id, 100 * i + phone), daemon=True
+                )
+            )
+    print(
+        f"[{label}] rush until the round closes at {info['closes_at']:%H:%M:%S} UTC "
+        f"+ {args.after} s: {args.shoppers} shoppers, {2 * len(info['accounts'])} uploaders",
+        file=sys.stderr,
+    )
     started = time.monotonic()
     for t in threads:
         t.start()
@@ -396,8 +545,13 @@ def run(label: str, database_url: str, args) -> bool:
     print(f"rush_statuses {dict(sorted(results.statuses.items()))}")
     for line in results.fivexx[:10]:
         print(f"  5xx: {line}", file=sys.stderr)
-    ok = (out["rush_5xx"] == 0 and out["rush_errors"] == 0 and out["rush_lost_uploads"] == 0
-          and out["rush_quota_overruns"] == 0 and out["rush_late_submits"] == 0)
+    ok = (
+        out["rush_5xx"] == 0
+        and out["rush_errors"] == 0
+        and out["rush_lost_uploads"] == 0
+        and out["rush_quota_overruns"] == 0
+        and out["rush_late_submits"] == 0
+    )
     if ok and not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     else:
@@ -424,6 +578,7 @@ def with_fresh_pg_database(server_url: str, fn) -> bool:
     import sqlalchemy as sa
 
     from marketplace.config import database_uri
+
     base = sa.engine.make_url(database_uri(server_url))
     if base.host not in (HOST, "localhost"):
         raise SystemExit("the rush only runs against a server on 127.0.0.1")
@@ -440,11 +595,19 @@ def with_fresh_pg_database(server_url: str, fn) -> bool:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--pg-url", help="a PostgreSQL server on 127.0.0.1 (a role that may create databases)")
-    parser.add_argument("--seconds", type=float, default=60, help="the round closes this long after the load starts")
-    parser.add_argument("--after", type=float, default=5, help="keep submitting this long past the deadline")
+    parser.add_argument(
+        "--pg-url", help="a PostgreSQL server on 127.0.0.1 (a role that may create databases)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=60, help="the round closes this long after the load starts"
+    )
+    parser.add_argument(
+        "--after", type=float, default=5, help="keep submitting this long past the deadline"
+    )
     parser.add_argument("--warmup", type=float, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--shoppers", type=int, default=6)
     parser.add_argument("--communities", type=int, default=8)

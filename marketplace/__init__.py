@@ -1,4 +1,5 @@
 """Etalase UMKM: the application factory."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,14 +33,13 @@ def create_app(config: dict | None = None) -> Flask:
     from . import deployment, security, templating
     from .db import configure_sqlite
     from .errors import register_error_handlers
-    from .language.locale import select_locale
     from .extensions import babel, compress, csrf, db, limiter, login_manager, mail, migrate
+    from .language.locale import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
-                   timezone_selector=lambda: "Asia/Jakarta")
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Jakarta")
     limiter.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)
@@ -48,17 +48,17 @@ def create_app(config: dict | None = None) -> Flask:
         configure_sqlite(db.engine)
 
     from . import models  # noqa: F401  (every model registered with the metadata)
+    from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .catalogue import bp as catalogue_bp
+    from .instagram import bp as instagram_bp
     from .language import bp as language_bp
     from .listings import bp as listings_bp
     from .media import bp as media_bp
     from .moderation import bp as moderation_bp
     from .rounds import bp as rounds_bp
-    from .instagram import bp as instagram_bp
     from .stats import bp as stats_bp
-    from .admin import bp as admin_bp
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(auth_bp)
@@ -102,10 +102,13 @@ def _install_middleware(app: Flask) -> None:
     app.wsgi_app = DrainOversizedBody(app.wsgi_app, app.config)
     # Outermost: the client's address and scheme from trusted proxies, before anything
     # (rate limits, the request limit's log, Secure cookies) reads them.
-    hops = {name: int(app.config.get(f"PROXY_FIX_X_{name.upper()}") or 0)
-            for name in ("for", "proto", "host")}
+    hops = {
+        name: int(app.config.get(f"PROXY_FIX_X_{name.upper()}") or 0)
+        for name in ("for", "proto", "host")
+    }
     if any(hops.values()):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"],
-                                x_host=hops["host"])
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"], x_host=hops["host"]
+        )

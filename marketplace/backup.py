@@ -18,6 +18,7 @@ under their keys (validated by the storage, so an archive cannot write outside t
 
 PostgreSQL deployments use ``pg_dump`` and bucket versioning instead (see README).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,7 +30,7 @@ import sqlite3
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -60,7 +61,8 @@ def sqlite_path() -> Path:
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         raise BackupError(
             "backup create/restore is for the embedded SQLite database; for PostgreSQL use "
-            "pg_dump / pg_restore and versioning on the photo bucket (see README, Backups).")
+            "pg_dump / pg_restore and versioning on the photo bucket (see README, Backups)."
+        )
     return Path(url.database)
 
 
@@ -74,6 +76,7 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mtime: float) -> No
 
 def _content_types() -> dict[str, str]:
     from .media.models import ImageVariant
+
     return dict(db.session.execute(sa.select(ImageVariant.key, ImageVariant.content_type)).all())
 
 
@@ -100,7 +103,7 @@ def create_backup(target: Path, *, force: bool = False) -> Summary:
     target = Path(target)
     if target.exists() and not force:
         raise BackupError(f"{target} already exists; use --force to replace it")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     storage = get_storage()
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / DB_MEMBER
@@ -114,7 +117,9 @@ def create_backup(target: Path, *, force: bool = False) -> Summary:
         db_bytes = copy.read_bytes()
         with sqlite3.connect(copy) as conn:
             referenced = {k for (k,) in conn.execute("SELECT key FROM image_variants")}
-            tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            tables = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table'"
+            ).fetchone()[0]
         content_types = _content_types()
         partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
         entries = []
@@ -124,15 +129,28 @@ def create_backup(target: Path, *, force: bool = False) -> Summary:
                 for obj in sorted(storage.list(), key=lambda o: o.key):
                     data = storage.open(obj.key)
                     _add_bytes(tar, f"media/{obj.key}", data, obj.modified.timestamp())
-                    entries.append({"key": obj.key, "size": len(data), "sha256": _sha256(data),
-                                    "content_type": content_types.get(obj.key)
-                                    or mimetypes.guess_type(obj.key)[0] or "application/octet-stream"})
+                    entries.append(
+                        {
+                            "key": obj.key,
+                            "size": len(data),
+                            "sha256": _sha256(data),
+                            "content_type": content_types.get(obj.key)
+                            or mimetypes.guess_type(obj.key)[0]
+                            or "application/octet-stream",
+                        }
+                    )
                 # Already missing from the store (a broken store): the backup says so.
                 missing = sorted(referenced - {e["key"] for e in entries})
                 manifest = {
-                    "format": FORMAT, "version": VERSION, "created_at": now.isoformat(),
+                    "format": FORMAT,
+                    "version": VERSION,
+                    "created_at": now.isoformat(),
                     "alembic_revision": _revision(copy),
-                    "database": {"name": DB_MEMBER, "size": len(db_bytes), "sha256": _sha256(db_bytes)},
+                    "database": {
+                        "name": DB_MEMBER,
+                        "size": len(db_bytes),
+                        "sha256": _sha256(db_bytes),
+                    },
                     "media": entries,
                     "missing_objects": missing,
                 }
@@ -150,6 +168,7 @@ def _read_checked(archive: Path) -> tuple[dict, bytes, dict[str, bytes]]:
     except (OSError, tarfile.TarError) as exc:
         raise BackupError(f"{archive} is not a backup archive ({exc})") from None
     with tar:
+
         def member(name: str) -> bytes:
             try:
                 fh = tar.extractfile(name)
@@ -182,8 +201,12 @@ def _has_data(path: Path) -> bool:
     if not path.exists() or path.stat().st_size == 0:
         return False
     with sqlite3.connect(path) as conn:
-        tables = [t for (t,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            t
+            for (t,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         for table in ("users", "listings", "communities", "rounds"):
             if table in tables and conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone():
                 return True
@@ -213,7 +236,9 @@ def restore_backup(archive: Path, *, force: bool = False) -> Summary:
         finally:
             dst.close()
             src.close()
-    types = {e["key"]: e.get("content_type") or "application/octet-stream" for e in manifest["media"]}
+    types = {
+        e["key"]: e.get("content_type") or "application/octet-stream" for e in manifest["media"]
+    }
     for key, data in objects.items():
         storage.save(key, data, types[key])
     with sqlite3.connect(target) as conn:
@@ -230,12 +255,16 @@ backup_cli = AppGroup("backup", help="Back up or restore the SQLite database and
 def create_command(path: Path, force: bool) -> None:
     """Write a backup archive (database + photos + manifest) to PATH."""
     summary = create_backup(path, force=force)
-    click.echo(f"backup written to {path}: {summary.tables} tables, {summary.objects} stored "
-               f"objects, {summary.size / 1024 / 1024:.1f} MB")
+    click.echo(
+        f"backup written to {path}: {summary.tables} tables, {summary.objects} stored "
+        f"objects, {summary.size / 1024 / 1024:.1f} MB"
+    )
     if summary.missing:
-        click.echo(f"warning: {len(summary.missing)} photo(s) the database refers to were already "
-                   f"missing from the store (listed in the manifest), e.g. {summary.missing[0]}",
-                   err=True)
+        click.echo(
+            f"warning: {len(summary.missing)} photo(s) the database refers to were already "
+            f"missing from the store (listed in the manifest), e.g. {summary.missing[0]}",
+            err=True,
+        )
     current_app.logger.info("backup created path=%s objects=%s", path, summary.objects)
 
 

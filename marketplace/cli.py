@@ -1,4 +1,5 @@
 """Command-line tools: ``flask --app marketplace create-admin EMAIL``, ``demo``…"""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -3,9 +3,10 @@
 Tests and the demo loader replace the clock through ``app.config["CLOCK"]`` (a callable
 returning an aware UTC datetime) instead of sleeping or patching.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -15,7 +16,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 
 def system_now() -> datetime:
     """Aware UTC datetime from the operating system."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def now() -> datetime:
@@ -34,7 +35,7 @@ def to_wib(value: datetime) -> datetime:
 
 def from_wib(naive: datetime) -> datetime:
     """Interpret a naive wall-clock datetime typed in WIB; return aware UTC."""
-    return naive.replace(tzinfo=WIB).astimezone(timezone.utc)
+    return naive.replace(tzinfo=WIB).astimezone(UTC)
 
 
 class FixedClock:

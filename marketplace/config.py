@@ -3,6 +3,7 @@
 Every setting can be given in the environment under the same name. ``APP_ENV=production``
 refuses to start without ``SECRET_KEY`` and ``DATABASE_URL``.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,7 +32,7 @@ def database_uri(url: str) -> str:
     """SQLAlchemy URI for ``DATABASE_URL``: ``postgres://`` and ``postgresql://`` use psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -107,8 +108,15 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # same way): algorithms in order of preference, types, gzip and Brotli levels.
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIMETYPES": [
-            "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
-            "application/json", "application/xml", "image/svg+xml"],
+            "text/html",
+            "text/css",
+            "text/plain",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/xml",
+            "image/svg+xml",
+        ],
         "COMPRESS_LEVEL": 6,
         "COMPRESS_BR_LEVEL": 4,
         # Deployment: proxies trusted for X-Forwarded-For/-Proto/-Host (0 = no proxy), logs.

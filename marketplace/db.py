@@ -1,9 +1,10 @@
 """The database handle, its declarative base and the column types shared by every feature.
 
 Imports no other module of the app (``extensions`` re-exports ``db`` from here)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -45,7 +46,7 @@ class UTCDateTime(sa.types.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTCDateTime column")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -54,8 +55,8 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def configure_sqlite(engine: sa.engine.Engine) -> None:
@@ -75,8 +76,13 @@ def configure_sqlite(engine: sa.engine.Engine) -> None:
 
 def enum_type(cls, length: int = 24) -> sa.Enum:
     """A portable enum column: VARCHAR holding the members' values (no native enum)."""
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e], validate_strings=True)
+    return sa.Enum(
+        cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
 
 
 class DatabaseIdConverter(IntegerConverter):

@@ -4,6 +4,7 @@ Seven verified communities (one per district), their businesses, three published
 with 135 public listings, and one open round with listings waiting in the moderation
 queue. Product pictures are drawn here with Pillow and go through the real photo pipeline.
 """
+
 from __future__ import annotations
 
 import io
@@ -13,11 +14,13 @@ from datetime import datetime, timedelta
 
 import click
 import sqlalchemy as sa
-from PIL import Image as PILImage, ImageDraw, ImageFilter, ImageFont
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFilter, ImageFont
 
 from .auth.models import Role, User
 from .auth.services import SignupInput, change_community_status, create_staff, signup_community
-from .clock import WIB, now as clock_now
+from .clock import WIB
+from .clock import now as clock_now
 from .extensions import db
 from .listings.businesses import BusinessInput, save_business
 from .listings.listings import ListingInput, create_listing, validate_listing
@@ -44,45 +47,204 @@ COMMUNITIES = [
 ]
 
 BUSINESS_NAMES = [
-    "Dapur Bu {n}", "Kedai {n}", "{n} Craft", "Toko {n} Sehat", "Warung {n}", "Rumah Batik {n}",
-    "Kebun {n}", "Salon & Spa {n}", "Jahit {n}", "Kopi {n}",
+    "Dapur Bu {n}",
+    "Kedai {n}",
+    "{n} Craft",
+    "Toko {n} Sehat",
+    "Warung {n}",
+    "Rumah Batik {n}",
+    "Kebun {n}",
+    "Salon & Spa {n}",
+    "Jahit {n}",
+    "Kopi {n}",
 ]
-OWNERS = ["Sri", "Ani", "Budi", "Rina", "Yanti", "Eko", "Sari", "Tono", "Wati", "Dian", "Rudi",
-          "Nur", "Fitri", "Asep", "Maya", "Imas", "Joko", "Lilis", "Bambang", "Tuti", "Hasan"]
+OWNERS = [
+    "Sri",
+    "Ani",
+    "Budi",
+    "Rina",
+    "Yanti",
+    "Eko",
+    "Sari",
+    "Tono",
+    "Wati",
+    "Dian",
+    "Rudi",
+    "Nur",
+    "Fitri",
+    "Asep",
+    "Maya",
+    "Imas",
+    "Joko",
+    "Lilis",
+    "Bambang",
+    "Tuti",
+    "Hasan",
+]
 
 # (category slug, title, unit, price text as a person would type it, description)
 PRODUCTS = [
-    ("makanan", "Keripik Singkong Balado", "pack", "15rb", "Keripik singkong renyah dengan bumbu balado pedas manis. Berat 250 gram."),
-    ("makanan", "Kue Lapis Legit", "box", "185.000", "Lapis legit 18 lapis, mentega wijsman. Ukuran 20×10 cm."),
-    ("makanan", "Rendang Daging Kemasan", "pack", "Rp 95.000", "Rendang daging sapi 500 gram, tahan 3 bulan dalam kemasan vakum."),
-    ("makanan", "Sambal Cumi Asin", "botol", "35000", "Sambal cumi asin pedas level 3, botol 200 ml."),
+    (
+        "makanan",
+        "Keripik Singkong Balado",
+        "pack",
+        "15rb",
+        "Keripik singkong renyah dengan bumbu balado pedas manis. Berat 250 gram.",
+    ),
+    (
+        "makanan",
+        "Kue Lapis Legit",
+        "box",
+        "185.000",
+        "Lapis legit 18 lapis, mentega wijsman. Ukuran 20×10 cm.",
+    ),
+    (
+        "makanan",
+        "Rendang Daging Kemasan",
+        "pack",
+        "Rp 95.000",
+        "Rendang daging sapi 500 gram, tahan 3 bulan dalam kemasan vakum.",
+    ),
+    (
+        "makanan",
+        "Sambal Cumi Asin",
+        "botol",
+        "35000",
+        "Sambal cumi asin pedas level 3, botol 200 ml.",
+    ),
     ("makanan", "Dodol Betawi", "pack", "40rb", "Dodol ketan hitam khas Betawi, diaduk 8 jam."),
-    ("makanan", "Nastar Keju", "box", "120.000", "Nastar isi selai nanas asli dengan taburan keju edam. 500 gram."),
+    (
+        "makanan",
+        "Nastar Keju",
+        "box",
+        "120.000",
+        "Nastar isi selai nanas asli dengan taburan keju edam. 500 gram.",
+    ),
     ("makanan", "Bakso Frozen Sapi", "pack", "55rb", "Isi 25 butir bakso sapi tanpa pengawet."),
-    ("minuman", "Kopi Robusta Bubuk", "pack", "45.000", "Kopi robusta petik merah, sangrai medium. 200 gram."),
+    (
+        "minuman",
+        "Kopi Robusta Bubuk",
+        "pack",
+        "45.000",
+        "Kopi robusta petik merah, sangrai medium. 200 gram.",
+    ),
     ("minuman", "Jamu Kunyit Asam", "botol", "12rb", "Jamu segar tanpa pengawet, botol 350 ml."),
-    ("minuman", "Sirup Jahe Merah", "botol", "30000", "Sirup jahe merah gula aren, hangatkan badan."),
-    ("minuman", "Teh Rosella Kering", "pack", "25rb", "Kelopak rosella kering dari kebun sendiri, 50 gram."),
-    ("fesyen", "Batik Cap Motif Anggrek", "pcs", "275.000", "Kain batik cap motif anggrek Tangsel, 2 × 1,15 m."),
-    ("fesyen", "Tas Anyaman Pandan", "pcs", "150rb", "Tas jinjing anyaman pandan dengan lapisan kain."),
-    ("fesyen", "Kerudung Segi Empat Voal", "pcs", "65.000", "Voal premium, tidak menerawang, jahit tepi rapi."),
-    ("fesyen", "Kemeja Tenun Pria", "pcs", "1,2 jt", "Kemeja tenun ikat ukuran M–XL, jahit tangan."),
-    ("kerajinan", "Vas Bunga Tanah Liat", "pcs", "85rb", "Vas gerabah buatan tangan, tinggi 25 cm."),
+    (
+        "minuman",
+        "Sirup Jahe Merah",
+        "botol",
+        "30000",
+        "Sirup jahe merah gula aren, hangatkan badan.",
+    ),
+    (
+        "minuman",
+        "Teh Rosella Kering",
+        "pack",
+        "25rb",
+        "Kelopak rosella kering dari kebun sendiri, 50 gram.",
+    ),
+    (
+        "fesyen",
+        "Batik Cap Motif Anggrek",
+        "pcs",
+        "275.000",
+        "Kain batik cap motif anggrek Tangsel, 2 × 1,15 m.",
+    ),
+    (
+        "fesyen",
+        "Tas Anyaman Pandan",
+        "pcs",
+        "150rb",
+        "Tas jinjing anyaman pandan dengan lapisan kain.",
+    ),
+    (
+        "fesyen",
+        "Kerudung Segi Empat Voal",
+        "pcs",
+        "65.000",
+        "Voal premium, tidak menerawang, jahit tepi rapi.",
+    ),
+    (
+        "fesyen",
+        "Kemeja Tenun Pria",
+        "pcs",
+        "1,2 jt",
+        "Kemeja tenun ikat ukuran M–XL, jahit tangan.",
+    ),
+    (
+        "kerajinan",
+        "Vas Bunga Tanah Liat",
+        "pcs",
+        "85rb",
+        "Vas gerabah buatan tangan, tinggi 25 cm.",
+    ),
     ("kerajinan", "Gantungan Kunci Kulit", "pcs", "20000", "Kulit sapi asli, bisa ukir nama."),
-    ("kerajinan", "Lampu Hias Bambu", "pcs", "175.000", "Lampu meja dari bambu wulung, kabel 1,5 m."),
-    ("kesehatan", "Minyak Telon Herbal", "botol", "28rb", "Minyak telon dengan sereh dan kayu putih, 60 ml."),
+    (
+        "kerajinan",
+        "Lampu Hias Bambu",
+        "pcs",
+        "175.000",
+        "Lampu meja dari bambu wulung, kabel 1,5 m.",
+    ),
+    (
+        "kesehatan",
+        "Minyak Telon Herbal",
+        "botol",
+        "28rb",
+        "Minyak telon dengan sereh dan kayu putih, 60 ml.",
+    ),
     ("kesehatan", "Madu Hutan Murni", "botol", "110.000", "Madu hutan 500 gram, diuji kadar air."),
-    ("kecantikan", "Sabun Sereh Wangi", "pcs", "18.000", "Sabun batang alami dengan minyak sereh, 100 gram."),
+    (
+        "kecantikan",
+        "Sabun Sereh Wangi",
+        "pcs",
+        "18.000",
+        "Sabun batang alami dengan minyak sereh, 100 gram.",
+    ),
     ("kecantikan", "Lulur Bengkoang", "pack", "35rb", "Lulur bengkoang dan beras, 200 gram."),
     ("pertanian", "Bibit Cabai Rawit", "pack", "10rb", "Isi 10 bibit siap tanam, umur 3 minggu."),
-    ("pertanian", "Pupuk Kompos Organik", "kg", "8.000", "Kompos matang dari sampah dapur dan daun."),
-    ("pertanian", "Tanaman Hias Monstera", "pcs", "", "Monstera adansonii dalam pot 15 cm. Harga tergantung ukuran — hubungi penjual."),
-    ("jasa", "Jasa Jahit Permak", "jasa", "", "Permak celana, kecilkan baju, pasang resleting. Hubungi untuk harga."),
-    ("jasa", "Katering Nasi Kotak", "porsi", "35rb", "Nasi kotak ayam bakar, minimal pesan 20 porsi."),
+    (
+        "pertanian",
+        "Pupuk Kompos Organik",
+        "kg",
+        "8.000",
+        "Kompos matang dari sampah dapur dan daun.",
+    ),
+    (
+        "pertanian",
+        "Tanaman Hias Monstera",
+        "pcs",
+        "",
+        "Monstera adansonii dalam pot 15 cm. Harga tergantung ukuran — hubungi penjual.",
+    ),
+    (
+        "jasa",
+        "Jasa Jahit Permak",
+        "jasa",
+        "",
+        "Permak celana, kecilkan baju, pasang resleting. Hubungi untuk harga.",
+    ),
+    (
+        "jasa",
+        "Katering Nasi Kotak",
+        "porsi",
+        "35rb",
+        "Nasi kotak ayam bakar, minimal pesan 20 porsi.",
+    ),
 ]
 
-PALETTE = [(231, 111, 81), (244, 162, 97), (233, 196, 106), (42, 157, 143), (38, 70, 83),
-           (141, 153, 174), (188, 108, 37), (96, 108, 56), (181, 101, 118), (109, 89, 122)]
+PALETTE = [
+    (231, 111, 81),
+    (244, 162, 97),
+    (233, 196, 106),
+    (42, 157, 143),
+    (38, 70, 83),
+    (141, 153, 174),
+    (188, 108, 37),
+    (96, 108, 56),
+    (181, 101, 118),
+    (109, 89, 122),
+]
 
 
 def draw_product_photo(title: str, seed: int, size: tuple[int, int] = (1080, 810)) -> bytes:
@@ -93,12 +255,15 @@ def draw_product_photo(title: str, seed: int, size: tuple[int, int] = (1080, 810
     img = PILImage.new("RGB", size, tuple(min(255, c + 120) for c in base))
     d = ImageDraw.Draw(img)
     gradient = PILImage.linear_gradient("L").resize(size)  # table-top gradient
-    img = PILImage.composite(PILImage.new("RGB", size, tuple(int(255 - (255 - c) * 0.5) for c in base)),
-                             img, gradient)
+    img = PILImage.composite(
+        PILImage.new("RGB", size, tuple(int(255 - (255 - c) * 0.5) for c in base)), img, gradient
+    )
     d = ImageDraw.Draw(img)
     obj = rnd.choice(PALETTE)
     cx, cy, r = w // 2 + rnd.randint(-70, 70), h // 2 + 40, rnd.randint(190, 260)
-    d.ellipse([cx - r, cy + r - 60, cx + r, cy + r + 30], fill=tuple(int(c * 0.55) for c in base))  # shadow
+    d.ellipse(
+        [cx - r, cy + r - 60, cx + r, cy + r + 30], fill=tuple(int(c * 0.55) for c in base)
+    )  # shadow
     img = img.filter(ImageFilter.GaussianBlur(14))
     d = ImageDraw.Draw(img)
     if seed % 3 == 0:
@@ -107,7 +272,10 @@ def draw_product_photo(title: str, seed: int, size: tuple[int, int] = (1080, 810
         d.rounded_rectangle([cx - r, cy - r * 0.8, cx + r, cy + r * 0.8], radius=40, fill=obj)
     else:
         d.polygon([(cx, cy - r), (cx + r, cy + r * 0.7), (cx - r, cy + r * 0.7)], fill=obj)
-    d.ellipse([cx - r * 0.5, cy - r * 0.6, cx - r * 0.1, cy - r * 0.3], fill=tuple(min(255, c + 70) for c in obj))
+    d.ellipse(
+        [cx - r * 0.5, cy - r * 0.6, cx - r * 0.1, cy - r * 0.3],
+        fill=tuple(min(255, c + 70) for c in obj),
+    )
     img = img.filter(ImageFilter.GaussianBlur(1.2))
     d = ImageDraw.Draw(img)
     try:
@@ -117,7 +285,9 @@ def draw_product_photo(title: str, seed: int, size: tuple[int, int] = (1080, 810
     label = title if len(title) <= 26 else title[:25] + "…"
     box = d.textbbox((0, 0), label, font=font)
     tw = box[2] - box[0]
-    d.rounded_rectangle([(w - tw) / 2 - 24, 40, (w + tw) / 2 + 24, 130], radius=18, fill=(255, 255, 255))
+    d.rounded_rectangle(
+        [(w - tw) / 2 - 24, 40, (w + tw) / 2 + 24, 130], radius=18, fill=(255, 255, 255)
+    )
     d.text(((w - tw) / 2, 56), label, fill=(40, 40, 40), font=font)
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=88)
@@ -126,7 +296,9 @@ def draw_product_photo(title: str, seed: int, size: tuple[int, int] = (1080, 810
 
 def _monday_0800_wib(at: datetime) -> datetime:
     local = at.astimezone(WIB)
-    monday = (local - timedelta(days=local.weekday())).replace(hour=8, minute=0, second=0, microsecond=0)
+    monday = (local - timedelta(days=local.weekday())).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
     return monday
 
 
@@ -139,48 +311,81 @@ def load(now: datetime, echo=print) -> None:
     from .moderation.decisions import decide
 
     admin = create_staff(ACCOUNTS["admin"], PASSWORD, role=Role.ADMIN, name="Admin Dinas", now=now)
-    moderator = create_staff(ACCOUNTS["moderator"], PASSWORD, role=Role.MODERATOR,
-                             name="Moderator Dinas", now=now)
+    moderator = create_staff(
+        ACCOUNTS["moderator"], PASSWORD, role=Role.MODERATOR, name="Moderator Dinas", now=now
+    )
     districts = {d.slug: d for d in db.session.execute(sa.select(District)).scalars()}
     categories = {c.slug: c for c in db.session.execute(sa.select(Category)).scalars()}
 
     # Rounds: an open one (opened two days ago at 08:00 WIB) and three published before it,
     # on the bi-weekly cadence.
-    open_opens = (now - timedelta(days=2)).astimezone(WIB).replace(hour=8, minute=0, second=0, microsecond=0)
+    open_opens = (
+        (now - timedelta(days=2)).astimezone(WIB).replace(hour=8, minute=0, second=0, microsecond=0)
+    )
     rounds = []
     for k, weeks_back in enumerate((6, 4, 2, 0), start=1):
         opens = open_opens - timedelta(weeks=weeks_back)
         closes = opens + timedelta(days=5, hours=16)  # Saturday 00:00 WIB after a Monday 08:00
         publishes = closes + timedelta(days=2, hours=9)
-        rounds.append(create_round(name=f"Edisi {k}", opens_at=opens, closes_at=closes,
-                                   publishes_at=publishes, quota=10, edition=k, actor=admin,
-                                   now=opens - timedelta(days=7)))
+        rounds.append(
+            create_round(
+                name=f"Edisi {k}",
+                opens_at=opens,
+                closes_at=closes,
+                publishes_at=publishes,
+                quota=10,
+                edition=k,
+                actor=admin,
+                now=opens - timedelta(days=7),
+            )
+        )
     published, open_round = rounds[:3], rounds[3]
 
     members, businesses = [], []
     for i, (slug, name, contact) in enumerate(COMMUNITIES):
         signup_at = published[0].opens_at - timedelta(days=10 - i)
-        email = (ACCOUNTS["coordinator"] if slug == "pamulang"
-                 else f"koordinator.{slug}@demo.etalase.id")
-        member = signup_community(SignupInput(
-            community_name=name, district_id=districts[slug].id,
-            description=f"Wadah pelaku UMKM di {districts[slug].name}: pelatihan, pameran dan promosi bersama.",
-            instagram=f"@{slug.replace('-', '_')}_umkm", contact_name=contact,
-            contact_phone=f"0812-{1000 + i:04d}-{2000 + i:04d}", email=email, password=PASSWORD),
-            now=signup_at)
-        change_community_status(member.community, "verify", actor=moderator, now=signup_at + timedelta(hours=3))
+        email = (
+            ACCOUNTS["coordinator"] if slug == "pamulang" else f"koordinator.{slug}@demo.etalase.id"
+        )
+        member = signup_community(
+            SignupInput(
+                community_name=name,
+                district_id=districts[slug].id,
+                description=f"Wadah pelaku UMKM di {districts[slug].name}: pelatihan, pameran "
+                "dan promosi bersama.",
+                instagram=f"@{slug.replace('-', '_')}_umkm",
+                contact_name=contact,
+                contact_phone=f"0812-{1000 + i:04d}-{2000 + i:04d}",
+                email=email,
+                password=PASSWORD,
+            ),
+            now=signup_at,
+        )
+        change_community_status(
+            member.community, "verify", actor=moderator, now=signup_at + timedelta(hours=3)
+        )
         members.append(member)
         for j in range(3):
             owner = OWNERS[(i * 3 + j) % len(OWNERS)]
-            businesses.append(save_business(None, BusinessInput(
-                name=BUSINESS_NAMES[(i + j * 3) % len(BUSINESS_NAMES)].format(n=owner),
-                owner_name=f"{owner} {contact.split()[-1]}", district_id=districts[slug].id,
-                whatsapp=f"+62 813-{3000 + i * 3 + j:04d}-{4100 + j:04d}",
-                instagram=f"{owner.lower()}_{slug.replace('-', '')}", story=(
-                    f"Usaha rumahan milik {owner} sejak 2018 di {districts[slug].name}. "
-                    "Bahan dipilih sendiri, dikerjakan dengan tangan."),
-                nib=f"91201{i:02d}{j:02d}00{i * 3 + j:04d}" if j != 2 else ""),
-                actor=member, now=signup_at + timedelta(hours=5)))
+            businesses.append(
+                save_business(
+                    None,
+                    BusinessInput(
+                        name=BUSINESS_NAMES[(i + j * 3) % len(BUSINESS_NAMES)].format(n=owner),
+                        owner_name=f"{owner} {contact.split()[-1]}",
+                        district_id=districts[slug].id,
+                        whatsapp=f"+62 813-{3000 + i * 3 + j:04d}-{4100 + j:04d}",
+                        instagram=f"{owner.lower()}_{slug.replace('-', '')}",
+                        story=(
+                            f"Usaha rumahan milik {owner} sejak 2018 di {districts[slug].name}. "
+                            "Bahan dipilih sendiri, dikerjakan dengan tangan."
+                        ),
+                        nib=f"91201{i:02d}{j:02d}00{i * 3 + j:04d}" if j != 2 else "",
+                    ),
+                    actor=member,
+                    now=signup_at + timedelta(hours=5),
+                )
+            )
 
     seq = 0
     drawn: dict[tuple[str, int], object] = {}
@@ -189,7 +394,9 @@ def load(now: datetime, echo=print) -> None:
         # One upload per product picture, shared by the listings that show that product.
         key = (title, n)
         if key not in drawn:
-            drawn[key] = save_upload(draw_product_photo(title, len(drawn) * 7 + n), uploaded_by=member, now=at)
+            drawn[key] = save_upload(
+                draw_product_photo(title, len(drawn) * 7 + n), uploaded_by=member, now=at
+            )
         return drawn[key]
 
     def add_listing(business, rnd, product, at, submit=True):
@@ -197,10 +404,19 @@ def load(now: datetime, echo=print) -> None:
         seq += 1
         cat, title, unit, price, desc = product
         member = next(m for m in members if m.community_id == business.community_id)
-        values, errors = validate_listing(ListingInput(
-            business_id=business.id, category_id=categories[cat].id, title=title,
-            description=desc, price=price, unit=unit, is_halal=cat in ("makanan", "minuman"),
-            has_pirt=cat == "makanan"), actor=member)
+        values, errors = validate_listing(
+            ListingInput(
+                business_id=business.id,
+                category_id=categories[cat].id,
+                title=title,
+                description=desc,
+                price=price,
+                unit=unit,
+                is_halal=cat in ("makanan", "minuman"),
+                has_pirt=cat == "makanan",
+            ),
+            actor=member,
+        )
         assert not errors, errors
         photos = [photo(title, n, member, at) for n in range(1 + seq % 2)]
         listing = create_listing(values, photos, actor=member, now=at, rnd=rnd)
@@ -215,15 +431,30 @@ def load(now: datetime, echo=print) -> None:
             product = PRODUCTS[(n * 7 + r_index * 3) % len(PRODUCTS)]
             at = rnd.opens_at + timedelta(hours=1 + n)
             listing = add_listing(business, rnd, product, at)
-            decide(listing, "approve", moderator=moderator, seen_version=listing.version,
-                   now=rnd.closes_at + timedelta(hours=2 + n // 10))
+            decide(
+                listing,
+                "approve",
+                moderator=moderator,
+                seen_version=listing.version,
+                now=rnd.closes_at + timedelta(hours=2 + n // 10),
+            )
             count += 1
         # some that did not make it, so statistics and histories look real
         for n, action in enumerate(("reject", "request_changes")):
-            listing = add_listing(businesses[n + 10], rnd, PRODUCTS[(n + 11) % len(PRODUCTS)],
-                                  rnd.opens_at + timedelta(hours=50 + n))
-            decide(listing, action, moderator=moderator, seen_version=listing.version,
-                   reason_text="Foto buram", now=rnd.closes_at + timedelta(hours=6))
+            listing = add_listing(
+                businesses[n + 10],
+                rnd,
+                PRODUCTS[(n + 11) % len(PRODUCTS)],
+                rnd.opens_at + timedelta(hours=50 + n),
+            )
+            decide(
+                listing,
+                action,
+                moderator=moderator,
+                seen_version=listing.version,
+                reason_text="Foto buram",
+                now=rnd.closes_at + timedelta(hours=6),
+            )
     queued = 0
     for n in range(14):
         business = businesses[(n * 2) % len(businesses)]
@@ -236,18 +467,22 @@ def load(now: datetime, echo=print) -> None:
     pamulang = next(b for b in businesses if b.community_id == members[2].community_id)
     add_listing(pamulang, open_round, PRODUCTS[3], now - timedelta(minutes=10), submit=False)
     db.session.flush()
-    echo(f"Demo: {len(COMMUNITIES)} communities, {len(businesses)} businesses, {count} public "
-         f"listings in {len(published)} published rounds, {queued} waiting in {open_round.title}.")
+    echo(
+        f"Demo: {len(COMMUNITIES)} communities, {len(businesses)} businesses, {count} public "
+        f"listings in {len(published)} published rounds, {queued} waiting in {open_round.title}."
+    )
 
 
 def accounts_text(url: str = "http://127.0.0.1:5000") -> str:
-    return "\n".join([
-        "Demo accounts (password for all: %s)" % PASSWORD,
-        f"  coordinator (Pamulang): {ACCOUNTS['coordinator']}",
-        f"  moderator:              {ACCOUNTS['moderator']}",
-        f"  admin:                  {ACCOUNTS['admin']}",
-        f"Open {url}",
-    ])
+    return "\n".join(
+        [
+            f"Demo accounts (password for all: {PASSWORD})",
+            f"  coordinator (Pamulang): {ACCOUNTS['coordinator']}",
+            f"  moderator:              {ACCOUNTS['moderator']}",
+            f"  admin:                  {ACCOUNTS['admin']}",
+            f"Open {url}",
+        ]
+    )
 
 
 @click.group("demo")

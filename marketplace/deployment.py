@@ -10,13 +10,14 @@
   duration in ms and the request id, which error pages show and the ``X-Request-Id``
   response header carries. No addresses, no user names, no form data.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 
@@ -33,7 +34,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -92,9 +93,16 @@ def init_app(app: Flask) -> None:
         rid = request_id()
         response.headers.setdefault("X-Request-Id", rid)
         request_log.info(
-            "%s %s %s", request.method, request.path, response.status_code,
-            extra={"method": request.method, "path": request.path,
-                   "status": response.status_code,
-                   "duration_ms": round(duration, 1) if duration is not None else None,
-                   "request_id": rid})
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round(duration, 1) if duration is not None else None,
+                "request_id": rid,
+            },
+        )
         return response

@@ -1,4 +1,5 @@
 """Domain errors (each carries a message for the user) and the HTTP error pages."""
+
 from __future__ import annotations
 
 import logging
@@ -101,10 +102,18 @@ def register_error_handlers(app: Flask) -> None:
     def render(status: int):
         if request.path.startswith("/api/"):  # the JSON API answers errors in JSON
             from flask import jsonify
-            names = {400: "bad_request", 403: "forbidden", 404: "not_found",
-                     405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}
-            return jsonify(error={"code": names.get(status, "server_error"),
-                                  "request_id": request_id()}), status
+
+            names = {
+                400: "bad_request",
+                403: "forbidden",
+                404: "not_found",
+                405: "method_not_allowed",
+                413: "too_large",
+                429: "too_many_requests",
+            }
+            return jsonify(
+                error={"code": names.get(status, "server_error"), "request_id": request_id()}
+            ), status
         return render_template("errors/error.html", status=status, request_id=request_id()), status
 
     @app.errorhandler(HTTPException)
@@ -118,8 +127,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         db.session.rollback()
-        return render_template("errors/error.html", status=exc.status_code,
-                               message=exc.message, request_id=request_id()), exc.status_code
+        return render_template(
+            "errors/error.html",
+            status=exc.status_code,
+            message=exc.message,
+            request_id=request_id(),
+        ), exc.status_code
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

@@ -1,4 +1,5 @@
 """Extension objects, created unbound and initialised in ``create_app``."""
+
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter

@@ -1,4 +1,5 @@
 """The Jinja filters that format rupiah, numbers and WIB times (Babel)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -9,15 +10,18 @@ from flask_babel import get_locale, gettext
 
 from .clock import WIB
 
+
 def rupiah(amount: int | None, empty: str | None = None) -> str:
     """Whole rupiah as ``Rp15.000`` (CLDR pattern, no space); None gives ``empty``."""
     if amount is None:
         if empty is not None:
             return empty
         from flask_babel import gettext
+
         return gettext("Hubungi penjual")
-    return format_currency(amount, "IDR", locale=str(get_locale() or "id"),
-                           format="¤#,##0", currency_digits=False)
+    return format_currency(
+        amount, "IDR", locale=str(get_locale() or "id"), format="¤#,##0", currency_digits=False
+    )
 
 
 def number(value: int) -> str:
@@ -45,11 +49,12 @@ def deadline(value: datetime | None) -> str:
     local = value.astimezone(WIB)
     if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
         return wib(value, "EEEE, d MMMM y, HH.mm")
-    day = format_date(local.date() - timedelta(days=1), "EEEE, d MMMM y", locale=str(get_locale() or "id"))
+    day = format_date(
+        local.date() - timedelta(days=1), "EEEE, d MMMM y", locale=str(get_locale() or "id")
+    )
     return gettext("%(day)s, pukul 24.00 WIB (tengah malam)", day=day)
 
 
 def wib_input(value: datetime | None) -> str:
     """An aware datetime as a ``datetime-local`` input value in WIB (``2026-11-30T08:00``)."""
     return value.astimezone(WIB).strftime("%Y-%m-%dT%H:%M") if value else ""
-

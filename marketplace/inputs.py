@@ -2,6 +2,7 @@
 
 Each raises ``InvalidInput`` with a message for the user when the value cannot be understood.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,10 +34,16 @@ def parse_phone(raw: str) -> str:
     try:
         number = phonenumbers.parse(digits, "ID")
     except phonenumbers.NumberParseException:
-        raise InvalidInput(_("Nomor %(raw)s tidak dikenali sebagai nomor Indonesia.", raw=text[:30])) from None
+        raise InvalidInput(
+            _("Nomor %(raw)s tidak dikenali sebagai nomor Indonesia.", raw=text[:30])
+        ) from None
     if number.country_code != 62 or not phonenumbers.is_valid_number(number):
-        raise InvalidInput(_("Nomor %(raw)s bukan nomor Indonesia yang valid. Contoh: 0812-3456-7890.",
-                             raw=text[:30]))
+        raise InvalidInput(
+            _(
+                "Nomor %(raw)s bukan nomor Indonesia yang valid. Contoh: 0812-3456-7890.",
+                raw=text[:30],
+            )
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -50,16 +57,24 @@ def format_phone(e164: str) -> str:
 
 
 _PRICE_RE = re.compile(
-    r"^(?:rp\.?)?\s*(?P<num>\d[\d.,]*)\s*(?P<unit>rb|ribu|k|jt|juta|m)?\.?$", re.IGNORECASE)
-_MULTIPLIER = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000,
-               "m": 1_000_000_000}
+    r"^(?:rp\.?)?\s*(?P<num>\d[\d.,]*)\s*(?P<unit>rb|ribu|k|jt|juta|m)?\.?$", re.IGNORECASE
+)
+_MULTIPLIER = {
+    "rb": 1_000,
+    "ribu": 1_000,
+    "k": 1_000,
+    "jt": 1_000_000,
+    "juta": 1_000_000,
+    "m": 1_000_000_000,
+}
 
 
 def parse_price(raw: str | None) -> int | None:
     """A price typed the way people type it → whole rupiah (int); empty → None.
 
     ``15000``, ``15.000``, ``Rp 15.000``, ``15,000``, ``15rb``, ``15 ribu``, ``1,5 jt``,
-    ``1.5jt``, ``Rp15.000,-`` all work (``M`` is miliar). Negative, zero, over Rp1.000.000.000 or unparseable raise InvalidInput.
+    ``1.5jt``, ``Rp15.000,-`` all work (``M`` is miliar). Negative, zero, over
+    Rp1.000.000.000 or unparseable raise InvalidInput.
     """
     text = (raw or "").strip().lower().replace("\u00a0", " ")
     text = re.sub(r"[.,]-$", "", text).strip()  # "Rp15.000,-": the dash closes the amount
@@ -69,22 +84,34 @@ def parse_price(raw: str | None) -> int | None:
         raise InvalidInput(_("Harga tidak boleh negatif."))
     match = _PRICE_RE.match(text.replace("rp ", "rp").replace(" ", "") if text.count(" ") else text)
     if not match:
-        raise InvalidInput(_("Harga \"%(raw)s\" tidak dimengerti. Tulis angka saja, mis. 15000 atau 15rb.",
-                             raw=raw.strip()[:30]))
+        raise InvalidInput(
+            _(
+                "Harga \"%(raw)s\" tidak dimengerti. Tulis angka saja, mis. 15000 atau 15rb.",
+                raw=raw.strip()[:30],
+            )
+        )
     num, unit = match.group("num"), (match.group("unit") or "").lower()
     multiplier = _MULTIPLIER.get(unit, 1)
     value = _parse_number(num, has_unit=multiplier > 1)
     if value is None:
-        raise InvalidInput(_("Harga \"%(raw)s\" tidak dimengerti. Tulis angka saja, mis. 15000 atau 15rb.",
-                             raw=raw.strip()[:30]))
+        raise InvalidInput(
+            _(
+                "Harga \"%(raw)s\" tidak dimengerti. Tulis angka saja, mis. 15000 atau 15rb.",
+                raw=raw.strip()[:30],
+            )
+        )
     amount = value * multiplier
     if amount != amount.to_integral_value():
         raise InvalidInput(_("Harga harus dalam rupiah bulat."))
     amount = int(amount)
     if amount <= 0:
-        raise InvalidInput(_("Harga harus lebih dari nol. Kosongkan bila ingin \"hubungi penjual\"."))
+        raise InvalidInput(
+            _("Harga harus lebih dari nol. Kosongkan bila ingin \"hubungi penjual\".")
+        )
     if amount > MAX_PRICE:
-        raise InvalidInput(_("Harga di atas Rp1.000.000.000 tidak masuk akal. Periksa lagi angkanya."))
+        raise InvalidInput(
+            _("Harga di atas Rp1.000.000.000 tidak masuk akal. Periksa lagi angkanya.")
+        )
     return amount
 
 
@@ -120,11 +147,16 @@ def parse_instagram(raw: str | None) -> str | None:
     text = (raw or "").strip()
     if not text:
         return None
-    m = re.match(r"^(?:https?://)?(?:www\.)?(?:instagram\.com|instagr\.am)/([^/?#]+)/?(?:[?#].*)?$",
-                 text, re.IGNORECASE)
+    m = re.match(
+        r"^(?:https?://)?(?:www\.)?(?:instagram\.com|instagr\.am)/([^/?#]+)/?(?:[?#].*)?$",
+        text,
+        re.IGNORECASE,
+    )
     handle = (m.group(1) if m else text).lstrip("@").lower()
     if not _HANDLE_RE.match(handle):
-        raise InvalidInput(_("Akun Instagram \"%(raw)s\" tidak valid. Contoh: @toko_bu_sri.", raw=text[:40]))
+        raise InvalidInput(
+            _("Akun Instagram \"%(raw)s\" tidak valid. Contoh: @toko_bu_sri.", raw=text[:40])
+        )
     return handle
 
 
@@ -135,8 +167,9 @@ _BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _EDGE_INVISIBLES = re.compile(r"^[\u200b-\u200f\u2060\ufeff\s]+|[\u200b-\u200f\u2060\ufeff\s]+$")
 
 
-def clean_text(raw: str | None, *, max_length: int, field: str, required: bool = False,
-               multiline: bool = False) -> str:
+def clean_text(
+    raw: str | None, *, max_length: int, field: str, required: bool = False, multiline: bool = False
+) -> str:
     """Trim and normalise (NFC) user text; enforce ``max_length`` characters with a message.
 
     Single-line text has its line breaks folded to spaces; multiline keeps them (``\\n``).
@@ -148,8 +181,14 @@ def clean_text(raw: str | None, *, max_length: int, field: str, required: bool =
     if required and not any(unicodedata.category(ch)[0] in "LNPS" for ch in text):
         raise InvalidInput(_("%(field)s wajib diisi.", field=field))
     if len(text) > max_length:
-        raise InvalidInput(_("%(field)s terlalu panjang: %(n)s karakter, paling banyak %(max)s.",
-                             field=field, n=len(text), max=max_length))
+        raise InvalidInput(
+            _(
+                "%(field)s terlalu panjang: %(n)s karakter, paling banyak %(max)s.",
+                field=field,
+                n=len(text),
+                max=max_length,
+            )
+        )
     return text
 
 
@@ -160,8 +199,13 @@ class _NulFreeArgs(ImmutableMultiDict):
 
     def __init__(self, mapping=None):
         if isinstance(mapping, (list, tuple)):
-            mapping = [(k.replace("\x00", "") if isinstance(k, str) else k,
-                        v.replace("\x00", "") if isinstance(v, str) else v) for k, v in mapping]
+            mapping = [
+                (
+                    k.replace("\x00", "") if isinstance(k, str) else k,
+                    v.replace("\x00", "") if isinstance(v, str) else v,
+                )
+                for k, v in mapping
+            ]
         super().__init__(mapping)
 
 

@@ -5,6 +5,7 @@ Flask-Mail when SMTP is configured (``MAIL_SERVER``).
 Lives below every feature (like ``audit``) so moderation and listings can both use it.
 Nothing here commits; e-mail is sent by the caller after its commit.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,11 +45,13 @@ class Notification(db.Model):
         return f"<Notification {self.kind} c{self.community_id}>"
 
 
-def notify(community_id: int, message: str, *, kind: str, at: datetime,
-           listing_id: int | None = None) -> Notification:
+def notify(
+    community_id: int, message: str, *, kind: str, at: datetime, listing_id: int | None = None
+) -> Notification:
     """Add a notification to the session (flushes, no commit)."""
-    n = Notification(community_id=community_id, listing_id=listing_id, kind=kind, message=message,
-                     created_at=at)
+    n = Notification(
+        community_id=community_id, listing_id=listing_id, kind=kind, message=message, created_at=at
+    )
     db.session.add(n)
     db.session.flush([n])
     return n
@@ -57,28 +60,40 @@ def notify(community_id: int, message: str, *, kind: str, at: datetime,
 def unread_count(community_id: int) -> int:
     return db.session.execute(
         sa.select(sa.func.count(Notification.id)).where(
-            Notification.community_id == community_id, Notification.read_at.is_(None))).scalar_one()
+            Notification.community_id == community_id, Notification.read_at.is_(None)
+        )
+    ).scalar_one()
 
 
 def for_community(community_id: int, limit: int = 100) -> list[Notification]:
     """The community's notifications, newest first."""
-    return list(db.session.execute(
-        sa.select(Notification).where(Notification.community_id == community_id)
-        .order_by(Notification.id.desc()).limit(limit)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Notification)
+            .where(Notification.community_id == community_id)
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def mark_all_read(community_id: int, at: datetime) -> int:
     """Mark every unread notification of the community read; returns how many."""
     result = db.session.execute(
-        sa.update(Notification).where(Notification.community_id == community_id,
-                                      Notification.read_at.is_(None)).values(read_at=at))
+        sa.update(Notification)
+        .where(Notification.community_id == community_id, Notification.read_at.is_(None))
+        .values(read_at=at)
+    )
     return result.rowcount or 0
 
 
 def latest_for_listing(listing_id: int) -> Notification | None:
     return db.session.execute(
-        sa.select(Notification).where(Notification.listing_id == listing_id)
-        .order_by(Notification.id.desc()).limit(1)).scalar_one_or_none()
+        sa.select(Notification)
+        .where(Notification.listing_id == listing_id)
+        .order_by(Notification.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def mail_configured() -> bool:
@@ -97,6 +112,7 @@ def send_email(recipients: list[str], subject: str, body: str) -> bool:
     from flask_mail import Message
 
     from .extensions import mail
+
     try:
         mail.send(Message(subject=subject, recipients=recipients, body=body))
     except Exception:  # noqa: BLE001 - SMTP trouble must not turn a saved decision into a 500

@@ -2,6 +2,7 @@
 repeated form fields refused, CSRF failures (audited; long forms re-rendered with what was
 typed) and authorisation failures written to the audit trail.
 """
+
 from __future__ import annotations
 
 import logging
@@ -88,21 +89,32 @@ def _csrf_failed(exc: CSRFError):
     """Audit the failure; re-render a long form with what was typed and a fresh token, or
     show our 400 page explaining what happened."""
     from .errors import request_id
+
     g.csrf_failed = exc.description
     _audit_refusal("security.csrf_failed", 400, reason=str(exc.description)[:200])
     endpoint = request.endpoint
     if request.method == "POST" and endpoint in KEEP_TEXT_ON_CSRF_FAILURE:
         if KEEP_TEXT_ON_CSRF_FAILURE[endpoint]:
-            flash(_("Sesi formulir sudah kedaluwarsa, jadi belum tersimpan. Isian Anda masih ada di "
-                    "bawah: periksa lalu kirim lagi."), "warning")
+            flash(
+                _(
+                    "Sesi formulir sudah kedaluwarsa, jadi belum tersimpan. Isian Anda "
+                    "masih ada di "
+                    "bawah: periksa lalu kirim lagi."
+                ),
+                "warning",
+            )
         response = current_app.make_response(
-            current_app.view_functions[endpoint](**(request.view_args or {})))
+            current_app.view_functions[endpoint](**(request.view_args or {}))
+        )
         if response.status_code < 300:
             response.status_code = 400
         return response
-    message = _("Formulir ini sudah kedaluwarsa atau tidak lengkap. Muat ulang halaman, lalu coba lagi.")
-    return render_template("errors/error.html", status=400, message=message,
-                           request_id=request_id()), 400
+    message = _(
+        "Formulir ini sudah kedaluwarsa atau tidak lengkap. Muat ulang halaman, lalu coba lagi."
+    )
+    return render_template(
+        "errors/error.html", status=400, message=message, request_id=request_id()
+    ), 400
 
 
 def _audit_refusal(action: str, status: int, reason: str | None = None) -> None:
@@ -110,14 +122,28 @@ def _audit_refusal(action: str, status: int, reason: str | None = None) -> None:
     request had half-done is rolled back first, so nothing else is committed."""
     from . import audit
     from .extensions import db
-    user = current_user._get_current_object() if current_user and current_user.is_authenticated else None
+
+    user = (
+        current_user._get_current_object()
+        if current_user and current_user.is_authenticated
+        else None
+    )
     try:
         db.session.rollback()
-        audit.record(action, actor=user, object_type="request",
-                     community_id=getattr(user, "community_id", None), reason=reason,
-                     details={"method": request.method, "path": request.path[:200],
-                              "endpoint": request.endpoint, "status": status,
-                              "address": request.remote_addr})
+        audit.record(
+            action,
+            actor=user,
+            object_type="request",
+            community_id=getattr(user, "community_id", None),
+            reason=reason,
+            details={
+                "method": request.method,
+                "path": request.path[:200],
+                "endpoint": request.endpoint,
+                "status": status,
+                "address": request.remote_addr,
+            },
+        )
         db.session.commit()
     except Exception:  # noqa: BLE001 - an audit failure must not turn a 404 into a 500
         db.session.rollback()
@@ -129,14 +155,20 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_failed)
 
     from .audit import log as audit_log
+
     audit_log.init_app(app)
 
     @app.after_request
     def audit_denials(response):
         """A logged-in user refused (403) or sent to a 404 inside the portal or staff area."""
-        if (response.status_code in (403, 404) and request.endpoint is not None
-                and request.blueprint not in PUBLIC_BLUEPRINTS and not g.get("csrf_failed")
-                and current_user and current_user.is_authenticated):
+        if (
+            response.status_code in (403, 404)
+            and request.endpoint is not None
+            and request.blueprint not in PUBLIC_BLUEPRINTS
+            and not g.get("csrf_failed")
+            and current_user
+            and current_user.is_authenticated
+        ):
             _audit_refusal("security.denied", response.status_code)
         return response
 
@@ -158,5 +190,7 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         if app.config.get("APP_ENV") == "production":
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         return response

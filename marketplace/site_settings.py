@@ -9,6 +9,7 @@ kit reads the brand. Changing it goes through ``admin.services.update_settings``
 Reading never writes: with no row yet, ``get_settings()`` returns an unsaved row holding
 the defaults below.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -28,11 +29,11 @@ DEFAULTS = {
     "instagram_handle": None,
     "default_quota": 10,
     "cadence_every_days": 14,
-    "cadence_opens_weekday": 0,          # Monday (0 = Monday … 6 = Sunday)
-    "cadence_opens_time": time(8, 0),    # WIB wall clock
-    "cadence_closes_weekday": 5,         # Saturday
+    "cadence_opens_weekday": 0,  # Monday (0 = Monday … 6 = Sunday)
+    "cadence_opens_time": time(8, 0),  # WIB wall clock
+    "cadence_closes_weekday": 5,  # Saturday
     "cadence_closes_time": time(0, 0),
-    "cadence_publishes_weekday": 0,      # Monday
+    "cadence_publishes_weekday": 0,  # Monday
     "cadence_publishes_time": time(9, 0),
     "cadence_showcase_days": 14,
 }
@@ -55,11 +56,19 @@ class SiteSettings(db.Model):
     default_quota: Mapped[int] = mapped_column(default=DEFAULTS["default_quota"])
     cadence_every_days: Mapped[int] = mapped_column(default=DEFAULTS["cadence_every_days"])
     cadence_opens_weekday: Mapped[int] = mapped_column(default=DEFAULTS["cadence_opens_weekday"])
-    cadence_opens_time: Mapped[time] = mapped_column(sa.Time, default=DEFAULTS["cadence_opens_time"])
+    cadence_opens_time: Mapped[time] = mapped_column(
+        sa.Time, default=DEFAULTS["cadence_opens_time"]
+    )
     cadence_closes_weekday: Mapped[int] = mapped_column(default=DEFAULTS["cadence_closes_weekday"])
-    cadence_closes_time: Mapped[time] = mapped_column(sa.Time, default=DEFAULTS["cadence_closes_time"])
-    cadence_publishes_weekday: Mapped[int] = mapped_column(default=DEFAULTS["cadence_publishes_weekday"])
-    cadence_publishes_time: Mapped[time] = mapped_column(sa.Time, default=DEFAULTS["cadence_publishes_time"])
+    cadence_closes_time: Mapped[time] = mapped_column(
+        sa.Time, default=DEFAULTS["cadence_closes_time"]
+    )
+    cadence_publishes_weekday: Mapped[int] = mapped_column(
+        default=DEFAULTS["cadence_publishes_weekday"]
+    )
+    cadence_publishes_time: Mapped[time] = mapped_column(
+        sa.Time, default=DEFAULTS["cadence_publishes_time"]
+    )
     cadence_showcase_days: Mapped[int] = mapped_column(default=DEFAULTS["cadence_showcase_days"])
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -1,5 +1,6 @@
 """The one slug helper: ASCII, lower case, words joined by hyphens (URLs of listings and
 communities)."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@ filters, the app-wide globals and the context every page gets.
 
 Blueprint-only helpers (a staff page's labels, the catalogue's highlighter) stay with their
 blueprint's ``context_processor``."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -23,22 +24,31 @@ def init_app(app: Flask) -> None:
     """Install the filters, globals and context processors on ``app``'s Jinja env."""
     install_wtforms_translations()
     app.jinja_env.filters.update(
-        deadline=formatting.deadline, rupiah=formatting.rupiah, number=formatting.number,
-        wib=formatting.wib, wib_input=formatting.wib_input, audit_action=action_label)
-    app.jinja_env.globals.update(csp_nonce=csp_nonce, media_url=media_url,
-                                 phase_label=phase_label)
+        deadline=formatting.deadline,
+        rupiah=formatting.rupiah,
+        number=formatting.number,
+        wib=formatting.wib,
+        wib_input=formatting.wib_input,
+        audit_action=action_label,
+    )
+    app.jinja_env.globals.update(csp_nonce=csp_nonce, media_url=media_url, phase_label=phase_label)
 
     @app.context_processor
     def page_context():
         """``current_locale`` and ``unread_notifications()`` (the header's badge: only a
         community member's page pays its query, and only when the header asks)."""
-        return {"current_locale": str(get_locale() or "id"),
-                "unread_notifications": _unread_notifications}
+        return {
+            "current_locale": str(get_locale() or "id"),
+            "unread_notifications": _unread_notifications,
+        }
 
 
 def _unread_notifications() -> int:
     user = current_user
-    if (not getattr(user, "is_authenticated", False) or user.role != Role.MEMBER
-            or not user.community_id):
+    if (
+        not getattr(user, "is_authenticated", False)
+        or user.role != Role.MEMBER
+        or not user.community_id
+    ):
         return 0
     return unread_count(user.community_id)

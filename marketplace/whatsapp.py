@@ -1,4 +1,5 @@
 """The one ``wa.me`` link builder: chats with a number and shares without one."""
+
 from __future__ import annotations
 
 from urllib.parse import quote

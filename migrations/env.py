@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -21,8 +20,7 @@ def get_engine():
 
 def get_engine_url():
     try:
-        return get_engine().url.render_as_string(hide_password=False).replace(
-            '%', '%%')
+        return get_engine().url.render_as_string(hide_password=False).replace('%', '%%')
     except AttributeError:
         return str(get_engine().url).replace('%', '%%')
 
@@ -44,6 +42,7 @@ def _search_filters():
     """Leave the full-text search tables (not models; built by raw DDL in a migration) out of
     autogenerate: see marketplace.catalogue.search.is_search_table."""
     from marketplace.catalogue.search import include_name, include_object
+
     return {"include_name": include_name, "include_object": include_object}
 
 
@@ -67,8 +66,7 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True,
-        **_search_filters()
+        url=url, target_metadata=get_metadata(), literal_binds=True, **_search_filters()
     )
 
     with context.begin_transaction():
@@ -102,11 +100,7 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()

@@ -6,6 +6,7 @@ but fails it in CI (``CI=true``), so CI can never pass by silently running nothi
 The ``browser`` fixture (one Chromium for the whole session) is imported by
 ``tests/conftest.py``.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,16 @@ NODE_MODULES = ROOT / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -35,8 +43,10 @@ def in_ci() -> bool:
 
 def _missing(reason: str):
     if in_ci():
-        pytest.fail(f"{reason} (CI=true: .ci/install-browser.sh and `make test` must provide it)",
-                    pytrace=False)
+        pytest.fail(
+            f"{reason} (CI=true: .ci/install-browser.sh and `make test` must provide it)",
+            pytrace=False,
+        )
     pytest.skip(reason)
 
 
@@ -46,8 +56,12 @@ def _node_tools() -> None:
         return
     if shutil.which("npm") is None:
         _missing("npm is not installed, so the pinned axe-core / vnu-jar are missing")
-    subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
-                   cwd=ROOT, check=True, timeout=600)
+    subprocess.run(
+        ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+    )
 
 
 def require(*tools: str) -> None:
@@ -60,7 +74,9 @@ def require(*tools: str) -> None:
             try:
                 import playwright  # noqa: F401
             except ImportError:
-                _missing("the playwright package is not installed (pip install -r requirements.txt)")
+                _missing(
+                    "the playwright package is not installed (pip install -r requirements.txt)"
+                )
         elif tool == "java" and shutil.which("java") is None:
             _missing("java is not installed (run .ci/install-browser.sh)")
         elif tool in ("axe", "vnu"):
@@ -83,8 +99,13 @@ def new_context(browser, *, desktop: bool = False, **kw):
     """A fresh context (own cookies) on a phone (360×780) or desktop (1280×800) screen.
     ``bypass_csp`` lets axe-core be injected under the site's ``script-src 'self'``."""
     size = DESKTOP if desktop else PHONE
-    opts = {"viewport": size, "locale": "id-ID", "timezone_id": "Asia/Jakarta",
-            "bypass_csp": True, "service_workers": "block"}
+    opts = {
+        "viewport": size,
+        "locale": "id-ID",
+        "timezone_id": "Asia/Jakarta",
+        "bypass_csp": True,
+        "service_workers": "block",
+    }
     if not desktop:
         opts.update(is_mobile=True, has_touch=True, device_scale_factor=2)
     opts.update(kw)
@@ -105,15 +126,18 @@ def axe_violations(page, *, impacts=SERIOUS) -> list[dict]:
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            targets: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+            targets: v.nodes.slice(0, 5).map(
+                n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
     }""")
     return [v for v in result if v["impact"] in impacts]
 
 
 def format_violations(where: str, violations: list[dict]) -> str:
     return f"axe-core on {where}:\n" + "\n".join(
-        f"  [{v['impact']}] {v['id']}: {v['help']}\n" + "\n".join(f"      {t}" for t in v["targets"])
-        for v in violations)
+        f"  [{v['impact']}] {v['id']}: {v['help']}\n"
+        + "\n".join(f"      {t}" for t in v["targets"])
+        for v in violations
+    )
 
 
 def run_vnu(paths: list[Path]) -> list[dict]:
@@ -121,7 +145,21 @@ def run_vnu(paths: list[Path]) -> list[dict]:
     the error messages, each with its file ``url``."""
     require("java", "vnu")
     proc = subprocess.run(
-        ["java", "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always",
-         *map(str, paths)], capture_output=True, text=True, timeout=300)
+        [
+            "java",
+            "-Xss4m",
+            "-jar",
+            str(VNU_JAR),
+            "--format",
+            "json",
+            "--exit-zero-always",
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(proc.stderr or proc.stdout)
-    return [m for m in report.get("messages", []) if m.get("type") in ("error", "non-document-error")]
+    return [
+        m for m in report.get("messages", []) if m.get("type") in ("error", "non-document-error")
+    ]

@@ -1,11 +1,12 @@
 """Shared fixtures: a real SQLite file per test (copied from one migrated template; with
 DATABASE_URL=postgresql://… a PostgreSQL database copied from a migrated template), a fixed
 clock, clients logged in as each kind of user, and plain builder functions."""
+
 from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from tests.pgdatabases import PgDatabases, is_postgres
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # 2026-12-02 10:00 WIB, a Wednesday inside the default test round's window.
-T0 = datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
 
 
 class CSRFClient(FlaskClient):
@@ -30,6 +31,7 @@ class CSRFClient(FlaskClient):
         import os as _os
 
         from itsdangerous import URLSafeTimedSerializer
+
         with self.session_transaction() as sess:
             if "csrf_token" not in sess:
                 sess["csrf_token"] = hashlib.sha1(_os.urandom(64)).hexdigest()
@@ -152,14 +154,16 @@ def client(app):
 
 def login(client, user, password: str = "kata sandi rahasia"):
     """Log ``client`` in through the real form; returns the response."""
-    return client.post("/masuk", data={"email": user.email, "password": password},
-                       follow_redirects=False)
+    return client.post(
+        "/masuk", data={"email": user.email, "password": password}, follow_redirects=False
+    )
 
 
 @pytest.fixture
 def as_member(app, client):
     """A client logged in as the coordinator of a verified community."""
     from tests.builders import make_member
+
     user = make_member()
     _db.session.commit()
     login(client, user)
@@ -171,6 +175,7 @@ def as_member(app, client):
 def as_staff(app):
     """A second client logged in as a moderator."""
     from tests.builders import make_staff
+
     user = make_staff()
     _db.session.commit()
     c = app.test_client()
@@ -183,6 +188,7 @@ def as_staff(app):
 def as_admin(app):
     from marketplace.auth.models import Role
     from tests.builders import make_staff
+
     user = make_staff(role=Role.ADMIN)
     _db.session.commit()
     c = app.test_client()

@@ -6,6 +6,7 @@ The session migrates one template database with the real migrations; each test g
 about 0.2 s, so a background thread keeps the next databases ready (and drops used ones)
 while the tests run: the suite pays little more than on SQLite.
 """
+
 from __future__ import annotations
 
 import os

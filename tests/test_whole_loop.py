@@ -1,6 +1,7 @@
 """The whole loop through the test client: a community signs up, staff verify it, a
 member uploads a listing with the iPhone HEIC photo, a moderator approves it, the admin
 publishes the round, and a shopper finds it and opens its WhatsApp link."""
+
 import io
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -16,16 +17,26 @@ from tests.conftest import FIXTURES, login
 
 def test_sign_up_to_whatsapp(app, db, clock):
     from marketplace.auth.models import Role
+
     rnd = make_round(quota=5)
     moderator, admin = make_staff(), make_staff(Role.ADMIN)
     db.session.commit()
     community_client, staff, admin_client, shopper = (app.test_client() for _ in range(4))
 
     # 1. a community signs up (pending)
-    r = community_client.post("/daftar", data={
-        "community_name": "UMKM Serpong Maju", "district_id": "5", "description": "",
-        "instagram": "", "contact_name": "Ibu Ani", "contact_phone": "0813 1111 2222",
-        "email": "ani@contoh.id", "password": "kopi pagi cerah sekali"})
+    r = community_client.post(
+        "/daftar",
+        data={
+            "community_name": "UMKM Serpong Maju",
+            "district_id": "5",
+            "description": "",
+            "instagram": "",
+            "contact_name": "Ibu Ani",
+            "contact_phone": "0813 1111 2222",
+            "email": "ani@contoh.id",
+            "password": "kopi pagi cerah sekali",
+        },
+    )
     assert r.status_code == 302
     community = db.session.execute(db.select(Community)).scalar_one()
 
@@ -37,15 +48,34 @@ def test_sign_up_to_whatsapp(app, db, clock):
     assert community.is_verified
 
     # 3. the member adds a business and a listing with the iPhone HEIC photo, and submits
-    r = community_client.post("/portal/usaha/baru", data={
-        "name": "Kue Ani", "owner_name": "Ani", "district_id": "5", "whatsapp": "+62 813-1111-2222"})
+    r = community_client.post(
+        "/portal/usaha/baru",
+        data={
+            "name": "Kue Ani",
+            "owner_name": "Ani",
+            "district_id": "5",
+            "whatsapp": "+62 813-1111-2222",
+        },
+    )
     assert r.status_code == 302
-    business_id = re.search(r"/usaha/(\d+)/ubah", community_client.get("/portal/usaha").get_data(as_text=True)).group(1)
+    business_id = re.search(
+        r"/usaha/(\d+)/ubah", community_client.get("/portal/usaha").get_data(as_text=True)
+    ).group(1)
     heic = (FIXTURES / "images/real/iphone.heic").read_bytes()
-    r = community_client.post("/portal/produk/baru", content_type="multipart/form-data", data={
-        "business_id": business_id, "title": "Bolu Pandan Ani", "category_id": "1", "price": "45rb",
-        "unit": "box", "description": "Bolu pandan lembut.", "action": "submit",
-        "photos": [(io.BytesIO(heic), "IMG_1234.HEIC")]})
+    r = community_client.post(
+        "/portal/produk/baru",
+        content_type="multipart/form-data",
+        data={
+            "business_id": business_id,
+            "title": "Bolu Pandan Ani",
+            "category_id": "1",
+            "price": "45rb",
+            "unit": "box",
+            "description": "Bolu pandan lembut.",
+            "action": "submit",
+            "photos": [(io.BytesIO(heic), "IMG_1234.HEIC")],
+        },
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     listing = db.session.execute(db.select(Listing)).scalar_one()
     assert listing.status == ListingStatus.SUBMITTED
@@ -56,8 +86,10 @@ def test_sign_up_to_whatsapp(app, db, clock):
     # 4. the moderator approves the version they saw
     review = staff.get(f"/staff/moderasi/produk/{listing.id}").get_data(as_text=True)
     assert "Bolu Pandan Ani" in review
-    r = staff.post(f"/staff/moderasi/produk/{listing.id}/keputusan",
-                   data={"action": "approve", "version": str(listing.version), "reason_id": "0"})
+    r = staff.post(
+        f"/staff/moderasi/produk/{listing.id}/keputusan",
+        data={"action": "approve", "version": str(listing.version), "reason_id": "0"},
+    )
     assert r.status_code == 302
     db.session.refresh(listing)
     assert listing.status == ListingStatus.APPROVED

@@ -2,6 +2,7 @@
 writes an audit event (``settings.update``, ``category.*``, ``staff.*``) with what it was
 and what it became. Nothing here commits.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,12 +14,12 @@ from flask_babel import gettext as _
 from .. import audit
 from ..auth.models import Role, User
 from ..auth.services import check_password_policy, end_sessions, hash_password, normalise_email
-from ..slugs import slugify
 from ..errors import FormErrors, InvalidInput, NotAllowed
 from ..extensions import db
 from ..inputs import clean_text, parse_instagram
 from ..reference.models import Category
 from ..site_settings import SiteSettings, get_settings
+from ..slugs import slugify
 
 STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
 MAX_HASHTAGS = 30
@@ -31,14 +32,16 @@ def _require_admin(actor: User | None) -> None:
         raise NotAllowed()
 
 
-# --- settings --------------------------------------------------------------------------------------
+# --- settings -------------------------------------------------------------------------------------
+
 
 def _luminance(hex_color: str) -> float:
     def channel(v: int) -> float:
         c = v / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     h = hex_color.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
@@ -57,7 +60,9 @@ def parse_hashtags(raw: str) -> str:
             continue
         tag = "#" + word.lstrip("#")
         if not _HASHTAG.match(tag):
-            raise InvalidInput(_("Tagar \"%(tag)s\" tidak valid: pakai huruf, angka atau _ saja.", tag=word[:40]))
+            raise InvalidInput(
+                _("Tagar \"%(tag)s\" tidak valid: pakai huruf, angka atau _ saja.", tag=word[:40])
+            )
         if tag.lower() not in seen:
             seen.add(tag.lower())
             tags.append(tag)
@@ -80,13 +85,16 @@ def update_settings(values: dict, *, actor: User, now: datetime) -> SiteSettings
         except InvalidInput as exc:
             errors[field] = exc.message
 
-    take("agency_name", lambda v: clean_text(v, max_length=160, field=_("Nama dinas"), required=True))
+    take(
+        "agency_name", lambda v: clean_text(v, max_length=160, field=_("Nama dinas"), required=True)
+    )
 
     def colour(v):
         v = (v or "").strip()
         if not _COLOR.match(v):
             raise InvalidInput(_("Tulis warna sebagai #RRGGBB, mis. #0E4D92."))
         return v.upper()
+
     for name in ("brand_color", "accent_color", "text_color"):
         take(name, colour)
     take("hashtags", parse_hashtags)
@@ -95,9 +103,13 @@ def update_settings(values: dict, *, actor: User, now: datetime) -> SiteSettings
     def number(lo, hi, label):
         def parse(v):
             if v is None or isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-                raise InvalidInput(_("%(field)s harus antara %(lo)s dan %(hi)s.", field=label, lo=lo, hi=hi))
+                raise InvalidInput(
+                    _("%(field)s harus antara %(lo)s dan %(hi)s.", field=label, lo=lo, hi=hi)
+                )
             return v
+
         return parse
+
     take("default_quota", number(1, 500, _("Kuota")))
     take("cadence_every_days", number(7, 90, _("Jarak antar-periode")))
     take("cadence_showcase_days", number(1, 90, _("Lama etalase")))
@@ -108,16 +120,23 @@ def update_settings(values: dict, *, actor: User, now: datetime) -> SiteSettings
         if not isinstance(v, time):
             raise InvalidInput(_("Isi jam, mis. 08:00."))
         return v.replace(second=0, microsecond=0)
+
     for name in ("cadence_opens_time", "cadence_closes_time", "cadence_publishes_time"):
         take(name, clock_time)
 
     if not errors:
         if contrast(clean["text_color"], clean["brand_color"]) < 4.5:
-            errors["text_color"] = _("Warna teks kurang kontras dengan warna utama (perlu rasio 4,5:1, "
-                                     "sekarang %(r)s:1).", r=f"{contrast(clean['text_color'], clean['brand_color']):.1f}".replace(".", ","))
+            errors["text_color"] = _(
+                "Warna teks kurang kontras dengan warna utama (perlu rasio 4,5:1, "
+                "sekarang %(r)s:1).",
+                r=f"{contrast(clean['text_color'], clean['brand_color']):.1f}".replace(".", ","),
+            )
         if contrast(clean["accent_color"], clean["brand_color"]) < 3:
-            errors["accent_color"] = _("Warna aksen kurang kontras dengan warna utama (perlu rasio 3:1, "
-                                       "sekarang %(r)s:1).", r=f"{contrast(clean['accent_color'], clean['brand_color']):.1f}".replace(".", ","))
+            errors["accent_color"] = _(
+                "Warna aksen kurang kontras dengan warna utama (perlu rasio 3:1, "
+                "sekarang %(r)s:1).",
+                r=f"{contrast(clean['accent_color'], clean['brand_color']):.1f}".replace(".", ","),
+            )
     if errors:
         raise FormErrors(errors)
 
@@ -132,23 +151,39 @@ def update_settings(values: dict, *, actor: User, now: datetime) -> SiteSettings
     db.session.flush()
     after = row.as_dict()
     changed = {k: {"before": before[k], "after": after[k]} for k in after if before[k] != after[k]}
-    audit.record("settings.update", actor=actor, object_type="site_settings", object_id=row.id, at=now,
-                 details={"changed": changed})
+    audit.record(
+        "settings.update",
+        actor=actor,
+        object_type="site_settings",
+        object_id=row.id,
+        at=now,
+        details={"changed": changed},
+    )
     return row
 
 
-# --- categories ------------------------------------------------------------------------------------
+# --- categories -----------------------------------------------------------------------------------
+
 
 def categories() -> list[Category]:
     """Every category, active ones first, in display order."""
-    return list(db.session.execute(
-        sa.select(Category).order_by(Category.is_active.desc(), Category.sort_order, Category.id)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Category).order_by(
+                Category.is_active.desc(), Category.sort_order, Category.id
+            )
+        ).scalars()
+    )
 
 
 def category_usage() -> dict[int, int]:
     from ..listings.models import Listing
-    return dict(db.session.execute(
-        sa.select(Listing.category_id, sa.func.count(Listing.id)).group_by(Listing.category_id)).all())
+
+    return dict(
+        db.session.execute(
+            sa.select(Listing.category_id, sa.func.count(Listing.id)).group_by(Listing.category_id)
+        ).all()
+    )
 
 
 def _category_name(raw: str, exclude_id: int | None = None) -> str:
@@ -177,8 +212,15 @@ def create_category(name: str, *, actor: User, now: datetime) -> Category:
     cat = Category(slug=slug, name=name, sort_order=last + 1, is_active=True)
     db.session.add(cat)
     db.session.flush()
-    audit.record("category.create", actor=actor, object_type="category", object_id=cat.id, at=now,
-                 to_state="active", details={"name": name, "slug": slug})
+    audit.record(
+        "category.create",
+        actor=actor,
+        object_type="category",
+        object_id=cat.id,
+        at=now,
+        to_state="active",
+        details={"name": name, "slug": slug},
+    )
     return cat
 
 
@@ -189,15 +231,23 @@ def rename_category(cat: Category, name: str, *, actor: User, now: datetime) -> 
     before = cat.name
     cat.name = name
     db.session.flush()
-    audit.record("category.rename", actor=actor, object_type="category", object_id=cat.id, at=now,
-                 details={"before": before, "after": name})
+    audit.record(
+        "category.rename",
+        actor=actor,
+        object_type="category",
+        object_id=cat.id,
+        at=now,
+        details={"before": before, "after": name},
+    )
     return cat
 
 
 def move_category(cat: Category, step: int, *, actor: User, now: datetime) -> Category:
     """Move one place up (``step`` −1) or down (+1) among the categories. Audited."""
     _require_admin(actor)
-    ordered = list(db.session.execute(sa.select(Category).order_by(Category.sort_order, Category.id)).scalars())
+    ordered = list(
+        db.session.execute(sa.select(Category).order_by(Category.sort_order, Category.id)).scalars()
+    )
     i = ordered.index(cat)
     j = i + (1 if step > 0 else -1)
     if not 0 <= j < len(ordered):
@@ -207,8 +257,14 @@ def move_category(cat: Category, step: int, *, actor: User, now: datetime) -> Ca
     for n, c in enumerate(ordered, start=1):
         c.sort_order = n
     db.session.flush()
-    audit.record("category.reorder", actor=actor, object_type="category", object_id=cat.id, at=now,
-                 details={"before": before, "after": [c.slug for c in ordered]})
+    audit.record(
+        "category.reorder",
+        actor=actor,
+        object_type="category",
+        object_id=cat.id,
+        at=now,
+        details={"before": before, "after": [c.slug for c in ordered]},
+    )
     return cat
 
 
@@ -220,22 +276,38 @@ def set_category_active(cat: Category, active: bool, *, actor: User, now: dateti
         return cat
     if not active:
         remaining = db.session.execute(
-            sa.select(sa.func.count(Category.id)).where(Category.is_active.is_(True), Category.id != cat.id)).scalar_one()
+            sa.select(sa.func.count(Category.id)).where(
+                Category.is_active.is_(True), Category.id != cat.id
+            )
+        ).scalar_one()
         if remaining == 0:
             raise InvalidInput(_("Kategori terakhir yang aktif tidak dapat dipensiunkan."))
     cat.is_active = active
     db.session.flush()
-    audit.record("category.restore" if active else "category.retire", actor=actor, object_type="category",
-                 object_id=cat.id, at=now, from_state="retired" if active else "active",
-                 to_state="active" if active else "retired", details={"name": cat.name})
+    audit.record(
+        "category.restore" if active else "category.retire",
+        actor=actor,
+        object_type="category",
+        object_id=cat.id,
+        at=now,
+        from_state="retired" if active else "active",
+        to_state="active" if active else "retired",
+        details={"name": cat.name},
+    )
     return cat
 
 
-# --- staff accounts --------------------------------------------------------------------------------
+# --- staff accounts -------------------------------------------------------------------------------
+
 
 def staff_accounts() -> list[User]:
-    return list(db.session.execute(
-        sa.select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.active.desc(), User.role, User.name)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(User)
+            .where(User.role.in_(STAFF_ROLES))
+            .order_by(User.active.desc(), User.role, User.name)
+        ).scalars()
+    )
 
 
 def _active_admins(exclude: User | None = None) -> int:
@@ -255,8 +327,9 @@ def _staff_role(raw) -> Role:
     return role
 
 
-def create_staff_account(*, email: str, name: str, role: str, password: str, actor: User,
-                         now: datetime) -> User:
+def create_staff_account(
+    *, email: str, name: str, role: str, password: str, actor: User, now: datetime
+) -> User:
     """A new moderator or admin. Refuses an e-mail that already has an account (members are
     never turned into staff from here). Raises FormErrors. Audited as ``staff.create``."""
     _require_admin(actor)
@@ -281,12 +354,25 @@ def create_staff_account(*, email: str, name: str, role: str, password: str, act
         errors["password"] = exc.message
     if errors:
         raise FormErrors(errors)
-    user = User(email=email, name=name, role=role_value, password_hash=hash_password(password),
-                created_at=now, active=True)
+    user = User(
+        email=email,
+        name=name,
+        role=role_value,
+        password_hash=hash_password(password),
+        created_at=now,
+        active=True,
+    )
     db.session.add(user)
     db.session.flush()
-    audit.record("staff.create", actor=actor, object_type="user", object_id=user.id, at=now,
-                 to_state=role_value.value, details={"email": email})
+    audit.record(
+        "staff.create",
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        at=now,
+        to_state=role_value.value,
+        details={"email": email},
+    )
     return user
 
 
@@ -310,12 +396,21 @@ def change_role(user: User, role: str, *, actor: User, now: datetime) -> User:
     before = user.role
     user.role = new
     db.session.flush()
-    audit.record("staff.role", actor=actor, object_type="user", object_id=user.id, at=now,
-                 from_state=before.value, to_state=new.value)
+    audit.record(
+        "staff.role",
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        at=now,
+        from_state=before.value,
+        to_state=new.value,
+    )
     return user
 
 
-def set_staff_active(user: User, active: bool, *, actor: User, now: datetime, reason: str | None = None) -> User:
+def set_staff_active(
+    user: User, active: bool, *, actor: User, now: datetime, reason: str | None = None
+) -> User:
     """Deactivate (every session and remember cookie of the account ends at once) or
     reactivate a staff account. Not one's own account; never the last active admin.
     Audited as ``staff.deactivate`` / ``staff.reactivate``."""
@@ -330,7 +425,14 @@ def set_staff_active(user: User, active: bool, *, actor: User, now: datetime, re
     user.active = active
     end_sessions(user)
     db.session.flush()
-    audit.record("staff.reactivate" if active else "staff.deactivate", actor=actor, object_type="user",
-                 object_id=user.id, at=now, from_state="inactive" if active else "active",
-                 to_state="active" if active else "inactive", reason=reason)
+    audit.record(
+        "staff.reactivate" if active else "staff.deactivate",
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        at=now,
+        from_state="inactive" if active else "active",
+        to_state="active" if active else "inactive",
+        reason=reason,
+    )
     return user

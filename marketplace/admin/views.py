@@ -3,6 +3,7 @@
 Anonymous visitors → login; members → 404; moderators → 403. Views parse, call
 ``admin.services``, commit once and redirect; every change is audited by the service.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -10,10 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import staff_only
-from ..errors import add_errors
 from ..auth.models import User
 from ..clock import now
-from ..errors import DomainError, FormErrors
+from ..errors import DomainError, FormErrors, add_errors
 from ..extensions import db
 from ..reference.models import Category
 from ..site_settings import DEFAULTS, get_settings
@@ -49,7 +49,8 @@ def index():
     return render_template("admin/index.html")
 
 
-# --- settings --------------------------------------------------------------------------------------
+# --- settings -------------------------------------------------------------------------------------
+
 
 @bp.route("/pengaturan", methods=["GET", "POST"])
 def settings():
@@ -74,11 +75,19 @@ def settings():
     return render_template("admin/settings.html", form=form, row=row), status
 
 
-# --- categories ------------------------------------------------------------------------------------
+# --- categories -----------------------------------------------------------------------------------
+
 
 def _render_categories(form: CategoryForm, status: int = 200, edit_form=None, editing=None):
-    return render_template("admin/categories.html", rows=categories(), usage=category_usage(), form=form,
-                           confirm=ConfirmForm(formdata=None), edit_form=edit_form, editing=editing), status
+    return render_template(
+        "admin/categories.html",
+        rows=categories(),
+        usage=category_usage(),
+        form=form,
+        confirm=ConfirmForm(formdata=None),
+        edit_form=edit_form,
+        editing=editing,
+    ), status
 
 
 @bp.route("/kategori", methods=["GET", "POST"])
@@ -137,33 +146,51 @@ def _category_action(category_id: int, fn, message: str):
 
 @bp.route("/kategori/<int:category_id>/naik", methods=["POST"])
 def category_up(category_id: int):
-    return _category_action(category_id, lambda c: move_category(c, -1, actor=_me(), now=now()),
-                            _("\"%(name)s\" dipindah ke atas."))
+    return _category_action(
+        category_id,
+        lambda c: move_category(c, -1, actor=_me(), now=now()),
+        _("\"%(name)s\" dipindah ke atas."),
+    )
 
 
 @bp.route("/kategori/<int:category_id>/turun", methods=["POST"])
 def category_down(category_id: int):
-    return _category_action(category_id, lambda c: move_category(c, 1, actor=_me(), now=now()),
-                            _("\"%(name)s\" dipindah ke bawah."))
+    return _category_action(
+        category_id,
+        lambda c: move_category(c, 1, actor=_me(), now=now()),
+        _("\"%(name)s\" dipindah ke bawah."),
+    )
 
 
 @bp.route("/kategori/<int:category_id>/pensiunkan", methods=["POST"])
 def category_retire(category_id: int):
-    return _category_action(category_id, lambda c: set_category_active(c, False, actor=_me(), now=now()),
-                            _("\"%(name)s\" dipensiunkan: tidak bisa dipilih untuk produk baru; produk lama tetap."))
+    return _category_action(
+        category_id,
+        lambda c: set_category_active(c, False, actor=_me(), now=now()),
+        _("\"%(name)s\" dipensiunkan: tidak bisa dipilih untuk produk baru; produk lama tetap."),
+    )
 
 
 @bp.route("/kategori/<int:category_id>/aktifkan", methods=["POST"])
 def category_restore(category_id: int):
-    return _category_action(category_id, lambda c: set_category_active(c, True, actor=_me(), now=now()),
-                            _("\"%(name)s\" aktif kembali."))
+    return _category_action(
+        category_id,
+        lambda c: set_category_active(c, True, actor=_me(), now=now()),
+        _("\"%(name)s\" aktif kembali."),
+    )
 
 
-# --- staff accounts --------------------------------------------------------------------------------
+# --- staff accounts -------------------------------------------------------------------------------
+
 
 def _render_staff(form: StaffForm, status: int = 200):
-    return render_template("admin/staff.html", rows=staff_accounts(), form=form, role_form=RoleForm(formdata=None),
-                           confirm=ConfirmForm(formdata=None)), status
+    return render_template(
+        "admin/staff.html",
+        rows=staff_accounts(),
+        form=form,
+        role_form=RoleForm(formdata=None),
+        confirm=ConfirmForm(formdata=None),
+    ), status
 
 
 @bp.route("/staf", methods=["GET", "POST"])
@@ -173,14 +200,26 @@ def staff_list():
         if not form.validate_on_submit():
             abort(400)
         try:
-            user = create_staff_account(email=form.email.data, name=form.name.data, role=form.role.data,
-                                        password=form.password.data or "", actor=_me(), now=now())
+            user = create_staff_account(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                password=form.password.data or "",
+                actor=_me(),
+                now=now(),
+            )
         except FormErrors as exc:
             db.session.rollback()
             add_errors(form, exc.errors)
             return _render_staff(form, 400)
         db.session.commit()
-        flash(_("Akun %(email)s dibuat. Sampaikan kata sandi awalnya secara langsung.", email=user.email), "success")
+        flash(
+            _(
+                "Akun %(email)s dibuat. Sampaikan kata sandi awalnya secara langsung.",
+                email=user.email,
+            ),
+            "success",
+        )
         return redirect(url_for(".staff_list"))
     return _render_staff(StaffForm(formdata=None))
 
@@ -200,7 +239,10 @@ def _staff_action(user_id: int, form, fn, message: str):
         fn(user, form)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message if not isinstance(exc, FormErrors) else " ".join(exc.errors.values()), "error")
+        flash(
+            exc.message if not isinstance(exc, FormErrors) else " ".join(exc.errors.values()),
+            "error",
+        )
         return redirect(url_for(".staff_list"))
     db.session.commit()
     flash(message % {"email": user.email}, "success")
@@ -209,18 +251,31 @@ def _staff_action(user_id: int, form, fn, message: str):
 
 @bp.route("/staf/<int:user_id>/peran", methods=["POST"])
 def staff_role(user_id: int):
-    return _staff_action(user_id, RoleForm(), lambda u, f: change_role(u, f.role.data, actor=_me(), now=now()),
-                         _("Peran %(email)s diubah."))
+    return _staff_action(
+        user_id,
+        RoleForm(),
+        lambda u, f: change_role(u, f.role.data, actor=_me(), now=now()),
+        _("Peran %(email)s diubah."),
+    )
 
 
 @bp.route("/staf/<int:user_id>/nonaktifkan", methods=["POST"])
 def staff_deactivate(user_id: int):
-    return _staff_action(user_id, ConfirmForm(),
-                         lambda u, f: set_staff_active(u, False, actor=_me(), now=now(), reason=(f.reason.data or "").strip()[:200] or None),
-                         _("%(email)s dinonaktifkan; semua sesinya berakhir."))
+    return _staff_action(
+        user_id,
+        ConfirmForm(),
+        lambda u, f: set_staff_active(
+            u, False, actor=_me(), now=now(), reason=(f.reason.data or "").strip()[:200] or None
+        ),
+        _("%(email)s dinonaktifkan; semua sesinya berakhir."),
+    )
 
 
 @bp.route("/staf/<int:user_id>/aktifkan", methods=["POST"])
 def staff_reactivate(user_id: int):
-    return _staff_action(user_id, ConfirmForm(), lambda u, f: set_staff_active(u, True, actor=_me(), now=now()),
-                         _("%(email)s aktif kembali."))
+    return _staff_action(
+        user_id,
+        ConfirmForm(),
+        lambda u, f: set_staff_active(u, True, actor=_me(), now=now()),
+        _("%(email)s aktif kembali."),
+    )

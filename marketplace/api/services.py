@@ -1,12 +1,18 @@
 """The read-only JSON API's shapes. Queries come from ``catalogue.queries`` (public data
 only); this module only turns public listings into plain dicts."""
+
 from __future__ import annotations
 
 from flask import current_app
 
 from ..catalogue.sharing import whatsapp_message, whatsapp_url
-from ..catalogue.urls import (absolute, absolute_url_for, best_variant, listing_path_values,
-                              media_src)
+from ..catalogue.urls import (
+    absolute,
+    absolute_url_for,
+    best_variant,
+    listing_path_values,
+    media_src,
+)
 from ..listings.models import Listing
 
 
@@ -31,8 +37,7 @@ def listing_json(listing: Listing) -> dict:
         "unit": listing.unit,
         "category": {"slug": listing.category.slug, "name": listing.category.name},
         "district": {"slug": business.district.slug, "name": business.district.name},
-        "business": {"name": business.name,
-                     "whatsapp_url": whatsapp_url(business, message)},
+        "business": {"name": business.name, "whatsapp_url": whatsapp_url(business, message)},
         "round": {"id": listing.round.id, "name": listing.round.title},
         "url": url,
         "photos": [p for p in photos if p is not None],

@@ -1,4 +1,5 @@
 """The read-only JSON API (``/api/v1``): public listings only, CSRF-exempt, GET only."""
+
 from __future__ import annotations
 
 from flask import jsonify, request
@@ -28,12 +29,17 @@ def listings():
     """
     args = CatalogueArgs.from_args(request.args)
     try:
-        page = search_listings(now(), q=args.q, after=args.cursor, sort=args.sort,
-                               filters=args.filters, per_page=args.per_page)
+        page = search_listings(
+            now(),
+            q=args.q,
+            after=args.cursor,
+            sort=args.sort,
+            filters=args.filters,
+            per_page=args.per_page,
+        )
     except InvalidCursor:
         return _error(400, "invalid_cursor", "The cursor is not one this API returned.")
     response = jsonify(items=[listing_json(item) for item in page.items], next=page.next)
     response.headers["Cache-Control"] = "public, max-age=60"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-

@@ -3,6 +3,7 @@
 Lives below every feature so any service can ``audit.record(...)``; nothing here commits.
 ``audit.queries`` (the staff page's filters and CSV) is imported on its own.
 """
+
 from .labels import ACTION_LABELS, action_label, register_labels
 from .models import AuditEvent
 from .recording import record

@@ -1,5 +1,6 @@
 """What people see for an audit action code in a history list (codes stay in the database
 and logs). Features with a vocabulary of their own register its labels here."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -9,13 +10,20 @@ from flask_babel import lazy_gettext as _l
 # Labels of the actions whose feature declares no vocabulary of its own. The listing
 # lifecycle's ``listing.*`` labels come from ``listings.models.ACTIONS`` (registered there).
 ACTION_LABELS = {
-    "business.create": _l("Usaha ditambahkan"), "business.update": _l("Usaha diubah"),
-    "community.signup": _l("Komunitas mendaftar"), "community.verify": _l("Komunitas diverifikasi"),
+    "business.create": _l("Usaha ditambahkan"),
+    "business.update": _l("Usaha diubah"),
+    "community.signup": _l("Komunitas mendaftar"),
+    "community.verify": _l("Komunitas diverifikasi"),
     "community.suspend": _l("Komunitas ditangguhkan"),
-    "round.create": _l("Periode dibuat"), "round.update": _l("Periode diubah"),
-    "round.schedule": _l("Periode dijadwalkan"), "round.publish_now": _l("Periode ditayangkan"),
-    "auth.login": _l("Masuk"), "auth.login_failed": _l("Gagal masuk"), "auth.logout": _l("Keluar"),
-    "upload.rejected": _l("Foto ditolak"), "user.staff_set": _l("Akun staf diatur"),
+    "round.create": _l("Periode dibuat"),
+    "round.update": _l("Periode diubah"),
+    "round.schedule": _l("Periode dijadwalkan"),
+    "round.publish_now": _l("Periode ditayangkan"),
+    "auth.login": _l("Masuk"),
+    "auth.login_failed": _l("Gagal masuk"),
+    "auth.logout": _l("Keluar"),
+    "upload.rejected": _l("Foto ditolak"),
+    "user.staff_set": _l("Akun staf diatur"),
 }
 
 

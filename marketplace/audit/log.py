@@ -4,6 +4,7 @@ or notes are escaped by JSON, so one record is always one line), logger ``market
 Records are collected at flush and written after the commit, so a rolled-back request
 leaves no line for something that did not happen.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,17 +20,29 @@ _installed = False
 
 def line(event) -> str:
     """The JSON line for an AuditEvent (UTC time, no secrets: the record holds none)."""
-    return json.dumps({
-        "at": event.created_at.isoformat() if event.created_at else None,
-        "action": event.action, "actor_id": event.actor_id, "object": event.object_type,
-        "object_id": event.object_id, "community_id": event.community_id,
-        "from": event.from_state, "to": event.to_state, "reason": event.reason,
-        "note": event.note, "details": event.details,
-    }, ensure_ascii=False, default=str, separators=(",", ":"))
+    return json.dumps(
+        {
+            "at": event.created_at.isoformat() if event.created_at else None,
+            "action": event.action,
+            "actor_id": event.actor_id,
+            "object": event.object_type,
+            "object_id": event.object_id,
+            "community_id": event.community_id,
+            "from": event.from_state,
+            "to": event.to_state,
+            "reason": event.reason,
+            "note": event.note,
+            "details": event.details,
+        },
+        ensure_ascii=False,
+        default=str,
+        separators=(",", ":"),
+    )
 
 
 def _after_flush(session: Session, _ctx) -> None:
     from .models import AuditEvent
+
     new = [obj for obj in session.new if isinstance(obj, AuditEvent)]
     if new:
         session.info.setdefault(_KEY, []).extend(line(e) for e in new)
@@ -50,5 +63,9 @@ def init_app(_app) -> None:
         return
     sa.event.listen(Session, "after_flush", _after_flush)
     sa.event.listen(Session, "after_commit", _after_commit)
-    sa.event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s) if not s.in_transaction() else None)
+    sa.event.listen(
+        Session,
+        "after_soft_rollback",
+        lambda s, _t: _after_rollback(s) if not s.in_transaction() else None,
+    )
     _installed = True

@@ -1,4 +1,5 @@
 """The audit trail's table: one ``AuditEvent`` per state change, login, refusal or decision."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,5 +1,6 @@
 """Reads of the audit trail for the staff audit page: the filter, the query, the action menu
 and the CSV export."""
+
 from __future__ import annotations
 
 import json
@@ -18,15 +19,15 @@ from .models import AuditEvent
 class AuditFilter:
     """What the audit page is narrowed to; dates are WIB calendar days (inclusive)."""
 
-    actor: str = ""          # an e-mail or part of a name; "sistem" for no actor
+    actor: str = ""  # an e-mail or part of a name; "sistem" for no actor
     community_id: int | None = None
     listing_id: int | None = None
     action: str = ""
-    date_from: str = ""      # YYYY-MM-DD (WIB)
+    date_from: str = ""  # YYYY-MM-DD (WIB)
     date_to: str = ""
 
     @classmethod
-    def from_args(cls, args) -> "AuditFilter":
+    def from_args(cls, args) -> AuditFilter:
         def number(name):
             raw = (args.get(name) or "").strip().lstrip("#")
             return int(raw) if raw.isdigit() and len(raw) < 10 else None
@@ -39,13 +40,24 @@ class AuditFilter:
                 return ""
             return raw
 
-        return cls(actor=(args.get("pelaku") or "").strip()[:120], community_id=number("komunitas"),
-                   listing_id=number("produk"), action=(args.get("tindakan") or "").strip()[:60],
-                   date_from=day("dari"), date_to=day("sampai"))
+        return cls(
+            actor=(args.get("pelaku") or "").strip()[:120],
+            community_id=number("komunitas"),
+            listing_id=number("produk"),
+            action=(args.get("tindakan") or "").strip()[:60],
+            date_from=day("dari"),
+            date_to=day("sampai"),
+        )
 
     def args(self) -> dict[str, str]:
-        out = {"pelaku": self.actor, "komunitas": self.community_id or "", "produk": self.listing_id or "",
-               "tindakan": self.action, "dari": self.date_from, "sampai": self.date_to}
+        out = {
+            "pelaku": self.actor,
+            "komunitas": self.community_id or "",
+            "produk": self.listing_id or "",
+            "tindakan": self.action,
+            "dari": self.date_from,
+            "sampai": self.date_to,
+        }
         return {k: str(v) for k, v in out.items() if v}
 
 
@@ -56,9 +68,19 @@ def audit_query(flt: AuditFilter) -> sa.Select:
         if flt.actor.lower() == "sistem":
             q = q.where(AuditEvent.actor_id.is_(None))
         else:
-            pattern = "%" + flt.actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            q = q.where(AuditEvent.actor_id.in_(sa.select(User.id).where(sa.or_(
-                User.email.ilike(pattern, escape="\\"), User.name.ilike(pattern, escape="\\")))))
+            pattern = (
+                "%" + flt.actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+            q = q.where(
+                AuditEvent.actor_id.in_(
+                    sa.select(User.id).where(
+                        sa.or_(
+                            User.email.ilike(pattern, escape="\\"),
+                            User.name.ilike(pattern, escape="\\"),
+                        )
+                    )
+                )
+            )
     if flt.community_id:
         q = q.where(AuditEvent.community_id == flt.community_id)
     if flt.listing_id:
@@ -75,22 +97,51 @@ def audit_query(flt: AuditFilter) -> sa.Select:
 
 def audit_actions() -> list[str]:
     """Every action name that occurs in the audit trail (for the filter menu)."""
-    return list(db.session.execute(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+        ).scalars()
+    )
 
 
 def users_by_id(ids) -> dict[int, User]:
     ids = {i for i in ids if i}
-    return {u.id: u for u in db.session.execute(sa.select(User).where(User.id.in_(ids))).scalars()} if ids else {}
+    return (
+        {u.id: u for u in db.session.execute(sa.select(User).where(User.id.in_(ids))).scalars()}
+        if ids
+        else {}
+    )
 
 
 def communities_by_id(ids) -> dict[int, Community]:
     ids = {i for i in ids if i}
-    return ({c.id: c for c in db.session.execute(sa.select(Community).where(Community.id.in_(ids))).scalars()}
-            if ids else {})
+    return (
+        {
+            c.id: c
+            for c in db.session.execute(sa.select(Community).where(Community.id.in_(ids))).scalars()
+        }
+        if ids
+        else {}
+    )
 
 
-AUDIT_CSV_HEADER = ["id", "waktu_wib", "waktu_utc", "pelaku_id", "pelaku", "tindakan", "objek", "objek_id",
-                    "komunitas_id", "komunitas", "dari", "ke", "alasan", "catatan", "rincian"]
+AUDIT_CSV_HEADER = [
+    "id",
+    "waktu_wib",
+    "waktu_utc",
+    "pelaku_id",
+    "pelaku",
+    "tindakan",
+    "objek",
+    "objek_id",
+    "komunitas_id",
+    "komunitas",
+    "dari",
+    "ke",
+    "alasan",
+    "catatan",
+    "rincian",
+]
 
 
 def audit_csv_rows(flt: AuditFilter, batch: int = 1000):
@@ -111,12 +162,26 @@ def audit_csv_rows(flt: AuditFilter, batch: int = 1000):
         for e in events:
             actor = actors.get(e.actor_id)
             comm = comms.get(e.community_id)
-            yield [_cell(v) for v in (
-                e.id, to_wib(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.created_at.isoformat(),
-                e.actor_id or "", actor.email if actor else "", e.action, e.object_type, e.object_id or "",
-                e.community_id or "", comm.name if comm else "", e.from_state or "", e.to_state or "",
-                e.reason or "", e.note or "",
-                json.dumps(e.details, ensure_ascii=False, sort_keys=True) if e.details else "")]
+            yield [
+                _cell(v)
+                for v in (
+                    e.id,
+                    to_wib(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    e.created_at.isoformat(),
+                    e.actor_id or "",
+                    actor.email if actor else "",
+                    e.action,
+                    e.object_type,
+                    e.object_id or "",
+                    e.community_id or "",
+                    comm.name if comm else "",
+                    e.from_state or "",
+                    e.to_state or "",
+                    e.reason or "",
+                    e.note or "",
+                    json.dumps(e.details, ensure_ascii=False, sort_keys=True) if e.details else "",
+                )
+            ]
         last_id = events[-1].id
         db.session.expunge_all()
 

@@ -1,4 +1,5 @@
 """Writing the audit trail: ``record`` adds one event to the session (never commits)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,11 +10,21 @@ from ..extensions import db
 from .models import AuditEvent
 
 
-def record(action: str, *, actor=None, obj=None, object_type: str | None = None,
-           object_id: int | None = None, community_id: int | None = None,
-           from_state: str | None = None, to_state: str | None = None,
-           reason: str | None = None, note: str | None = None,
-           details: dict[str, Any] | None = None, at: datetime | None = None) -> AuditEvent:
+def record(
+    action: str,
+    *,
+    actor=None,
+    obj=None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    community_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    note: str | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
     """Add an audit event to the session (no commit). ``obj`` gives type and id if set."""
     if obj is not None:
         object_type = object_type or obj.__tablename__.rstrip("s")

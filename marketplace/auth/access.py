@@ -4,6 +4,7 @@ Deny by default: anonymous visitors are sent to the login page, anyone but staff
 (members must not learn the staff area exists), and admin-only areas give moderators a 403.
 Repeated form fields are refused app-wide in ``marketplace.security``.
 """
+
 from __future__ import annotations
 
 from flask import abort

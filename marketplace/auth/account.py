@@ -2,6 +2,7 @@
 second factor (enrol, check at login, new recovery codes). Also the gate that keeps staff
 without a checked second factor out of every staff page.
 """
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -9,19 +10,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..clock import now
-from ..errors import FormErrors
+from ..errors import FormErrors, add_errors
 from ..extensions import db, limiter
 from ..security import is_safe_next
 from . import bp, second_factor
 from .forms import CodeForm, PasswordChangeForm, ReauthForm
-from ..errors import add_errors
 from .services import change_password, confirm_password
 from .sessions import begin_session, is_fresh, mark_fresh, mark_second_factor_ok, second_factor_ok
 
 # Where a staff user whose second factor is missing or unchecked may still go.
 OPEN_BLUEPRINTS = {"catalogue", "api", "media"}
-OPEN_ENDPOINTS = {"static", "auth.login", "auth.logout", "auth.second_factor_setup",
-                  "auth.second_factor_verify"}
+OPEN_ENDPOINTS = {
+    "static",
+    "auth.login",
+    "auth.logout",
+    "auth.second_factor_setup",
+    "auth.second_factor_verify",
+}
 
 
 @bp.before_app_request
@@ -30,7 +35,11 @@ def second_factor_gate():
     this session reaches nothing but the public site, logout and the second-factor pages."""
     if not current_user.is_authenticated or not current_user.is_staff:
         return None
-    if request.blueprint in OPEN_BLUEPRINTS or request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
+    if (
+        request.blueprint in OPEN_BLUEPRINTS
+        or request.endpoint in OPEN_ENDPOINTS
+        or request.endpoint is None
+    ):
         return None
     user = current_user._get_current_object()
     if not second_factor.required_for(user) or second_factor_ok():
@@ -46,11 +55,15 @@ def _next_or(default: str) -> str:
 
 
 def _home() -> str:
-    return url_for("moderation.dashboard") if current_user.is_staff else url_for("listings.dashboard")
+    return (
+        url_for("moderation.dashboard") if current_user.is_staff else url_for("listings.dashboard")
+    )
 
 
 def _user_rate_key() -> str:
-    return f"user:{current_user.get_id().partition(':')[0] if current_user.is_authenticated else request.remote_addr}"
+    if current_user.is_authenticated:
+        return f"user:{current_user.get_id().partition(':')[0]}"
+    return f"user:{request.remote_addr}"
 
 
 def _failed(response) -> bool:
@@ -58,6 +71,7 @@ def _failed(response) -> bool:
 
 
 # --- password --------------------------------------------------------------------------------
+
 
 @bp.route("/akun/kata-sandi", methods=["GET", "POST"])
 @login_required
@@ -68,8 +82,13 @@ def password_change():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            change_password(user, form.current_password.data or "", form.new_password.data or "",
-                            form.confirm_password.data or "", now=now())
+            change_password(
+                user,
+                form.current_password.data or "",
+                form.new_password.data or "",
+                form.confirm_password.data or "",
+                now=now(),
+            )
         except FormErrors as exc:
             db.session.commit()  # keep the audit entry of a wrong current password
             add_errors(form, exc.errors)
@@ -79,7 +98,10 @@ def password_change():
         begin_session(user)  # the old session is gone with the old token; this one is new
         if tfa:
             mark_second_factor_ok()
-        flash(_("Kata sandi sudah diganti. Perangkat lain yang masih masuk sudah dikeluarkan."), "success")
+        flash(
+            _("Kata sandi sudah diganti. Perangkat lain yang masih masuk sudah dikeluarkan."),
+            "success",
+        )
         return redirect(_home())
     return render_template("auth/password_change.html", form=form)
 
@@ -106,6 +128,7 @@ def reauthenticate():
 
 # --- staff second factor -----------------------------------------------------------------------
 
+
 def _staff_only():
     if not current_user.is_staff:
         abort(404)
@@ -128,8 +151,14 @@ def second_factor_verify():
             mark_second_factor_ok()
             left = second_factor.remaining_recovery_codes(user)
             if left <= 3:
-                flash(_("Sisa kode pemulihan Anda %(n)s. Buat kode baru di halaman verifikasi dua langkah.",
-                        n=left), "warning")
+                flash(
+                    _(
+                        "Sisa kode pemulihan Anda %(n)s. Buat kode baru di halaman "
+                        "verifikasi dua langkah.",
+                        n=left,
+                    ),
+                    "warning",
+                )
             return redirect(_next_or(_home()))
         form.code.errors = [_("Kode salah atau sudah dipakai. Coba kode terbaru di aplikasi.")]
         return render_template("auth/second_factor_verify.html", form=form), 400
@@ -157,13 +186,22 @@ def second_factor_setup():
         db.session.commit()
         if codes is not None:
             mark_second_factor_ok()
-            return render_template("auth/recovery_codes.html", codes=codes, next_url=_next_or(_home()))
-        form.code.errors = [_("Kode tidak cocok. Periksa jam ponsel Anda lalu masukkan kode terbaru.")]
+            return render_template(
+                "auth/recovery_codes.html", codes=codes, next_url=_next_or(_home())
+            )
+        form.code.errors = [
+            _("Kode tidak cocok. Periksa jam ponsel Anda lalu masukkan kode terbaru.")
+        ]
     uri = second_factor.provisioning_uri(user, secret)
     status = 400 if form.is_submitted() else 200
-    return render_template("auth/second_factor_setup.html", form=form, secret=secret, uri=uri,
-                           qr=second_factor.qr_data_uri(uri),
-                           required=current_app.config.get("STAFF_REQUIRE_2FA", False)), status
+    return render_template(
+        "auth/second_factor_setup.html",
+        form=form,
+        secret=secret,
+        uri=uri,
+        qr=second_factor.qr_data_uri(uri),
+        required=current_app.config.get("STAFF_REQUIRE_2FA", False),
+    ), status
 
 
 def _manage(user, form):
@@ -177,6 +215,9 @@ def _manage(user, form):
         db.session.commit()
         form.code.errors = [_("Kode salah atau sudah dipakai.")]
     status = 400 if form.is_submitted() else 200
-    return render_template("auth/second_factor_manage.html", form=form,
-                           left=second_factor.remaining_recovery_codes(user),
-                           enabled_at=user.totp_enabled_at), status
+    return render_template(
+        "auth/second_factor_manage.html",
+        form=form,
+        left=second_factor.remaining_recovery_codes(user),
+        enabled_at=user.totp_enabled_at,
+    ), status

@@ -1,4 +1,5 @@
 """``flask --app marketplace create-admin EMAIL``."""
+
 import click
 from flask.cli import with_appcontext
 
@@ -10,8 +11,13 @@ from .models import Role
 
 @click.command("create-admin")
 @click.argument("email")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Asked for when not given.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given.",
+)
 @click.option("--role", type=click.Choice(["admin", "moderator"]), default="admin")
 @with_appcontext
 def create_admin(email: str, password: str, role: str) -> None:
@@ -48,4 +54,6 @@ def reset_second_factor(email: str) -> None:
     second_factor.reset(user, actor=None, now=now())
     end_sessions(user)
     db.session.commit()
-    click.echo(f"Verifikasi dua langkah {user.email} dihapus; daftarkan lagi saat masuk berikutnya.")
+    click.echo(
+        f"Verifikasi dua langkah {user.email} dihapus; daftarkan lagi saat masuk berikutnya."
+    )

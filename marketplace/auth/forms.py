@@ -1,4 +1,5 @@
 """Flask-WTF forms for sign-up and login. Parsing of typed values happens in services."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
@@ -7,7 +8,9 @@ from wtforms.validators import InputRequired
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(_l("E-mail wajib diisi."))])
-    password = PasswordField(_l("Kata sandi"), validators=[InputRequired(_l("Kata sandi wajib diisi."))])
+    password = PasswordField(
+        _l("Kata sandi"), validators=[InputRequired(_l("Kata sandi wajib diisi."))]
+    )
     remember = BooleanField(_l("Ingat saya di perangkat ini"))
 
 
@@ -29,7 +32,9 @@ class PasswordChangeForm(FlaskForm):
 
 
 class ReauthForm(FlaskForm):
-    password = PasswordField(_l("Kata sandi"), validators=[InputRequired(_l("Kata sandi wajib diisi."))])
+    password = PasswordField(
+        _l("Kata sandi"), validators=[InputRequired(_l("Kata sandi wajib diisi."))]
+    )
 
 
 class CodeForm(FlaskForm):

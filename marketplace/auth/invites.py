@@ -5,6 +5,7 @@ timestamped by the app clock and valid ``INVITE_MAX_AGE_DAYS`` days. It is singl
 nature: accepting creates the account for that e-mail, and a second use finds it taken.
 Nothing here commits.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,7 +43,12 @@ def max_age() -> timedelta:
 
 
 def _coordinator(actor: User | None) -> Community:
-    if actor is None or actor.role != Role.MEMBER or not actor.is_coordinator or actor.community is None:
+    if (
+        actor is None
+        or actor.role != Role.MEMBER
+        or not actor.is_coordinator
+        or actor.community is None
+    ):
         raise NotAllowed(_("Hanya koordinator komunitas yang dapat mengelola anggota."))
     return actor.community
 
@@ -58,9 +64,18 @@ def invite(email: str, *, actor: User, now: datetime) -> str:
     except InvalidInput as exc:
         raise FormErrors({"email": exc.message}) from None
     if db.session.execute(sa.select(User.id).where(User.email == email)).first():
-        raise FormErrors({"email": _("E-mail ini sudah punya akun. Satu akun hanya untuk satu komunitas.")})
-    audit.record("member.invite", actor=actor, object_type="community", object_id=community.id,
-                 community_id=community.id, at=now, details={"email": email})
+        raise FormErrors(
+            {"email": _("E-mail ini sudah punya akun. Satu akun hanya untuk satu komunitas.")}
+        )
+    audit.record(
+        "member.invite",
+        actor=actor,
+        object_type="community",
+        object_id=community.id,
+        community_id=community.id,
+        at=now,
+        details={"email": email},
+    )
     return _serializer().dumps({"c": community.id, "e": email, "by": actor.id})
 
 
@@ -77,7 +92,9 @@ def read_invite(token: str) -> Invitation:
     try:
         data = _serializer().loads(token, max_age=int(max_age().total_seconds()))
     except SignatureExpired:
-        raise InvalidInput(_("Tautan undangan ini sudah kedaluwarsa. Minta koordinator mengirim undangan baru.")) from None
+        raise InvalidInput(
+            _("Tautan undangan ini sudah kedaluwarsa. Minta koordinator mengirim undangan baru.")
+        ) from None
     except BadSignature:
         raise InvalidInput(_("Tautan undangan tidak valid. Periksa lagi tautannya.")) from None
     community = db.session.get(Community, data.get("c") or 0)
@@ -102,20 +119,38 @@ def accept_invite(token: str, *, name: str, password: str, now: datetime) -> Use
         errors["password"] = exc.message
     if errors:
         raise FormErrors(errors)
-    user = User(email=inv.email, name=name, password_hash=hash_password(password), role=Role.MEMBER,
-                community=inv.community, is_coordinator=False, created_at=now)
+    user = User(
+        email=inv.email,
+        name=name,
+        password_hash=hash_password(password),
+        role=Role.MEMBER,
+        community=inv.community,
+        is_coordinator=False,
+        created_at=now,
+    )
     db.session.add(user)
     db.session.flush()
-    audit.record("member.join", actor=user, object_type="user", object_id=user.id,
-                 community_id=inv.community.id, at=now, details={"invited_by": inv.inviter_id})
+    audit.record(
+        "member.join",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        community_id=inv.community.id,
+        at=now,
+        details={"invited_by": inv.inviter_id},
+    )
     return user
 
 
 def community_members(community_id: int) -> list[User]:
     """Active members of a community, coordinators first."""
-    return list(db.session.execute(
-        sa.select(User).where(User.community_id == community_id, User.active.is_(True))
-        .order_by(User.is_coordinator.desc(), User.name)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(User)
+            .where(User.community_id == community_id, User.active.is_(True))
+            .order_by(User.is_coordinator.desc(), User.name)
+        ).scalars()
+    )
 
 
 def remove_member(member: User, *, actor: User, now: datetime) -> User:
@@ -126,11 +161,23 @@ def remove_member(member: User, *, actor: User, now: datetime) -> User:
     if member.community_id != community.id or not member.active:
         raise NotAllowed()
     if member.id == actor.id:
-        raise NotAllowed(_("Anda tidak dapat menghapus diri sendiri. Minta koordinator lain, atau hubungi staf Dinas."))
+        raise NotAllowed(
+            _(
+                "Anda tidak dapat menghapus diri sendiri. Minta koordinator lain, atau "
+                "hubungi staf Dinas."
+            )
+        )
     member.active = False
     member.is_coordinator = False
     end_sessions(member)
     db.session.flush()
-    audit.record("member.remove", actor=actor, object_type="user", object_id=member.id,
-                 community_id=community.id, at=now, details={"email": member.email})
+    audit.record(
+        "member.remove",
+        actor=actor,
+        object_type="user",
+        object_id=member.id,
+        community_id=community.id,
+        at=now,
+        details={"email": member.email},
+    )
     return member

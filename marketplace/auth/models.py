@@ -1,4 +1,5 @@
 """Users, roles, communities and membership."""
+
 from __future__ import annotations
 
 import enum
@@ -44,12 +45,14 @@ class Community(db.Model):
     contact_name: Mapped[str] = mapped_column(sa.String(120), default="")
     contact_phone: Mapped[str | None] = mapped_column(sa.String(20))
     instagram: Mapped[str | None] = mapped_column(sa.String(30))
-    status: Mapped[CommunityStatus] = mapped_column(enum_type(CommunityStatus), default=CommunityStatus.PENDING, index=True)
+    status: Mapped[CommunityStatus] = mapped_column(
+        enum_type(CommunityStatus), default=CommunityStatus.PENDING, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     district: Mapped[District] = relationship(lazy="joined")
-    members: Mapped[list["User"]] = relationship(back_populates="community", order_by="User.id")
+    members: Mapped[list[User]] = relationship(back_populates="community", order_by="User.id")
 
     @property
     def is_verified(self) -> bool:
@@ -86,8 +89,9 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     community: Mapped[Community | None] = relationship(back_populates="members")
-    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", order_by="RecoveryCode.id")
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RecoveryCode.id"
+    )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -111,7 +115,9 @@ class User(UserMixin, db.Model):
     @property
     def can_submit(self) -> bool:
         """A member of a verified community."""
-        return self.role == Role.MEMBER and self.community is not None and self.community.is_verified
+        return (
+            self.role == Role.MEMBER and self.community is not None and self.community.is_verified
+        )
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"

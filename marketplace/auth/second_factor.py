@@ -7,6 +7,7 @@ stored). A code is accepted for the current step ±1 (clock drift) and only once
 used step is stored, so a code seen over someone's shoulder cannot be replayed.
 Time comes from ``now`` (the app clock). Nothing here commits.
 """
+
 from __future__ import annotations
 
 import base64
@@ -77,8 +78,13 @@ def check_code(user: User, code: str | None, *, now: datetime) -> bool:
             ok = True
         elif step is None and _use_recovery_code(user, code, now):
             ok = True
-    audit.record("auth.second_factor" if ok else "auth.second_factor_failed", actor=user,
-                 object_type="user", object_id=user.id, at=now)
+    audit.record(
+        "auth.second_factor" if ok else "auth.second_factor_failed",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        at=now,
+    )
     return ok
 
 
@@ -89,8 +95,14 @@ def _use_recovery_code(user: User, code: str, now: datetime) -> bool:
     for rc in user.recovery_codes:
         if rc.used_at is None and check_password_hash(rc.code_hash, code):
             rc.used_at = now
-            audit.record("auth.recovery_code_used", actor=user, object_type="user", object_id=user.id,
-                         at=now, details={"left": sum(1 for r in user.recovery_codes if r.used_at is None)})
+            audit.record(
+                "auth.recovery_code_used",
+                actor=user,
+                object_type="user",
+                object_id=user.id,
+                at=now,
+                details={"left": sum(1 for r in user.recovery_codes if r.used_at is None)},
+            )
             return True
     return False
 
@@ -106,8 +118,9 @@ def _new_recovery_codes(user: User, now: datetime) -> list[str]:
     codes = []
     for _ in range(RECOVERY_CODES):
         raw = "".join(secrets.choice(_ALPHABET) for _ in range(10))
-        user.recovery_codes.append(RecoveryCode(code_hash=generate_password_hash(raw, method=method),
-                                                created_at=now))
+        user.recovery_codes.append(
+            RecoveryCode(code_hash=generate_password_hash(raw, method=method), created_at=now)
+        )
         codes.append(f"{raw[:5]}-{raw[5:]}")
     return codes
 
@@ -117,18 +130,28 @@ def enable(user: User, secret: str, code: str | None, *, now: datetime) -> list[
     codes (shown once). None when the code is wrong (nothing changes then)."""
     step = _matching_step(secret, _clean_code(code), now)
     if step is None:
-        audit.record("auth.second_factor_failed", actor=user, object_type="user", object_id=user.id,
-                     at=now, details={"enrolment": True})
+        audit.record(
+            "auth.second_factor_failed",
+            actor=user,
+            object_type="user",
+            object_id=user.id,
+            at=now,
+            details={"enrolment": True},
+        )
         return None
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, now, step
     codes = _new_recovery_codes(user, now)
-    audit.record("auth.second_factor_enabled", actor=user, object_type="user", object_id=user.id, at=now)
+    audit.record(
+        "auth.second_factor_enabled", actor=user, object_type="user", object_id=user.id, at=now
+    )
     return codes
 
 
 def regenerate_recovery_codes(user: User, *, now: datetime) -> list[str]:
     codes = _new_recovery_codes(user, now)
-    audit.record("auth.recovery_codes_renewed", actor=user, object_type="user", object_id=user.id, at=now)
+    audit.record(
+        "auth.recovery_codes_renewed", actor=user, object_type="user", object_id=user.id, at=now
+    )
     return codes
 
 
@@ -136,9 +159,13 @@ def reset(user: User, *, actor: User | None, now: datetime) -> None:
     """Remove the second factor (a lost phone and no recovery code): the user enrols again."""
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     user.recovery_codes.clear()
-    audit.record("auth.second_factor_reset", actor=actor, object_type="user", object_id=user.id, at=now)
+    audit.record(
+        "auth.second_factor_reset", actor=actor, object_type="user", object_id=user.id, at=now
+    )
 
 
 def required_for(user: User) -> bool:
     """Staff must have (and have checked) a second factor: when enrolled, or by config."""
-    return user.is_staff and (user.has_second_factor or current_app.config.get("STAFF_REQUIRE_2FA", False))
+    return user.is_staff and (
+        user.has_second_factor or current_app.config.get("STAFF_REQUIRE_2FA", False)
+    )

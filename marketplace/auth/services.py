@@ -3,6 +3,7 @@
 Passwords are hashed with scrypt (``PASSWORD_HASH_METHOD``) and rehashed at login when
 the parameters change. Nothing here commits.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,19 +17,21 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
-from ..errors import FormErrors, InvalidInput, InvalidTransition, NotAllowed
 from ..db import get_by_id
+from ..errors import FormErrors, InvalidInput, InvalidTransition, NotAllowed
 from ..extensions import db
-from ..slugs import slugify
 from ..inputs import clean_text, parse_instagram, parse_phone
 from ..reference.models import District
+from ..slugs import slugify
 from .models import Community, CommunityStatus, Role, User
 
-COMMON_PASSWORDS = frozenset("""
+COMMON_PASSWORDS = frozenset(
+    """
 password password1 12345678 123456789 1234567890 qwerty123 iloveyou admin123 11111111
 00000000 87654321 passw0rd abc12345 qwertyuiop 88888888 12341234 rahasia123 bismillah
 indonesia jakarta123 sayang123 umkmtangsel tangsel123 tangerang etalaseumkm etalase123
-""".split())
+""".split()
+)
 
 # Words too common in names to refuse on their own ("Komunitas UMKM Pamulang": "pamulang" counts).
 GENERIC_WORDS = frozenset("komunitas umkm usaha toko warung kelompok paguyuban ibu bapak".split())
@@ -54,8 +57,12 @@ def check_password_policy(password: str, *context: str) -> None:
     folded = unicodedata.normalize("NFKC", password).lower()
     squashed = re.sub(r"[\W_]+", "", folded)
     if folded in COMMON_PASSWORDS or squashed in COMMON_PASSWORDS or len(set(folded)) < 3:
-        raise InvalidInput(_("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain, "
-                             "misalnya beberapa kata yang mudah Anda ingat."))
+        raise InvalidInput(
+            _(
+                "Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain, "
+                "misalnya beberapa kata yang mudah Anda ingat."
+            )
+        )
     for text in context:
         text = (text or "").lower()
         # the whole name ("sriwahyuni") and each word of it ("wahyuni", "pamulang")
@@ -106,36 +113,69 @@ def signup_community(data: SignupInput, *, now: datetime) -> User:
         except InvalidInput as exc:
             errors[field] = exc.message
 
-    take("community_name", lambda: clean_text(data.community_name, max_length=120,
-                                              field=_("Nama komunitas"), required=True))
-    take("description", lambda: clean_text(data.description, max_length=1000, field=_("Deskripsi"),
-                                           multiline=True))
+    take(
+        "community_name",
+        lambda: clean_text(
+            data.community_name, max_length=120, field=_("Nama komunitas"), required=True
+        ),
+    )
+    take(
+        "description",
+        lambda: clean_text(data.description, max_length=1000, field=_("Deskripsi"), multiline=True),
+    )
     take("instagram", lambda: parse_instagram(data.instagram))
-    take("contact_name", lambda: clean_text(data.contact_name, max_length=120, field=_("Nama Anda"),
-                                            required=True))
+    take(
+        "contact_name",
+        lambda: clean_text(data.contact_name, max_length=120, field=_("Nama Anda"), required=True),
+    )
     take("contact_phone", lambda: parse_phone(data.contact_phone))
     take("email", lambda: normalise_email(data.email))
-    take("password", lambda: check_password_policy(data.password, data.email.split("@")[0],
-                                                   data.contact_name, data.community_name))
+    take(
+        "password",
+        lambda: check_password_policy(
+            data.password, data.email.split("@")[0], data.contact_name, data.community_name
+        ),
+    )
     if get_by_id(District, data.district_id) is None:
         errors["district_id"] = _("Pilih kecamatan.")
-    if "email" in values and db.session.execute(
-            sa.select(User.id).where(User.email == values["email"])).first():
+    if (
+        "email" in values
+        and db.session.execute(sa.select(User.id).where(User.email == values["email"])).first()
+    ):
         errors["email"] = _("E-mail ini sudah terdaftar. Silakan masuk, atau pakai e-mail lain.")
     if errors:
         raise FormErrors(errors)
     community = Community(
-        name=values["community_name"], slug=unique_slug(values["community_name"]),
-        district_id=data.district_id, description=values["description"],
-        contact_name=values["contact_name"], contact_phone=values["contact_phone"],
-        instagram=values["instagram"], status=CommunityStatus.PENDING, created_at=now)
-    user = User(email=values["email"], name=values["contact_name"],
-                password_hash=hash_password(data.password), role=Role.MEMBER,
-                community=community, is_coordinator=True, created_at=now)
+        name=values["community_name"],
+        slug=unique_slug(values["community_name"]),
+        district_id=data.district_id,
+        description=values["description"],
+        contact_name=values["contact_name"],
+        contact_phone=values["contact_phone"],
+        instagram=values["instagram"],
+        status=CommunityStatus.PENDING,
+        created_at=now,
+    )
+    user = User(
+        email=values["email"],
+        name=values["contact_name"],
+        password_hash=hash_password(data.password),
+        role=Role.MEMBER,
+        community=community,
+        is_coordinator=True,
+        created_at=now,
+    )
     db.session.add_all([community, user])
     db.session.flush()
-    audit.record("community.signup", actor=user, object_type="community", object_id=community.id,
-                 community_id=community.id, to_state=CommunityStatus.PENDING.value, at=now)
+    audit.record(
+        "community.signup",
+        actor=user,
+        object_type="community",
+        object_id=community.id,
+        community_id=community.id,
+        to_state=CommunityStatus.PENDING.value,
+        at=now,
+    )
     return user
 
 
@@ -148,29 +188,49 @@ def authenticate(email: str, password: str, *, now: datetime) -> User | None:
         email = normalise_email(email)
     except InvalidInput:
         email = ""
-    user = db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none() if email else None
+    user = (
+        db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
+        if email
+        else None
+    )
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if user is None:
-        if method not in _DUMMY_HASH:  # made once: an unknown e-mail costs one check, like a known one
+        if (
+            method not in _DUMMY_HASH
+        ):  # made once: an unknown e-mail costs one check, like a known one
             _DUMMY_HASH[method] = generate_password_hash("x-dummy-password", method=method)
         check_password_hash(_DUMMY_HASH[method], password or "")
         audit.record("auth.login_failed", object_type="user", at=now, details={"known": False})
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
-        audit.record("auth.login_failed", actor=user, object_type="user", object_id=user.id,
-                     community_id=user.community_id, at=now, details={"known": True})
+        audit.record(
+            "auth.login_failed",
+            actor=user,
+            object_type="user",
+            object_id=user.id,
+            community_id=user.community_id,
+            at=now,
+            details={"known": True},
+        )
         return None
     if not user.password_hash.startswith(method + "$"):
         user.password_hash = hash_password(password)
     user.last_login_at = now
-    audit.record("auth.login", actor=user, object_type="user", object_id=user.id,
-                 community_id=user.community_id, at=now)
+    audit.record(
+        "auth.login",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        community_id=user.community_id,
+        at=now,
+    )
     return user
 
 
 def end_sessions(user: User) -> None:
     """Invalidate every session and remember cookie of ``user`` (new session token)."""
     import secrets
+
     user.session_token = secrets.token_hex(16)
 
 
@@ -178,8 +238,14 @@ def confirm_password(user: User, password: str | None, *, now: datetime) -> bool
     """True if ``password`` is the user's (re-authentication before a sensitive action).
     Rehashes when the configured method changed; audits a failure."""
     if not check_password_hash(user.password_hash, password or ""):
-        audit.record("auth.reauth_failed", actor=user, object_type="user", object_id=user.id,
-                     community_id=user.community_id, at=now)
+        audit.record(
+            "auth.reauth_failed",
+            actor=user,
+            object_type="user",
+            object_id=user.id,
+            community_id=user.community_id,
+            at=now,
+        )
         return False
     if not user.password_hash.startswith(current_app.config["PASSWORD_HASH_METHOD"] + "$"):
         user.password_hash = hash_password(password)
@@ -204,34 +270,66 @@ def change_password(user: User, current: str, new: str, confirm: str, *, now: da
         raise FormErrors({"new_password": _("Kata sandi baru sama dengan yang lama.")})
     user.password_hash = hash_password(new)
     end_sessions(user)
-    audit.record("auth.password_changed", actor=user, object_type="user", object_id=user.id,
-                 community_id=user.community_id, at=now)
+    audit.record(
+        "auth.password_changed",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        community_id=user.community_id,
+        at=now,
+    )
 
 
 def deactivate_user(user: User, *, actor: User | None, now: datetime) -> None:
     """Switch an account off: it cannot log in, and every session of it ends at once."""
     user.active = False
     end_sessions(user)
-    audit.record("user.deactivated", actor=actor, object_type="user", object_id=user.id,
-                 community_id=user.community_id, from_state="active", to_state="inactive", at=now)
+    audit.record(
+        "user.deactivated",
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        community_id=user.community_id,
+        from_state="active",
+        to_state="inactive",
+        at=now,
+    )
 
 
-def create_staff(email: str, password: str, *, role: Role = Role.ADMIN, name: str = "",
-                 now: datetime, actor: User | None = None) -> User:
+def create_staff(
+    email: str,
+    password: str,
+    *,
+    role: Role = Role.ADMIN,
+    name: str = "",
+    now: datetime,
+    actor: User | None = None,
+) -> User:
     """Create a staff account, or promote an existing one. Raises InvalidInput."""
     email = normalise_email(email)
     check_password_policy(password, email.split("@")[0])
     user = db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
-        user = User(email=email, name=name or email.split("@")[0], role=role,
-                    password_hash=hash_password(password), created_at=now)
+        user = User(
+            email=email,
+            name=name or email.split("@")[0],
+            role=role,
+            password_hash=hash_password(password),
+            created_at=now,
+        )
         db.session.add(user)
     else:
         user.role, user.community_id, user.password_hash = role, None, hash_password(password)
         end_sessions(user)
     db.session.flush()
-    audit.record("user.staff_set", actor=actor, object_type="user", object_id=user.id,
-                 to_state=role.value, at=now)
+    audit.record(
+        "user.staff_set",
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        to_state=role.value,
+        at=now,
+    )
     return user
 
 
@@ -241,8 +339,9 @@ COMMUNITY_TRANSITIONS = {
 }
 
 
-def change_community_status(community: Community, action: str, *, actor: User, now: datetime,
-                            reason: str | None = None) -> Community:
+def change_community_status(
+    community: Community, action: str, *, actor: User, now: datetime, reason: str | None = None
+) -> Community:
     """Verify or suspend a community (staff only). Audited. Raises InvalidTransition."""
     if not actor.is_staff:
         raise NotAllowed()
@@ -254,7 +353,15 @@ def change_community_status(community: Community, action: str, *, actor: User, n
     if to == CommunityStatus.VERIFIED:
         community.verified_at = now
     db.session.flush()
-    audit.record(f"community.{action}", actor=actor, object_type="community", object_id=community.id,
-                 community_id=community.id, from_state=before.value, to_state=to.value,
-                 reason=reason, at=now)
+    audit.record(
+        f"community.{action}",
+        actor=actor,
+        object_type="community",
+        object_id=community.id,
+        community_id=community.id,
+        from_state=before.value,
+        to_state=to.value,
+        reason=reason,
+        at=now,
+    )
     return community

@@ -6,6 +6,7 @@ Keys: ``auth_at`` (ISO UTC time the password was last typed in this session), ``
 A session restored from a remember cookie has none of them: it is never fresh and never
 second-factor checked.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

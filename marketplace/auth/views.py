@@ -1,4 +1,5 @@
 """Sign-up, login and logout."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -7,13 +8,12 @@ from flask_login import current_user, login_required
 
 from .. import audit
 from ..clock import now
-from ..reference.queries import district_choices
-from ..errors import FormErrors
+from ..errors import FormErrors, add_errors
 from ..extensions import db, limiter, login_manager
+from ..reference.queries import district_choices
 from ..security import is_safe_next
 from . import bp
 from .forms import LoginForm, SignupForm
-from ..errors import add_errors
 from .models import User
 from .services import SignupInput, authenticate, end_sessions, signup_community
 from .sessions import begin_session, end_session
@@ -59,19 +59,40 @@ def _failed(response) -> bool:
 
 def _locked_out(limit) -> None:
     """Audit the lock-out (the 429 page follows); its own commit, nothing else is pending."""
-    audit.record("auth.locked_out", object_type="user", at=now(),
-                 details={"limit": str(limit.limit), "scope": limit.key.split("/")[1] if "/" in limit.key else "",
-                          "address": request.remote_addr})
+    audit.record(
+        "auth.locked_out",
+        object_type="user",
+        at=now(),
+        details={
+            "limit": str(limit.limit),
+            "scope": limit.key.split("/")[1] if "/" in limit.key else "",
+            "address": request.remote_addr,
+        },
+    )
     db.session.commit()
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               key_func=_login_rate_key, deduct_when=_failed, on_breach=_locked_out)
-@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"],
-               key_func=_account_rate_key, deduct_when=_failed, on_breach=_locked_out)
-@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], methods=["POST"],
-               deduct_when=_failed, on_breach=_locked_out)  # a workshop on one office Wi-Fi logs in fine
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_login_rate_key,
+    deduct_when=_failed,
+    on_breach=_locked_out,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_account_rate_key,
+    deduct_when=_failed,
+    on_breach=_locked_out,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed,
+    on_breach=_locked_out,
+)  # a workshop on one office Wi-Fi logs in fine
 def login():
     form = LoginForm()
     next_url = request.args.get("next")
@@ -94,8 +115,14 @@ def login():
 def logout():
     user = current_user._get_current_object()
     end_sessions(user)
-    audit.record("auth.logout", actor=user, object_type="user", object_id=user.id,
-                 community_id=user.community_id, at=now())
+    audit.record(
+        "auth.logout",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        community_id=user.community_id,
+        at=now(),
+    )
     db.session.commit()
     end_session()
     flash(_("Anda sudah keluar."), "info")
@@ -107,9 +134,14 @@ def signup():
     form = SignupForm()
     form.district_id.choices = [(0, _("— pilih kecamatan —"))] + district_choices()
     if form.validate_on_submit():
-        data = SignupInput(**{k: (getattr(form, k).data or "") if k != "district_id"
-                              else (form.district_id.data or 0)
-                              for k in SignupInput.__dataclass_fields__})
+        data = SignupInput(
+            **{
+                k: (getattr(form, k).data or "")
+                if k != "district_id"
+                else (form.district_id.data or 0)
+                for k in SignupInput.__dataclass_fields__
+            }
+        )
         try:
             user = signup_community(data, now=now())
         except FormErrors as exc:
@@ -117,7 +149,12 @@ def signup():
             return render_template("auth/signup.html", form=form), 400
         db.session.commit()
         begin_session(user)
-        flash(_("Pendaftaran diterima. Staf Dinas akan memverifikasi komunitas Anda; sementara itu "
-                "Anda sudah bisa mengisi data usaha."), "success")
+        flash(
+            _(
+                "Pendaftaran diterima. Staf Dinas akan memverifikasi komunitas Anda; sementara itu "
+                "Anda sudah bisa mengisi data usaha."
+            ),
+            "success",
+        )
         return redirect(url_for("listings.dashboard"))
     return render_template("auth/signup.html", form=form)

@@ -3,6 +3,7 @@ pages, sitemap and robots; the whole-page cache that serves them to anonymous sh
 
 May import ``listings``, ``rounds``, ``media``, ``auth``, ``reference`` and the shared
 modules; nothing imports it but ``api`` and ``create_app``."""
+
 from flask import Blueprint
 
 bp = Blueprint("catalogue", __name__)

@@ -3,12 +3,13 @@
 A cursor names the edge row's sort key and id, so page 500 costs what page 1 costs;
 ``_order``, ``_after`` and ``_before`` turn a sort and a cursor into ORDER BY and WHERE.
 """
+
 from __future__ import annotations
 
 import base64
 import binascii
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -16,7 +17,7 @@ from ..listings.models import Listing
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 24
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 
 
@@ -28,8 +29,12 @@ class InvalidCursor(ValueError):
 
 SORT_NEWEST, SORT_CHEAPEST, SORT_DEAREST, SORT_RELEVANCE = "baru", "murah", "mahal", "relevan"
 SORTS = (SORT_RELEVANCE, SORT_NEWEST, SORT_CHEAPEST, SORT_DEAREST)
-SORT_ALIASES = {"newest": SORT_NEWEST, "cheapest": SORT_CHEAPEST, "dearest": SORT_DEAREST,
-                "relevance": SORT_RELEVANCE}
+SORT_ALIASES = {
+    "newest": SORT_NEWEST,
+    "cheapest": SORT_CHEAPEST,
+    "dearest": SORT_DEAREST,
+    "relevance": SORT_RELEVANCE,
+}
 _SORT_CODES = {SORT_NEWEST: "n", SORT_CHEAPEST: "c", SORT_DEAREST: "d", SORT_RELEVANCE: "r"}
 
 
@@ -42,11 +47,15 @@ def clean_sort(value: str | None, has_query: bool) -> str:
     return text
 
 
-
 def sort_labels(has_query: bool) -> list[tuple[str, str]]:
     """``(value, label)`` of the orders a shopper can choose (relevance only with a query)."""
     from flask_babel import gettext as _
-    labels = [(SORT_NEWEST, _("Terbaru")), (SORT_CHEAPEST, _("Termurah")), (SORT_DEAREST, _("Termahal"))]
+
+    labels = [
+        (SORT_NEWEST, _("Terbaru")),
+        (SORT_CHEAPEST, _("Termurah")),
+        (SORT_DEAREST, _("Termahal")),
+    ]
     return ([(SORT_RELEVANCE, _("Paling cocok"))] if has_query else []) + labels
 
 
@@ -57,6 +66,7 @@ def sort_labels(has_query: bool) -> list[tuple[str, str]]:
 # (newest), its price (cheapest, dearest) or its relevance tier (``search.Match``); ``-`` is
 # NULL.
 
+
 def _sort_key(listing: Listing, sort: str, score: float | None = None):
     if sort == SORT_NEWEST:
         return (listing.approved_at - _EPOCH) // _US if listing.approved_at else None
@@ -65,11 +75,14 @@ def _sort_key(listing: Listing, sort: str, score: float | None = None):
     return listing.price
 
 
-def encode_cursor(listing: Listing, direction: str = "a", sort: str = SORT_NEWEST,
-                  score: float | None = None) -> str:
+def encode_cursor(
+    listing: Listing, direction: str = "a", sort: str = SORT_NEWEST, score: float | None = None
+) -> str:
     """An opaque token for the position just after (``a``) or before (``b``) ``listing``."""
     key = _sort_key(listing, sort, score)
-    raw = f"{_SORT_CODES[sort]}{direction}:{'-' if key is None else repr(key)}:{listing.id}".encode()
+    raw = (
+        f"{_SORT_CODES[sort]}{direction}:{'-' if key is None else repr(key)}:{listing.id}".encode()
+    )
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

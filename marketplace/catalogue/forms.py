@@ -4,6 +4,7 @@ Shareable URLs look like ``/katalog?q=keripik&kategori=makanan&kecamatan=pamulan
 the English names (``category``, ``district``, ``community``, ``sort``, ``min_price``,
 ``max_price``) are accepted too, so the API's parameters work.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from ..errors import InvalidInput
 from ..inputs import parse_price
 from .cursor import DEFAULT_PER_PAGE, SORT_NEWEST, SORT_RELEVANCE, clamp_per_page, clean_sort
 from .queries import MAX_QUERY_CHARS, Filters
+
 
 def _slug(value: str | None) -> str | None:
     """A slug as typed (lower-cased, trimmed) or None; junk stays junk so it matches nothing."""
@@ -47,7 +49,7 @@ class CatalogueArgs:
     per_page: int = DEFAULT_PER_PAGE
 
     @classmethod
-    def from_args(cls, args) -> "CatalogueArgs":
+    def from_args(cls, args) -> CatalogueArgs:
         """From ``request.args``; odd values are trimmed, clamped or dropped, never refused."""
         q = " ".join((args.get("q") or "").replace("\x00", " ").split())[:MAX_QUERY_CHARS]
         low = parse_price_bound(args.get("harga_min") or args.get("min_price"))
@@ -59,7 +61,8 @@ class CatalogueArgs:
             category=_slug(args.get("kategori") or args.get("category")),
             district=_slug(args.get("kecamatan") or args.get("district")),
             community=_slug(args.get("komunitas") or args.get("community")),
-            price_min=low, price_max=high,
+            price_min=low,
+            price_max=high,
             halal=_flag(args.get("halal")),
             sort=clean_sort(args.get("urut") or args.get("sort"), has_query=bool(q)),
             cursor=(args.get("cursor") or "").replace("\x00", "").strip()[:100] or None,
@@ -68,13 +71,26 @@ class CatalogueArgs:
 
     @property
     def filtered(self) -> bool:
-        return bool(self.q or self.category or self.district or self.community
-                    or self.price_min is not None or self.price_max is not None or self.halal)
+        return bool(
+            self.q
+            or self.category
+            or self.district
+            or self.community
+            or self.price_min is not None
+            or self.price_max is not None
+            or self.halal
+        )
 
     @property
     def filters(self) -> Filters:
-        return Filters(category=self.category, district=self.district, community=self.community,
-                       price_min=self.price_min, price_max=self.price_max, halal=self.halal)
+        return Filters(
+            category=self.category,
+            district=self.district,
+            community=self.community,
+            price_min=self.price_min,
+            price_max=self.price_max,
+            halal=self.halal,
+        )
 
     def default_sort(self) -> str:
         return SORT_RELEVANCE if self.q else SORT_NEWEST
@@ -82,11 +98,17 @@ class CatalogueArgs:
     def url_args(self, **changes) -> dict:
         """Query-string values for a link to this search with ``changes`` (None drops one);
         the cursor is dropped unless given; default values are left out so URLs stay short."""
-        values = {"q": self.q or None, "kategori": self.category, "kecamatan": self.district,
-                  "komunitas": self.community, "harga_min": self.price_min,
-                  "harga_max": self.price_max, "halal": 1 if self.halal else None,
-                  "urut": self.sort if self.sort != self.default_sort() else None,
-                  "per_page": self.per_page if self.per_page != DEFAULT_PER_PAGE else None}
+        values = {
+            "q": self.q or None,
+            "kategori": self.category,
+            "kecamatan": self.district,
+            "komunitas": self.community,
+            "harga_min": self.price_min,
+            "harga_max": self.price_max,
+            "halal": 1 if self.halal else None,
+            "urut": self.sort if self.sort != self.default_sort() else None,
+            "per_page": self.per_page if self.per_page != DEFAULT_PER_PAGE else None,
+        }
         values.update(changes)
         if "q" in changes and values.get("urut") == SORT_RELEVANCE and not values.get("q"):
             values["urut"] = None

@@ -1,5 +1,6 @@
 """The catalogue's own tables: WhatsApp taps per listing and day, and the page-cache
 generation that every change to public data bumps."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,7 +21,8 @@ class WhatsappTap(db.Model):
     __tablename__ = "whatsapp_taps"
 
     listing_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True)
+        sa.ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True
+    )
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     taps: Mapped[int] = mapped_column(default=0)
 

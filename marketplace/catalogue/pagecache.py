@@ -25,14 +25,16 @@ How a public page stays correct:
 Storage is Flask-Caching: ``SimpleCache`` (per process) by default, Redis when
 ``REDIS_URL`` is set. Entries hold the page compressed (Brotli and gzip), so a hit costs one
 indexed one-row query and no rendering or compression. With several workers and no Redis,
-each worker keeps its own copy (and loses it when gunicorn recycles the worker). ``PAGE_CACHE=0`` turns it off.
+each worker keeps its own copy (and loses it when gunicorn recycles the worker).
+``PAGE_CACHE=0`` turns it off.
 """
+
 from __future__ import annotations
 
 import gzip
 import hashlib
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import brotli
 import sqlalchemy as sa
@@ -54,10 +56,18 @@ from .models import CacheState
 # middleware looks a request up only when the app's own routes (``url_map``) send it to one
 # of these endpoints, and ``store`` keeps only their pages, so a page added here is cached
 # and one left out is neither stored nor served.
-CACHEABLE_ENDPOINTS = frozenset({
-    "catalogue.home", "catalogue.catalogue", "catalogue.listing", "catalogue.business",
-    "catalogue.community", "catalogue.round_page", "catalogue.sitemap", "catalogue.robots",
-})
+CACHEABLE_ENDPOINTS = frozenset(
+    {
+        "catalogue.home",
+        "catalogue.catalogue",
+        "catalogue.listing",
+        "catalogue.business",
+        "catalogue.community",
+        "catalogue.round_page",
+        "catalogue.sitemap",
+        "catalogue.robots",
+    }
+)
 CACHEABLE_MIMETYPES = frozenset({"text/html", "application/xml", "text/plain"})
 _ALWAYS_PUBLIC = (Business, Community, Category, District, Round)
 
@@ -66,17 +76,20 @@ cache = Cache()
 
 # --- the generation -------------------------------------------------------------------------
 
+
 def current_generation() -> int:
     """The generation now (0 if the row is missing)."""
-    value = db.session.execute(
-        sa.select(CacheState.generation).where(CacheState.id == 1)).scalar()
+    value = db.session.execute(sa.select(CacheState.generation).where(CacheState.id == 1)).scalar()
     return int(value or 0)
 
 
 def bump_generation(connection=None) -> None:
     """Make every cached page obsolete (in the caller's transaction; no commit)."""
-    stmt = sa.update(CacheState.__table__).where(CacheState.__table__.c.id == 1).values(
-        generation=CacheState.__table__.c.generation + 1)
+    stmt = (
+        sa.update(CacheState.__table__)
+        .where(CacheState.__table__.c.id == 1)
+        .values(generation=CacheState.__table__.c.generation + 1)
+    )
     (connection or db.session).execute(stmt)
 
 
@@ -97,7 +110,8 @@ def _touches_public(session: Session) -> bool:
         elif isinstance(obj, Listing):
             before = sa.inspect(obj).attrs.status.history.deleted
             if (obj.status == approved or approved in before) and session.is_modified(
-                    obj, include_collections=False):
+                obj, include_collections=False
+            ):
                 return True
     return False
 
@@ -119,14 +133,23 @@ ENTRY_KEY = "etalase.page_cache.key"
 ENTRY = "etalase.page_cache.entry"
 # Headers of the first response that are not replayed: per-response or per-encoding ones.
 _GENERATION_SQL = "SELECT generation FROM catalogue_cache_state WHERE id = 1"
-_NOT_REPLAYED = {"content-length", "content-encoding", "set-cookie", "x-request-id", "date",
-                 "etag", "vary", "server"}
+_NOT_REPLAYED = {
+    "content-length",
+    "content-encoding",
+    "set-cookie",
+    "x-request-id",
+    "date",
+    "etag",
+    "vary",
+    "server",
+}
 
 
 def next_publication(at: datetime) -> datetime | None:
     """The first round publication strictly after ``at`` (when pages change by the clock)."""
     return db.session.execute(
-        sa.select(sa.func.min(Round.publishes_at)).where(Round.publishes_at > at)).scalar()
+        sa.select(sa.func.min(Round.publishes_at)).where(Round.publishes_at > at)
+    ).scalar()
 
 
 def _encoding(accept: str) -> str:
@@ -162,8 +185,10 @@ class PageCache:
         self.app = app
         self._engine = None
         self._routes = None
-        self.cookie_names = (app.config.get("SESSION_COOKIE_NAME", "session"),
-                             app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+        self.cookie_names = (
+            app.config.get("SESSION_COOKIE_NAME", "session"),
+            app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        )
 
     def _eligible(self, environ) -> bool:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -205,15 +230,22 @@ class PageCache:
             name, _, value = part.strip().partition("=")
             if name == "lang":
                 lang = value
-        raw = "|".join((str(self._generation()), environ.get("wsgi.url_scheme", ""),
-                        environ.get("HTTP_HOST", ""), environ.get("PATH_INFO", ""),
-                        environ.get("QUERY_STRING", ""), lang[:20],
-                        environ.get("HTTP_ACCEPT_LANGUAGE", "")[:100]))
+        raw = "|".join(
+            (
+                str(self._generation()),
+                environ.get("wsgi.url_scheme", ""),
+                environ.get("HTTP_HOST", ""),
+                environ.get("PATH_INFO", ""),
+                environ.get("QUERY_STRING", ""),
+                lang[:20],
+                environ.get("HTTP_ACCEPT_LANGUAGE", "")[:100],
+            )
+        )
         return "page:" + hashlib.sha1(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
     def _now(self) -> datetime:
         clock = self.app.config.get("CLOCK")
-        return clock() if clock is not None else datetime.now(timezone.utc)
+        return clock() if clock is not None else datetime.now(UTC)
 
     def __call__(self, environ, start_response):
         if not self._eligible(environ):
@@ -229,11 +261,17 @@ class PageCache:
         def capture(status, headers, exc_info=None):
             captured["status"], captured["headers"] = status, headers
             return start_response(status, headers, exc_info)
+
         body = self.wsgi_app(environ, capture)
         fresh = environ.get(ENTRY)
-        if fresh is not None and captured.get("status", "").startswith("200") and not any(
-                name.lower() == "set-cookie" for name, _ in captured["headers"]):
-            fresh["headers"] = [(n, v) for n, v in captured["headers"] if n.lower() not in _NOT_REPLAYED]
+        if (
+            fresh is not None
+            and captured.get("status", "").startswith("200")
+            and not any(name.lower() == "set-cookie" for name, _ in captured["headers"])
+        ):
+            fresh["headers"] = [
+                (n, v) for n, v in captured["headers"] if n.lower() not in _NOT_REPLAYED
+            ]
             backend.set(key, fresh, timeout=self.app.config.get("PAGE_CACHE_TIMEOUT", 600))
         return body
 
@@ -242,8 +280,11 @@ class PageCache:
         body = gzip.decompress(entry["gzip"]) if encoding == "identity" else entry[encoding]
         etag = f'"{entry["etag"]}-{encoding}"'
         headers = list(entry["headers"])
-        headers += [("ETag", etag), ("Vary", "Accept-Encoding, Cookie"),
-                    ("X-Request-Id", uuid.uuid4().hex[:16])]
+        headers += [
+            ("ETag", etag),
+            ("Vary", "Accept-Encoding, Cookie"),
+            ("X-Request-Id", uuid.uuid4().hex[:16]),
+        ]
         if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             start_response("304 Not Modified", headers)
             return [b""]
@@ -260,17 +301,26 @@ def store(response):
     Only a page of ``CACHEABLE_ENDPOINTS``: a 200 of a cacheable type that asked for no CSP
     nonce and no CSRF token, and left the session untouched; the entry keeps the page
     compressed (Brotli and gzip) and when it stops being valid (the next publication)."""
-    if (ENTRY_KEY not in request.environ or request.endpoint not in CACHEABLE_ENDPOINTS
-            or response.status_code != 200
-            or response.direct_passthrough or response.is_streamed
-            or response.mimetype not in CACHEABLE_MIMETYPES
-            or "Content-Encoding" in response.headers
-            or g.get("csp_nonce") or g.get("csrf_token") or session.modified
-            or "_user_id" in session or "_flashes" in session):
+    if (
+        ENTRY_KEY not in request.environ
+        or request.endpoint not in CACHEABLE_ENDPOINTS
+        or response.status_code != 200
+        or response.direct_passthrough
+        or response.is_streamed
+        or response.mimetype not in CACHEABLE_MIMETYPES
+        or "Content-Encoding" in response.headers
+        or g.get("csp_nonce")
+        or g.get("csrf_token")
+        or session.modified
+        or "_user_id" in session
+        or "_flashes" in session
+    ):
         return response
     body = response.get_data()
     request.environ[ENTRY] = {
-        "gzip": gzip.compress(body, compresslevel=current_app.config.get("COMPRESS_LEVEL", 6), mtime=0),
+        "gzip": gzip.compress(
+            body, compresslevel=current_app.config.get("COMPRESS_LEVEL", 6), mtime=0
+        ),
         "br": brotli.compress(body, quality=current_app.config.get("COMPRESS_BR_LEVEL", 4)),
         "etag": hashlib.sha1(body).hexdigest()[:20],
         "until": next_publication(clock_now()),
@@ -289,6 +339,8 @@ def init_app(app: Flask) -> None:
     elif redis_url:
         config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url)
     else:
-        config.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=app.config.get("PAGE_CACHE_ENTRIES", 2000))
+        config.update(
+            CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=app.config.get("PAGE_CACHE_ENTRIES", 2000)
+        )
     cache.init_app(app, config=config)
     listen()

@@ -2,6 +2,7 @@
 
 Also the filter menus and the ways out of an empty result (``empty_suggestions``).
 """
+
 from __future__ import annotations
 
 import time
@@ -28,6 +29,7 @@ def _cached(key: str, compute):
     the home page cost a scan of every public listing). ``CATALOGUE_COUNTS_TTL`` seconds,
     default 60 (0 under TESTING, so tests see every change at once)."""
     from flask import current_app
+
     ttl = current_app.config.get("CATALOGUE_COUNTS_TTL", 0 if current_app.testing else 60)
     if not ttl:
         return compute()
@@ -42,16 +44,24 @@ def _cached(key: str, compute):
 
 
 def _category_counts(now: datetime) -> dict[int, int]:
-    return dict(db.session.execute(
-        sa.select(Listing.category_id, sa.func.count(Listing.id))
-        .where(public_listing_filter(now)).group_by(Listing.category_id)).all())
+    return dict(
+        db.session.execute(
+            sa.select(Listing.category_id, sa.func.count(Listing.id))
+            .where(public_listing_filter(now))
+            .group_by(Listing.category_id)
+        ).all()
+    )
 
 
 def _district_counts(now: datetime) -> dict[int, int]:
-    return dict(db.session.execute(
-        sa.select(Business.district_id, sa.func.count(Listing.id))
-        .join(Listing.business).where(public_listing_filter(now))
-        .group_by(Business.district_id)).all())
+    return dict(
+        db.session.execute(
+            sa.select(Business.district_id, sa.func.count(Listing.id))
+            .join(Listing.business)
+            .where(public_listing_filter(now))
+            .group_by(Business.district_id)
+        ).all()
+    )
 
 
 def categories_with_counts(now: datetime) -> list[tuple[Category, int]]:
@@ -88,26 +98,45 @@ def home_data(now: datetime, n: int = 12) -> HomeData:
     if not page.items:
         rnd = None
         page = search_listings(now, per_page=n)
-    return HomeData(round=rnd, listings=page.items, categories=categories_with_counts(now),
-                    districts=districts_with_counts(now), more=page.next is not None,
-                    og=og_image(page.items[0]) if page.items else None)
+    return HomeData(
+        round=rnd,
+        listings=page.items,
+        categories=categories_with_counts(now),
+        districts=districts_with_counts(now),
+        more=page.next is not None,
+        og=og_image(page.items[0]) if page.items else None,
+    )
 
 
 def public_business(business_id: int, now: datetime) -> Business | None:
     """A business that has at least one public listing (others are not published)."""
-    has_public = sa.exists(sa.select(Listing.id).join(Listing.round).where(
-        Listing.business_id == Business.id, public_listing_filter(now)))
-    return db.session.execute(
-        sa.select(Business).options(joinedload(Business.community))
-        .where(Business.id == business_id, has_public)).unique().scalar_one_or_none()
+    has_public = sa.exists(
+        sa.select(Listing.id)
+        .join(Listing.round)
+        .where(Listing.business_id == Business.id, public_listing_filter(now))
+    )
+    return (
+        db.session.execute(
+            sa.select(Business)
+            .options(joinedload(Business.community))
+            .where(Business.id == business_id, has_public)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 def public_community(slug: str) -> Community | None:
     """A verified (or since suspended) community by slug; pending ones are not public."""
-    return db.session.execute(
-        sa.select(Community).where(Community.slug == slug[:140],
-                                   Community.status != CommunityStatus.PENDING)
-    ).unique().scalar_one_or_none()
+    return (
+        db.session.execute(
+            sa.select(Community).where(
+                Community.slug == slug[:140], Community.status != CommunityStatus.PENDING
+            )
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 def published_round(edition: int, now: datetime) -> Round | None:
@@ -137,6 +166,7 @@ def empty_suggestions(args, page: Page, now: datetime) -> list[Suggestion]:
     """For an empty first page of a filtered search: each condition the shopper could drop,
     with how many listings that would show (only those that show some)."""
     from flask_babel import gettext as _
+
     if page.items or args.cursor or not args.filtered:
         return []
     options = []
@@ -154,13 +184,16 @@ def empty_suggestions(args, page: Page, now: datetime) -> list[Suggestion]:
         options.append((_("termasuk yang belum bertanda halal"), {"halal": None}))
     out = []
     for label, change in options:
-        relaxed = replace(args, q=args.q if "q" not in change else "",
-                          category=None if "kategori" in change else args.category,
-                          district=None if "kecamatan" in change else args.district,
-                          community=None if "komunitas" in change else args.community,
-                          price_min=None if "harga_min" in change else args.price_min,
-                          price_max=None if "harga_max" in change else args.price_max,
-                          halal=False if "halal" in change else args.halal)
+        relaxed = replace(
+            args,
+            q=args.q if "q" not in change else "",
+            category=None if "kategori" in change else args.category,
+            district=None if "kecamatan" in change else args.district,
+            community=None if "komunitas" in change else args.community,
+            price_min=None if "harga_min" in change else args.price_min,
+            price_max=None if "harga_max" in change else args.price_max,
+            halal=False if "halal" in change else args.halal,
+        )
         n = count_listings(now, relaxed.q, relaxed.filters)
         if n:
             out.append(Suggestion(label=label, args=args.url_args(**change), count=n))

@@ -9,6 +9,7 @@ page 1 costs.
 Everything a template shows is eager-loaded here: business (+ district), round, category
 (joined) and photos → image → variants (selectin). Templates never query.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,9 +24,20 @@ from ..listings.models import Business, Listing
 from ..listings.state import public_listing_filter
 from ..reference.models import Category, District
 from . import search
-from .cursor import (DEFAULT_PER_PAGE, SORT_CHEAPEST, SORT_NEWEST, SORT_RELEVANCE, InvalidCursor,
-                     _after, _before, _order, clamp_per_page, clean_sort, decode_cursor,
-                     encode_cursor)
+from .cursor import (
+    DEFAULT_PER_PAGE,
+    SORT_CHEAPEST,
+    SORT_NEWEST,
+    SORT_RELEVANCE,
+    InvalidCursor,
+    _after,
+    _before,
+    _order,
+    clamp_per_page,
+    clean_sort,
+    decode_cursor,
+    encode_cursor,
+)
 
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 8
@@ -37,13 +49,15 @@ def query_words(q: str | None) -> list[str]:
     return [w[:40] for w in text.split(" ") if w][:MAX_QUERY_WORDS]
 
 
-
 def _public_select(now: datetime):
     """SELECT Listing, joined to its round and business (reused for eager loading)."""
-    return (sa.select(Listing)
-            .join(Listing.round).join(Listing.business)
-            .options(contains_eager(Listing.round), contains_eager(Listing.business))
-            .where(public_listing_filter(now)))
+    return (
+        sa.select(Listing)
+        .join(Listing.round)
+        .join(Listing.business)
+        .options(contains_eager(Listing.round), contains_eager(Listing.business))
+        .where(public_listing_filter(now))
+    )
 
 
 @dataclass
@@ -75,14 +89,20 @@ class Filters:
 
     def apply(self, stmt):
         if self.category:
-            stmt = stmt.where(Listing.category_id == sa.select(Category.id)
-                              .where(Category.slug == self.category).scalar_subquery())
+            stmt = stmt.where(
+                Listing.category_id
+                == sa.select(Category.id).where(Category.slug == self.category).scalar_subquery()
+            )
         if self.district:
-            stmt = stmt.where(Business.district_id == sa.select(District.id)
-                              .where(District.slug == self.district).scalar_subquery())
+            stmt = stmt.where(
+                Business.district_id
+                == sa.select(District.id).where(District.slug == self.district).scalar_subquery()
+            )
         if self.community:
-            stmt = stmt.where(Listing.community_id == sa.select(Community.id)
-                              .where(Community.slug == self.community).scalar_subquery())
+            stmt = stmt.where(
+                Listing.community_id
+                == sa.select(Community.id).where(Community.slug == self.community).scalar_subquery()
+            )
         if self.price_min is not None:
             stmt = stmt.where(Listing.price >= self.price_min)
         if self.price_max is not None:
@@ -92,11 +112,20 @@ class Filters:
         return stmt
 
 
-def search_listings(now: datetime, q: str | None = None, category: str | None = None,
-                    district: str | None = None, after: str | None = None,
-                    per_page: int = DEFAULT_PER_PAGE, *, sort: str | None = None,
-                    filters: Filters | None = None, business_id: int | None = None,
-                    community_id: int | None = None, round_id: int | None = None) -> Page:
+def search_listings(
+    now: datetime,
+    q: str | None = None,
+    category: str | None = None,
+    district: str | None = None,
+    after: str | None = None,
+    per_page: int = DEFAULT_PER_PAGE,
+    *,
+    sort: str | None = None,
+    filters: Filters | None = None,
+    business_id: int | None = None,
+    community_id: int | None = None,
+    round_id: int | None = None,
+) -> Page:
     """A page of public listings in ``sort`` order.
 
     ``sort``: ``relevan`` (best match first; the default with ``q``), ``baru`` (newest
@@ -145,25 +174,39 @@ def search_listings(now: datetime, q: str | None = None, category: str | None = 
 
     def fetch(condition, reverse):
         query = stmt.where(condition) if condition is not None else stmt
-        return list(db.session.execute(
-            query.order_by(*_order(col, asc, reverse)).limit(per_page + 1)).unique().scalars())
+        return list(
+            db.session.execute(query.order_by(*_order(col, asc, reverse)).limit(per_page + 1))
+            .unique()
+            .scalars()
+        )
 
     if direction == "b":
         rows = fetch(_before(col, asc, key, ident), reverse=True)
         more_before = len(rows) > per_page
         rows = list(reversed(rows[:per_page]))
-        return Page(items=rows, per_page=per_page, sort=sort, match=match,
-                    next=cursor(rows[-1], "a") if rows else None,
-                    prev=cursor(rows[0], "b") if rows and more_before else None)
+        return Page(
+            items=rows,
+            per_page=per_page,
+            sort=sort,
+            match=match,
+            next=cursor(rows[-1], "a") if rows else None,
+            prev=cursor(rows[0], "b") if rows and more_before else None,
+        )
     rows = fetch(_after(col, asc, key, ident) if ident is not None else None, reverse=False)
     items = rows[:per_page]
-    return Page(items=items, per_page=per_page, sort=sort, match=match,
-                next=cursor(items[-1], "a") if len(rows) > per_page else None,
-                prev=cursor(items[0], "b") if items and ident is not None else None)
+    return Page(
+        items=items,
+        per_page=per_page,
+        sort=sort,
+        match=match,
+        next=cursor(items[-1], "a") if len(rows) > per_page else None,
+        prev=cursor(items[0], "b") if items and ident is not None else None,
+    )
 
 
-def _relevance_page(stmt, match: search.Match, direction: str, tier: int | None,
-                    ident: int | None, per_page: int) -> Page:
+def _relevance_page(
+    stmt, match: search.Match, direction: str, tier: int | None, ident: int | None, per_page: int
+) -> Page:
     """A page in relevance order: tier by tier (``search.Match``), newest id first within a
     tier; the cursor names the tier and id of the row at the edge."""
     rows: list[tuple[Listing, int]] = []
@@ -172,53 +215,98 @@ def _relevance_page(stmt, match: search.Match, direction: str, tier: int | None,
             query, id_col = match.join(stmt, t)
             if t == tier:
                 query = query.where(id_col > ident)
-            rows += [(x, t) for x in db.session.execute(
-                query.order_by(id_col.asc()).limit(per_page + 1 - len(rows))).unique().scalars()]
+            rows += [
+                (x, t)
+                for x in db.session.execute(
+                    query.order_by(id_col.asc()).limit(per_page + 1 - len(rows))
+                )
+                .unique()
+                .scalars()
+            ]
             if len(rows) > per_page:
                 break
         more_before = len(rows) > per_page
         rows = list(reversed(rows[:per_page]))
-        return Page(items=[r[0] for r in rows], per_page=per_page, sort=SORT_RELEVANCE, match=match,
-                    next=encode_cursor(rows[-1][0], "a", SORT_RELEVANCE, rows[-1][1]) if rows else None,
-                    prev=(encode_cursor(rows[0][0], "b", SORT_RELEVANCE, rows[0][1])
-                          if rows and more_before else None))
+        return Page(
+            items=[r[0] for r in rows],
+            per_page=per_page,
+            sort=SORT_RELEVANCE,
+            match=match,
+            next=encode_cursor(rows[-1][0], "a", SORT_RELEVANCE, rows[-1][1]) if rows else None,
+            prev=(
+                encode_cursor(rows[0][0], "b", SORT_RELEVANCE, rows[0][1])
+                if rows and more_before
+                else None
+            ),
+        )
     first = tier if ident is not None else 0
     for t in range(first, match.tiers):
         query, id_col = match.join(stmt, t)
         if ident is not None and t == first:
             query = query.where(id_col < ident)
-        rows += [(x, t) for x in db.session.execute(
-            query.order_by(id_col.desc()).limit(per_page + 1 - len(rows))).unique().scalars()]
+        rows += [
+            (x, t)
+            for x in db.session.execute(
+                query.order_by(id_col.desc()).limit(per_page + 1 - len(rows))
+            )
+            .unique()
+            .scalars()
+        ]
         if len(rows) > per_page:
             break
     page_rows = rows[:per_page]
-    return Page(items=[r[0] for r in page_rows], per_page=per_page, sort=SORT_RELEVANCE, match=match,
-                next=(encode_cursor(page_rows[-1][0], "a", SORT_RELEVANCE, page_rows[-1][1])
-                      if len(rows) > per_page else None),
-                prev=(encode_cursor(page_rows[0][0], "b", SORT_RELEVANCE, page_rows[0][1])
-                      if page_rows and ident is not None else None))
+    return Page(
+        items=[r[0] for r in page_rows],
+        per_page=per_page,
+        sort=SORT_RELEVANCE,
+        match=match,
+        next=(
+            encode_cursor(page_rows[-1][0], "a", SORT_RELEVANCE, page_rows[-1][1])
+            if len(rows) > per_page
+            else None
+        ),
+        prev=(
+            encode_cursor(page_rows[0][0], "b", SORT_RELEVANCE, page_rows[0][1])
+            if page_rows and ident is not None
+            else None
+        ),
+    )
 
 
 def public_listing(listing_id: int, now: datetime) -> Listing | None:
     """The listing if it is public at ``now``, else None."""
-    return db.session.execute(
-        _public_select(now).where(Listing.id == listing_id)).unique().scalar_one_or_none()
+    return (
+        db.session.execute(_public_select(now).where(Listing.id == listing_id))
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 def related_listings(listing: Listing, now: datetime, n: int = 4) -> list[Listing]:
     """Up to ``n`` other public listings of the same category, newest first."""
-    return list(db.session.execute(
-        _public_select(now).where(Listing.category_id == listing.category_id,
-                                  Listing.id != listing.id)
-        .order_by(Listing.approved_at.desc().nulls_last(), Listing.id.desc()).limit(n)
-    ).unique().scalars())
+    return list(
+        db.session.execute(
+            _public_select(now)
+            .where(Listing.category_id == listing.category_id, Listing.id != listing.id)
+            .order_by(Listing.approved_at.desc().nulls_last(), Listing.id.desc())
+            .limit(n)
+        )
+        .unique()
+        .scalars()
+    )
 
 
 def count_listings(now: datetime, q: str | None, filters: Filters, cap: int = 1000) -> int:
     """How many public listings match (counted up to ``cap``)."""
-    stmt = filters.apply(sa.select(Listing.id).join(Listing.round).join(Listing.business)
-                         .where(public_listing_filter(now)))
+    stmt = filters.apply(
+        sa.select(Listing.id)
+        .join(Listing.round)
+        .join(Listing.business)
+        .where(public_listing_filter(now))
+    )
     match = search.resolve(" ".join(query_words(q)))
     if match is not None:
         stmt = match.join(stmt)[0] if match.join is not None else stmt.where(match.condition)
-    return db.session.execute(sa.select(sa.func.count()).select_from(stmt.limit(cap).subquery())).scalar_one()
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(stmt.limit(cap).subquery())
+    ).scalar_one()

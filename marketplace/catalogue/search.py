@@ -23,14 +23,15 @@ literally with an escaped LIKE.
 The tables are not SQLAlchemy models: ``is_search_table`` tells the migration drift check
 and autogenerate to leave them alone.
 """
+
 from __future__ import annotations
 
 import difflib
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import sqlalchemy as sa
 from markupsafe import Markup
@@ -116,6 +117,7 @@ def resolve(q: str | None, dialect: str | None = None) -> Match | None:
 
 # --- literal fallback (a query with no letters or digits) -----------------------------------
 
+
 def _like_escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -124,9 +126,13 @@ def _literal(text: str) -> Match:
     conds = []
     for token in text.split(" ")[:MAX_WORDS]:
         pattern = f"%{_like_escape(token[:MAX_WORD_CHARS])}%"
-        conds.append(sa.or_(Listing.title.ilike(pattern, escape="\\"),
-                            Listing.description.ilike(pattern, escape="\\"),
-                            Business.name.ilike(pattern, escape="\\")))
+        conds.append(
+            sa.or_(
+                Listing.title.ilike(pattern, escape="\\"),
+                Listing.description.ilike(pattern, escape="\\"),
+                Business.name.ilike(pattern, escape="\\"),
+            )
+        )
     return Match(condition=sa.and_(*conds), searched=[])
 
 
@@ -142,9 +148,13 @@ def _fts_query(terms: list[str], prefix: bool) -> str:
 
 
 def _fts_has(expr: str) -> bool:
-    return db.session.execute(
-        sa.text(f"SELECT 1 FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :q LIMIT 1"),
-        {"q": expr}).first() is not None
+    return (
+        db.session.execute(
+            sa.text(f"SELECT 1 FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :q LIMIT 1"),
+            {"q": expr},
+        ).first()
+        is not None
+    )
 
 
 def _fts_match(expr: str, terms: list[str], **kw) -> Match:
@@ -153,14 +163,21 @@ def _fts_match(expr: str, terms: list[str], **kw) -> Match:
 
     def join(stmt, tier=None):
         where = expr if tier is None else exprs[tier]
-        return (stmt.join(_fts, _fts.c.rowid == Listing.id).where(_MATCH.op("MATCH")(where)),
-                _fts.c.rowid)
+        return (
+            stmt.join(_fts, _fts.c.rowid == Listing.id).where(_MATCH.op("MATCH")(where)),
+            _fts.c.rowid,
+        )
+
     return Match(join=join, tiers=len(exprs), searched=terms, **kw)
 
 
 def _known(term: str) -> bool:
-    return db.session.execute(
-        sa.text(f"SELECT 1 FROM {SEARCH_TABLE}_vocab WHERE term = :t"), {"t": term}).first() is not None
+    return (
+        db.session.execute(
+            sa.text(f"SELECT 1 FROM {SEARCH_TABLE}_vocab WHERE term = :t"), {"t": term}
+        ).first()
+        is not None
+    )
 
 
 def _closest(term: str) -> str | None:
@@ -168,10 +185,16 @@ def _closest(term: str) -> str | None:
     if len(term) < 3:
         return None
     lo, hi = max(1, len(term) - 2), len(term) + 2
-    candidates = [row[0] for row in db.session.execute(
-        sa.text(f"SELECT term FROM {SEARCH_TABLE}_vocab WHERE term >= :a AND term < :b "
-                "AND length(term) BETWEEN :lo AND :hi"),
-        {"a": term[0], "b": chr(ord(term[0]) + 1), "lo": lo, "hi": hi})]
+    candidates = [
+        row[0]
+        for row in db.session.execute(
+            sa.text(
+                f"SELECT term FROM {SEARCH_TABLE}_vocab WHERE term >= :a AND term < :b "
+                "AND length(term) BETWEEN :lo AND :hi"
+            ),
+            {"a": term[0], "b": chr(ord(term[0]) + 1), "lo": lo, "hi": hi},
+        )
+    ]
     best = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
     return best[0] if best else None
 
@@ -193,8 +216,9 @@ def _sqlite(terms: list[str]) -> Match:
 
 # --- PostgreSQL full text + pg_trgm ---------------------------------------------------------
 
-_pg = sa.table(SEARCH_TABLE, sa.column("listing_id", sa.Integer), sa.column("document"),
-               sa.column("body"))
+_pg = sa.table(
+    SEARCH_TABLE, sa.column("listing_id", sa.Integer), sa.column("document"), sa.column("body")
+)
 
 
 def _tsquery(text: str):
@@ -204,8 +228,11 @@ def _tsquery(text: str):
 def _pg_match(anywhere: str, exprs: list[str], terms: list[str], prefix: bool) -> Match:
     def join(stmt, tier=None):
         query = _tsquery(anywhere if tier is None else exprs[tier])
-        return (stmt.join(_pg, _pg.c.listing_id == Listing.id)
-                .where(_pg.c.document.op("@@")(query)), _pg.c.listing_id)
+        return (
+            stmt.join(_pg, _pg.c.listing_id == Listing.id).where(_pg.c.document.op("@@")(query)),
+            _pg.c.listing_id,
+        )
+
     return Match(join=join, tiers=len(exprs), searched=terms, prefix=prefix)
 
 
@@ -216,22 +243,36 @@ def _postgres(terms: list[str]) -> Match:
         anywhere = " & ".join(f"{t}{star}" for t in terms)
         in_title = " & ".join(f"{t}{star or ':'}A" for t in terms)
         hit = db.session.execute(
-            sa.select(sa.literal(1)).select_from(_pg)
-            .where(_pg.c.document.op("@@")(_tsquery(anywhere))).limit(1)).first()
+            sa.select(sa.literal(1))
+            .select_from(_pg)
+            .where(_pg.c.document.op("@@")(_tsquery(anywhere)))
+            .limit(1)
+        ).first()
         if hit is not None:
-            return _pg_match(anywhere, [in_title, f"({anywhere}) & !({in_title})"], terms, bool(star))
+            return _pg_match(
+                anywhere, [in_title, f"({anywhere}) & !({in_title})"], terms, bool(star)
+            )
 
     # Typo tolerance: every word similar to some word of the listing (pg_trgm ``<%``, which
     # the trigram index serves). 0.5 instead of the default 0.6 lets one letter be missing
     # from a six-letter word (``kripik`` ~ ``keripik`` is 0.57); for this transaction only.
-    db.session.execute(sa.text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)"))
+    db.session.execute(
+        sa.text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
+    )
+
     def similar(stmt, tier=None):
-        return (stmt.join(_pg, _pg.c.listing_id == Listing.id)
-                .where(*[sa.literal(t).op("<%")(_pg.c.body) for t in terms]), _pg.c.listing_id)
+        return (
+            stmt.join(_pg, _pg.c.listing_id == Listing.id).where(
+                *[sa.literal(t).op("<%")(_pg.c.body) for t in terms]
+            ),
+            _pg.c.listing_id,
+        )
+
     return Match(join=similar, tiers=1, searched=terms, prefix=True)
 
 
 # --- highlighting ---------------------------------------------------------------------------
+
 
 def highlight(text: str | None, searched: list[str], prefix: bool = True) -> Markup:
     """``text`` HTML-escaped, with the words that match ``searched`` wrapped in ``<mark>``.
@@ -250,7 +291,7 @@ def highlight(text: str | None, searched: list[str], prefix: bool = True) -> Mar
         hit = word in wanted or (prefix and any(word.startswith(w) for w in wanted))
         if not hit:
             continue
-        out.append(html.escape(text[last:m.start()], quote=False))
+        out.append(html.escape(text[last : m.start()], quote=False))
         out.append("<mark>" + html.escape(m.group(0), quote=False) + "</mark>")
         last = m.end()
     out.append(html.escape(text[last:], quote=False))

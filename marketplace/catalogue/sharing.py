@@ -1,4 +1,5 @@
 """What a shared listing shows: WhatsApp links, the Open Graph image, schema.org data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,9 +21,13 @@ def whatsapp_url(business: Business, message: str) -> str | None:
 def whatsapp_message(listing: Listing, product_url: str, site_name: str) -> str:
     """The prefilled message: names the product and its absolute URL."""
     from flask_babel import gettext as _
-    return _("Halo, saya tertarik dengan %(title)s di %(site)s: %(url)s",
-             title=listing.title, site=site_name, url=product_url)
 
+    return _(
+        "Halo, saya tertarik dengan %(title)s di %(site)s: %(url)s",
+        title=listing.title,
+        site=site_name,
+        url=product_url,
+    )
 
 
 OG_IMAGE_MAX_BYTES = 300 * 1024
@@ -45,8 +50,12 @@ def og_image(listing: Listing) -> OgImage | None:
     candidates = [image.variant("ig1080")] + sorted(image.web_variants(), key=lambda v: -v.width)
     for v in candidates:
         if v is not None and (v.size or 0) <= OG_IMAGE_MAX_BYTES:
-            return OgImage(url=absolute(media_src(v)), width=v.width, height=v.height,
-                           content_type=v.content_type)
+            return OgImage(
+                url=absolute(media_src(v)),
+                width=v.width,
+                height=v.height,
+                content_type=v.content_type,
+            )
     return None
 
 
@@ -54,25 +63,43 @@ def product_data(listing: Listing, product_url: str, image: str | None) -> dict:
     """schema.org Product (rendered as JSON-LD by ``tojson``, which escapes ``<``, ``>``,
     ``&`` and quotes, so a title cannot close the script element)."""
     business = listing.business
-    data = {"@context": "https://schema.org", "@type": "Product", "name": listing.title,
-            "description": listing.description[:500], "url": product_url, "sku": str(listing.id),
-            "category": listing.category.name, "brand": {"@type": "Brand", "name": business.name}}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": listing.title,
+        "description": listing.description[:500],
+        "url": product_url,
+        "sku": str(listing.id),
+        "category": listing.category.name,
+        "brand": {"@type": "Brand", "name": business.name},
+    }
     if image:
         data["image"] = [image]
     if listing.price is not None:
-        data["offers"] = {"@type": "Offer", "price": listing.price, "priceCurrency": "IDR",
-                          "availability": "https://schema.org/InStock", "url": product_url,
-                          "seller": {"@type": "Organization", "name": business.name,
-                                     "address": {"@type": "PostalAddress",
-                                                 "addressLocality": business.district.name,
-                                                 "addressRegion": "Banten",
-                                                 "addressCountry": "ID"}}}
+        data["offers"] = {
+            "@type": "Offer",
+            "price": listing.price,
+            "priceCurrency": "IDR",
+            "availability": "https://schema.org/InStock",
+            "url": product_url,
+            "seller": {
+                "@type": "Organization",
+                "name": business.name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "addressLocality": business.district.name,
+                    "addressRegion": "Banten",
+                    "addressCountry": "ID",
+                },
+            },
+        }
     return data
 
 
 def share_url(listing: Listing, product_url: str) -> str:
-    """"Share on WhatsApp": ``https://wa.me/?text=`` with the product's URL first (so the
+    """ "Share on WhatsApp": ``https://wa.me/?text=`` with the product's URL first (so the
     preview is built from it), then its name and price."""
     from ..formatting import rupiah
+
     text = f"{product_url}\n{listing.title} · {rupiah(listing.price)}"
     return wa_me_url(None, text)

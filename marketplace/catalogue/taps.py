@@ -1,4 +1,5 @@
 """Taps on a listing's WhatsApp button: counted per listing and day (no personal data)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,6 +14,7 @@ def count_whatsapp_tap(listing_id: int, now: datetime) -> None:
     concurrent taps never lose a count or collide. Never commits."""
     from ..clock import to_wib
     from .models import WhatsappTap
+
     day = to_wib(now).date()
     table = WhatsappTap.__table__
     dialect = db.session.get_bind().dialect.name
@@ -21,8 +23,9 @@ def count_whatsapp_tap(listing_id: int, now: datetime) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(table).values(listing_id=listing_id, day=day, taps=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c.listing_id, table.c.day],
-                                      set_={"taps": table.c.taps + 1})
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.listing_id, table.c.day], set_={"taps": table.c.taps + 1}
+    )
     db.session.execute(stmt)
 
 
@@ -30,13 +33,16 @@ def whatsapp_taps(listing_ids: list[int], since=None, until=None) -> dict[int, i
     """Taps per listing (for round statistics), optionally between two WIB dates
     (inclusive); listings never tapped are absent."""
     from .models import WhatsappTap
+
     if not listing_ids:
         return {}
-    stmt = (sa.select(WhatsappTap.listing_id, sa.func.sum(WhatsappTap.taps))
-            .where(WhatsappTap.listing_id.in_(listing_ids)).group_by(WhatsappTap.listing_id))
+    stmt = (
+        sa.select(WhatsappTap.listing_id, sa.func.sum(WhatsappTap.taps))
+        .where(WhatsappTap.listing_id.in_(listing_ids))
+        .group_by(WhatsappTap.listing_id)
+    )
     if since is not None:
         stmt = stmt.where(WhatsappTap.day >= since)
     if until is not None:
         stmt = stmt.where(WhatsappTap.day <= until)
     return {lid: int(n) for lid, n in db.session.execute(stmt).all()}
-

@@ -2,6 +2,7 @@
 
 Building a URL needs an app and, without ``SITE_URL``, a request.
 """
+
 from __future__ import annotations
 
 from ..listings.models import Listing
@@ -12,6 +13,7 @@ def absolute(url: str) -> str:
     """Make a site-relative URL absolute, with ``SITE_URL`` when set (behind a proxy or for
     links built outside a request), else the request's own root."""
     from flask import current_app, request
+
     if url.startswith(("http://", "https://")):
         return url
     base = current_app.config.get("SITE_URL") or request.url_root
@@ -21,12 +23,14 @@ def absolute(url: str) -> str:
 def absolute_url_for(endpoint: str, **values) -> str:
     """``url_for`` made absolute (see ``absolute``)."""
     from flask import url_for
+
     return absolute(url_for(endpoint, **values))
 
 
 def media_src(variant) -> str:
     """The URL of a stored image variant (local media view, CDN or presigned S3)."""
     from ..media.services import variant_url
+
     return variant_url(variant)
 
 

@@ -2,10 +2,11 @@
 round, the WhatsApp redirect, sitemap.xml, robots.txt and the health check. Thin: parse the
 query string, call the reads (``queries``, ``pages``, ``sharing``), render. Anonymous pages
 are served from ``pagecache``."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import (abort, current_app, jsonify, redirect, render_template, request, url_for)
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 
 from ..clock import now
 from ..extensions import db
@@ -13,8 +14,14 @@ from ..slugs import slugify
 from . import bp
 from .cursor import SORT_NEWEST, InvalidCursor, sort_labels
 from .forms import CatalogueArgs
-from .pages import (empty_suggestions, filter_choices, home_data, public_business,
-                    public_community, published_round)
+from .pages import (
+    empty_suggestions,
+    filter_choices,
+    home_data,
+    public_business,
+    public_community,
+    published_round,
+)
 from .queries import public_listing, related_listings, search_listings
 from .search import highlight
 from .sharing import og_image, product_data, share_url, whatsapp_message, whatsapp_url
@@ -33,8 +40,15 @@ def catalogue_helpers():
 def _page(args: CatalogueArgs, endpoint: str, url_values: dict | None = None, **filters):
     """Run the search for a listing page; a cursor we did not make is a 404."""
     try:
-        page = search_listings(now(), q=args.q, after=args.cursor, sort=args.sort,
-                               per_page=args.per_page, filters=args.filters, **filters)
+        page = search_listings(
+            now(),
+            q=args.q,
+            after=args.cursor,
+            sort=args.sort,
+            per_page=args.per_page,
+            filters=args.filters,
+            **filters,
+        )
     except InvalidCursor:
         abort(404)
     values = dict(url_values or {})
@@ -48,15 +62,15 @@ def _page(args: CatalogueArgs, endpoint: str, url_values: dict | None = None, **
 def _sub_args() -> CatalogueArgs:
     """Paging (and sort) for a business, community or round page; no other filters."""
     args = CatalogueArgs.from_args(request.args)
-    return CatalogueArgs(sort=args.sort if not args.q else SORT_NEWEST,
-                         cursor=args.cursor, per_page=args.per_page)
+    return CatalogueArgs(
+        sort=args.sort if not args.q else SORT_NEWEST, cursor=args.cursor, per_page=args.per_page
+    )
 
 
 @bp.route("/")
 def home():
     data = home_data(now())
-    return render_template("catalogue/home.html", data=data,
-                           canonical=absolute_url_for(".home"))
+    return render_template("catalogue/home.html", data=data, canonical=absolute_url_for(".home"))
 
 
 @bp.route("/katalog")
@@ -69,11 +83,20 @@ def catalogue():
     chosen_community = public_community(args.community) if args.community else None
     # The canonical page of a filtered view is its first page, without a text query.
     canonical = absolute_url_for(".catalogue", **args.url_args(q=None, urut=None, per_page=None))
-    return render_template("catalogue/catalogue.html", args=args, page=page, prev_url=prev_url,
-                           next_url=next_url, categories=categories, districts=districts,
-                           chosen_category=chosen_category, chosen_district=chosen_district,
-                           chosen_community=chosen_community, canonical=canonical,
-                           suggestions=empty_suggestions(args, page, now()))
+    return render_template(
+        "catalogue/catalogue.html",
+        args=args,
+        page=page,
+        prev_url=prev_url,
+        next_url=next_url,
+        categories=categories,
+        districts=districts,
+        chosen_category=chosen_category,
+        chosen_district=chosen_district,
+        chosen_community=chosen_community,
+        canonical=canonical,
+        suggestions=empty_suggestions(args, page, now()),
+    )
 
 
 @bp.route("/produk/<int:listing_id>")
@@ -91,12 +114,17 @@ def listing(listing_id: int, slug: str | None = None):
     product_url = absolute_url_for(".listing", listing_id=item.id, slug=canonical)
     og = og_image(item)
     return render_template(
-        "catalogue/listing.html", listing=item, business=item.business,
-        product_url=product_url, canonical=product_url, og=og,
+        "catalogue/listing.html",
+        listing=item,
+        business=item.business,
+        product_url=product_url,
+        canonical=product_url,
+        og=og,
         has_whatsapp=bool(item.business.whatsapp_digits),
         share_url=share_url(item, product_url),
         structured_data=product_data(item, product_url, og.url if og else None),
-        related=related_listings(item, at))
+        related=related_listings(item, at),
+    )
 
 
 @bp.route("/produk/<int:listing_id>/whatsapp")
@@ -117,10 +145,13 @@ def whatsapp(listing_id: int):
         abort(404)
     product_url = absolute_url_for(".listing", **listing_path_values(item))
     target = whatsapp_url(
-        item.business, whatsapp_message(item, product_url, current_app.config["SITE_NAME"]))
+        item.business, whatsapp_message(item, product_url, current_app.config["SITE_NAME"])
+    )
     if target is None:
         abort(404)
-    prefetch = "prefetch" in (request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", ""))
+    prefetch = "prefetch" in (
+        request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    )
     if request.method == "GET" and not prefetch:
         count_whatsapp_tap(item.id, at)
         db.session.commit()
@@ -138,12 +169,18 @@ def business(business_id: int):
     if found is None:
         abort(404)
     args = _sub_args()
-    page, prev_url, next_url = _page(args, ".business", {"business_id": business_id},
-                                     business_id=business_id)
-    return render_template("catalogue/business.html", business=found, page=page,
-                           prev_url=prev_url, next_url=next_url,
-                           canonical=absolute_url_for(".business", business_id=found.id),
-                           og=og_image(page.items[0]) if page.items else None)
+    page, prev_url, next_url = _page(
+        args, ".business", {"business_id": business_id}, business_id=business_id
+    )
+    return render_template(
+        "catalogue/business.html",
+        business=found,
+        page=page,
+        prev_url=prev_url,
+        next_url=next_url,
+        canonical=absolute_url_for(".business", business_id=found.id),
+        og=og_image(page.items[0]) if page.items else None,
+    )
 
 
 @bp.route("/komunitas/<slug>")
@@ -152,11 +189,18 @@ def community(slug: str):
     if found is None:
         abort(404)
     args = _sub_args()
-    page, prev_url, next_url = _page(args, ".community", {"slug": found.slug}, community_id=found.id)
-    return render_template("catalogue/community.html", community=found, page=page,
-                           prev_url=prev_url, next_url=next_url,
-                           canonical=absolute_url_for(".community", slug=found.slug),
-                           og=og_image(page.items[0]) if page.items else None)
+    page, prev_url, next_url = _page(
+        args, ".community", {"slug": found.slug}, community_id=found.id
+    )
+    return render_template(
+        "catalogue/community.html",
+        community=found,
+        page=page,
+        prev_url=prev_url,
+        next_url=next_url,
+        canonical=absolute_url_for(".community", slug=found.slug),
+        og=og_image(page.items[0]) if page.items else None,
+    )
 
 
 @bp.route("/edisi/<int:edition>")
@@ -166,10 +210,15 @@ def round_page(edition: int):
         abort(404)
     args = _sub_args()
     page, prev_url, next_url = _page(args, ".round_page", {"edition": edition}, round_id=rnd.id)
-    return render_template("catalogue/round.html", round=rnd, page=page,
-                           prev_url=prev_url, next_url=next_url,
-                           canonical=absolute_url_for(".round_page", edition=edition),
-                           og=og_image(page.items[0]) if page.items else None)
+    return render_template(
+        "catalogue/round.html",
+        round=rnd,
+        page=page,
+        prev_url=prev_url,
+        next_url=next_url,
+        canonical=absolute_url_for(".round_page", edition=edition),
+        og=og_image(page.items[0]) if page.items else None,
+    )
 
 
 @bp.route("/sitemap.xml")
@@ -183,8 +232,7 @@ def sitemap():
 
 @bp.route("/robots.txt")
 def robots():
-    body = render_template("catalogue/robots.txt",
-                           sitemap=absolute_url_for(".sitemap"))
+    body = render_template("catalogue/robots.txt", sitemap=absolute_url_for(".sitemap"))
     return current_app.response_class(body, mimetype="text/plain")
 
 

@@ -1,4 +1,5 @@
 """The Instagram kit of a round: preview, choice and order of listings, ZIP download."""
+
 from flask import Blueprint
 
 bp = Blueprint("instagram", __name__)

@@ -1,4 +1,5 @@
 """``flask --app marketplace instagram-kit ROUND OUT.zip``: the same kit as the web page."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,5 +35,7 @@ def instagram_kit(round_ref: str, out: Path) -> None:
     tmp.write_bytes(data)
     tmp.replace(out)
     posts = len(kit_plan(rnd)) - 1
-    click.echo(f"{rnd.title}: {len(listings)} slide produk + sampul dalam {posts} postingan → {out} "
-               f"({len(data) / 1024 / 1024:.1f} MB)")
+    click.echo(
+        f"{rnd.title}: {len(listings)} slide produk + sampul dalam {posts} postingan → {out} "
+        f"({len(data) / 1024 / 1024:.1f} MB)"
+    )

@@ -1,4 +1,5 @@
 """The staff's choice of listings for a round's Instagram kit: which go in, in what order."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,8 +19,11 @@ class KitEntry(db.Model):
     was saved have no entry and go in at the end."""
 
     __tablename__ = "instagram_kit_entries"
-    __table_args__ = (sa.UniqueConstraint("round_id", "listing_id",
-                                          name="uq_instagram_kit_entries_round_listing"),)
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "round_id", "listing_id", name="uq_instagram_kit_entries_round_listing"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id"), index=True)

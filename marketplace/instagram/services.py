@@ -13,6 +13,7 @@ The shape of a kit (also written into the ZIP's ``BACA-SAYA.txt``):
 
 Nothing here commits; ``save_selection`` flushes and audits.
 """
+
 from __future__ import annotations
 
 import io
@@ -29,7 +30,6 @@ from PIL import Image as PILImage
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from ..slugs import slugify
 from ..clock import to_wib
 from ..errors import InvalidInput
 from ..extensions import db
@@ -39,18 +39,20 @@ from ..listings.models import Listing, ListingStatus
 from ..media.storage import storage_for
 from ..rounds.models import Round
 from ..site_settings import SiteSettings, get_settings
+from ..slugs import slugify
 from .models import KitEntry
 from .slides import Brand, CoverCard, ListingCard, Slide, render_cover, render_listing
 
 log = logging.getLogger(__name__)
 
-POST_SIZE = 10            # Instagram carousel: at most 10 pictures per post
-CAPTION_LIMIT = 2200      # characters
+POST_SIZE = 10  # Instagram carousel: at most 10 pictures per post
+CAPTION_LIMIT = 2200  # characters
 MAX_HASHTAGS = 30
 MAX_MENTIONS = 20
 
 
 # --- which round ------------------------------------------------------------------------------
+
 
 def find_round(token: str) -> Round | None:
     """A round named on the command line: ``14`` is edition 14 (or, when no round has that
@@ -63,7 +65,9 @@ def find_round(token: str) -> Round | None:
         return None
     number = int(token)
     if kind in (None, "edisi", "edition"):
-        rnd = db.session.execute(sa.select(Round).where(Round.edition == number)).scalar_one_or_none()
+        rnd = db.session.execute(
+            sa.select(Round).where(Round.edition == number)
+        ).scalar_one_or_none()
         if rnd is not None or kind is not None:
             return rnd
     if kind in (None, "id"):
@@ -78,12 +82,19 @@ def kit_ready(rnd: Round, now: datetime) -> bool:
 
 # --- the selection ------------------------------------------------------------------------------
 
+
 def approved_listings(rnd: Round) -> list[Listing]:
     """Every approved listing of the round, in approval order."""
-    return list(db.session.execute(
-        sa.select(Listing).where(Listing.round_id == rnd.id, Listing.status == ListingStatus.APPROVED)
-        .options(selectinload(Listing.community))
-        .order_by(Listing.approved_at, Listing.id)).unique().scalars())
+    return list(
+        db.session.execute(
+            sa.select(Listing)
+            .where(Listing.round_id == rnd.id, Listing.status == ListingStatus.APPROVED)
+            .options(selectinload(Listing.community))
+            .order_by(Listing.approved_at, Listing.id)
+        )
+        .unique()
+        .scalars()
+    )
 
 
 @dataclass
@@ -101,13 +112,19 @@ def selection(rnd: Round) -> list[SelectionRow]:
     """The editor's rows in kit order: saved entries by position, then listings approved
     since (included), in approval order. Listings no longer approved drop out."""
     listings = approved_listings(rnd)
-    entries = {e.listing_id: e for e in db.session.execute(
-        sa.select(KitEntry).where(KitEntry.round_id == rnd.id)).scalars()}
+    entries = {
+        e.listing_id: e
+        for e in db.session.execute(
+            sa.select(KitEntry).where(KitEntry.round_id == rnd.id)
+        ).scalars()
+    }
     saved = [l for l in listings if l.id in entries]
     saved.sort(key=lambda l: (entries[l.id].position, l.id))
     fresh = [l for l in listings if l.id not in entries]
     rows = [SelectionRow(l, i + 1, entries[l.id].included) for i, l in enumerate(saved)]
-    rows += [SelectionRow(l, len(rows) + i + 1, True, new=bool(entries)) for i, l in enumerate(fresh)]
+    rows += [
+        SelectionRow(l, len(rows) + i + 1, True, new=bool(entries)) for i, l in enumerate(fresh)
+    ]
     return rows
 
 
@@ -116,7 +133,9 @@ def kit_listings(rnd: Round) -> list[Listing]:
     return [row.listing for row in selection(rnd) if row.included]
 
 
-def save_selection(rnd: Round, *, order: list[int], included: set[int], actor, now: datetime) -> list[KitEntry]:
+def save_selection(
+    rnd: Round, *, order: list[int], included: set[int], actor, now: datetime
+) -> list[KitEntry]:
     """Store the staff's choice for ``rnd``: ``order`` lists listing ids first to last,
     ``included`` the ids that get a slide. Ids that are not approved listings of the
     round are ignored; approved ones missing from ``order`` keep their place after the
@@ -130,22 +149,39 @@ def save_selection(rnd: Round, *, order: list[int], included: set[int], actor, n
     if not any(i in included for i in seen):
         raise InvalidInput(_("Pilih paling sedikit satu produk untuk kit Instagram."))
     db.session.execute(sa.delete(KitEntry).where(KitEntry.round_id == rnd.id))
-    entries = [KitEntry(round_id=rnd.id, listing_id=i, position=n + 1, included=i in included,
-                        updated_at=now, updated_by_id=getattr(actor, "id", None))
-               for n, i in enumerate(seen)]
+    entries = [
+        KitEntry(
+            round_id=rnd.id,
+            listing_id=i,
+            position=n + 1,
+            included=i in included,
+            updated_at=now,
+            updated_by_id=getattr(actor, "id", None),
+        )
+        for n, i in enumerate(seen)
+    ]
     db.session.add_all(entries)
     db.session.flush()
-    audit.record("instagram.selection", actor=actor, object_type="round", object_id=rnd.id, at=now,
-                 details={"order": [i for i in seen if i in included],
-                          "left_out": [i for i in seen if i not in included]})
+    audit.record(
+        "instagram.selection",
+        actor=actor,
+        object_type="round",
+        object_id=rnd.id,
+        at=now,
+        details={
+            "order": [i for i in seen if i in included],
+            "left_out": [i for i in seen if i not in included],
+        },
+    )
     return entries
 
 
 # --- posts and captions --------------------------------------------------------------------------
 
+
 def group_posts(items: list, size: int = POST_SIZE) -> list[list]:
     """``items`` cut into consecutive posts of at most ``size`` (23 → 10, 10, 3)."""
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def edition_date(rnd: Round) -> str:
@@ -155,7 +191,7 @@ def edition_date(rnd: Round) -> str:
 
 def _cut(text: str, limit: int) -> str:
     text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def hashtags_for(settings: SiteSettings) -> list[str]:
@@ -187,17 +223,31 @@ def _mention(handle: str | None) -> str | None:
     return f"@{handle}" if handle else None
 
 
-def post_caption(rnd: Round, listings: list[Listing], *, part: int, parts: int,
-                 settings: SiteSettings | None = None) -> str:
+def post_caption(
+    rnd: Round,
+    listings: list[Listing],
+    *,
+    part: int,
+    parts: int,
+    settings: SiteSettings | None = None,
+) -> str:
     """The caption of listing post ``part`` of ``parts``: a heading, one entry per slide
     (name, price, business with its @mention, district, WhatsApp), the communities'
     mentions and the hashtags; within 2,200 characters, 30 hashtags and 20 mentions."""
     settings = settings or get_settings()
     site = current_app.config.get("SITE_NAME", "Etalase UMKM")
-    head = _("%(site)s %(edition)s · bagian %(part)s/%(parts)s", site=site, edition=rnd.title,
-             part=part, parts=parts)
-    intro = _("Produk UMKM Tangerang Selatan pilihan %(agency)s. Geser untuk melihat semuanya, "
-              "lalu hubungi penjualnya lewat WhatsApp.", agency=settings.agency_name)
+    head = _(
+        "%(site)s %(edition)s · bagian %(part)s/%(parts)s",
+        site=site,
+        edition=rnd.title,
+        part=part,
+        parts=parts,
+    )
+    intro = _(
+        "Produk UMKM Tangerang Selatan pilihan %(agency)s. Geser untuk melihat semuanya, "
+        "lalu hubungi penjualnya lewat WhatsApp.",
+        agency=settings.agency_name,
+    )
     mentions: list[str] = []
 
     def mention(handle):
@@ -211,9 +261,13 @@ def post_caption(rnd: Round, listings: list[Listing], *, part: int, parts: int,
         price = rupiah(l.price, _("Hubungi penjual"))
         m = mention(l.business.instagram)
         who = f"{l.business.name} {m}" if m else l.business.name
-        entries_full.append(f"{n}. {l.title} – {price}\n{who} · {l.business.district.name} · "
-                            f"WA {format_phone(l.business.whatsapp)}")
-        entries_short.append(f"{n}. {_cut(l.title, 40)} – {price} · {m or _cut(l.business.name, 30)}")
+        entries_full.append(
+            f"{n}. {l.title} – {price}\n{who} · {l.business.district.name} · "
+            f"WA {format_phone(l.business.whatsapp)}"
+        )
+        entries_short.append(
+            f"{n}. {_cut(l.title, 40)} – {price} · {m or _cut(l.business.name, 30)}"
+        )
         entries_tiny.append(f"{n}. {_cut(l.title, 22)} {m or ''}".rstrip())
     communities = []
     for l in listings:
@@ -222,18 +276,30 @@ def post_caption(rnd: Round, listings: list[Listing], *, part: int, parts: int,
             mentions.append(m)
             communities.append(m)
     site_url = current_app.config.get("SITE_URL")
-    more = _("Semua produk %(edition)s: %(url)s", edition=rnd.title,
-             url=f"{site_url.rstrip('/')}/edisi/{rnd.edition}") if site_url and rnd.edition else ""
-    tail = [_("Komunitas: %(names)s", names=" ".join(communities)) if communities else "",
-            " ".join(hashtags_for(settings))]
-    levels = [[head, intro, "\n\n".join(entries_full), more],
-              [head, "\n".join(entries_short), more],
-              [head, "\n".join(entries_tiny)]]
+    more = (
+        _(
+            "Semua produk %(edition)s: %(url)s",
+            edition=rnd.title,
+            url=f"{site_url.rstrip('/')}/edisi/{rnd.edition}",
+        )
+        if site_url and rnd.edition
+        else ""
+    )
+    tail = [
+        _("Komunitas: %(names)s", names=" ".join(communities)) if communities else "",
+        " ".join(hashtags_for(settings)),
+    ]
+    levels = [
+        [head, intro, "\n\n".join(entries_full), more],
+        [head, "\n".join(entries_short), more],
+        [head, "\n".join(entries_tiny)],
+    ]
     return _fit_caption(levels, tail)
 
 
-def cover_caption(rnd: Round, listings: list[Listing], *, posts: int,
-                  settings: SiteSettings | None = None) -> str:
+def cover_caption(
+    rnd: Round, listings: list[Listing], *, posts: int, settings: SiteSettings | None = None
+) -> str:
     """The cover post's caption: what the edition is, how many products from how many
     communities, where to find them, the communities' mentions and the hashtags."""
     settings = settings or get_settings()
@@ -246,12 +312,21 @@ def cover_caption(rnd: Round, listings: list[Listing], *, posts: int,
     n_comm = len({l.community_id for l in listings})
     lines = [
         _("%(site)s %(edition)s · %(date)s", site=site, edition=rnd.title, date=edition_date(rnd)),
-        _("%(n)s produk pilihan dari %(k)s komunitas UMKM Tangerang Selatan, dikurasi oleh "
-          "%(agency)s. Lihat %(posts)s postingan berikutnya dan hubungi penjualnya langsung lewat "
-          "WhatsApp.", n=len(listings), k=n_comm, agency=settings.agency_name, posts=posts),
+        _(
+            "%(n)s produk pilihan dari %(k)s komunitas UMKM Tangerang Selatan, dikurasi oleh "
+            "%(agency)s. Lihat %(posts)s postingan berikutnya dan hubungi penjualnya "
+            "langsung lewat "
+            "WhatsApp.",
+            n=len(listings),
+            k=n_comm,
+            agency=settings.agency_name,
+            posts=posts,
+        ),
     ]
     if settings.instagram_handle:
-        lines.append(_("Ikuti @%(handle)s untuk edisi berikutnya.", handle=settings.instagram_handle))
+        lines.append(
+            _("Ikuti @%(handle)s untuk edisi berikutnya.", handle=settings.instagram_handle)
+        )
     site_url = current_app.config.get("SITE_URL")
     if site_url:
         lines.append(_("Katalog lengkap: %(url)s", url=site_url))
@@ -261,11 +336,16 @@ def cover_caption(rnd: Round, listings: list[Listing], *, posts: int,
 
 # --- slides ---------------------------------------------------------------------------------------
 
+
 def brand(settings: SiteSettings | None = None) -> Brand:
     settings = settings or get_settings()
-    return Brand(agency_name=settings.agency_name, brand_color=settings.brand_color,
-                 accent_color=settings.accent_color, text_color=settings.text_color,
-                 site_name=current_app.config.get("SITE_NAME", "Etalase UMKM"))
+    return Brand(
+        agency_name=settings.agency_name,
+        brand_color=settings.brand_color,
+        accent_color=settings.accent_color,
+        text_color=settings.text_color,
+        site_name=current_app.config.get("SITE_NAME", "Etalase UMKM"),
+    )
 
 
 def load_photo(listing: Listing) -> PILImage.Image | None:
@@ -293,10 +373,14 @@ def load_photo(listing: Listing) -> PILImage.Image | None:
 
 def listing_card(listing: Listing, rnd: Round, *, with_photo: bool = True) -> ListingCard:
     return ListingCard(
-        title=listing.title, price=rupiah(listing.price, _("Hubungi penjual")),
-        business=listing.business.name, district=listing.business.district.name,
-        whatsapp=format_phone(listing.business.whatsapp), edition=rnd.title,
-        photo=load_photo(listing) if with_photo else None)
+        title=listing.title,
+        price=rupiah(listing.price, _("Hubungi penjual")),
+        business=listing.business.name,
+        district=listing.business.district.name,
+        whatsapp=format_phone(listing.business.whatsapp),
+        edition=rnd.title,
+        photo=load_photo(listing) if with_photo else None,
+    )
 
 
 def listing_slide(listing: Listing, rnd: Round, settings: SiteSettings | None = None) -> Slide:
@@ -311,11 +395,14 @@ def cover_slide(rnd: Round, listings: list[Listing], settings: SiteSettings | No
         heading=current_app.config.get("SITE_NAME", "Etalase UMKM"),
         edition_line=f"{rnd.title} · {edition_date(rnd)}",
         summary=_("%(n)s produk pilihan dari %(k)s komunitas UMKM", n=len(listings), k=n_comm),
-        hashtags=" ".join(hashtags_for(settings)[:6]), photos=photos)
+        hashtags=" ".join(hashtags_for(settings)[:6]),
+        photos=photos,
+    )
     return render_cover(card, brand(settings))
 
 
 # --- the kit --------------------------------------------------------------------------------------
+
 
 @dataclass
 class Post:
@@ -333,12 +420,25 @@ def kit_plan(rnd: Round, settings: SiteSettings | None = None) -> list[Post]:
     settings = settings or get_settings()
     listings = kit_listings(rnd)
     groups = group_posts(listings)
-    posts = [Post(0, "00-sampul", [None], cover_caption(rnd, listings, posts=len(groups), settings=settings),
-                  ["01-sampul.jpg"])]
+    posts = [
+        Post(
+            0,
+            "00-sampul",
+            [None],
+            cover_caption(rnd, listings, posts=len(groups), settings=settings),
+            ["01-sampul.jpg"],
+        )
+    ]
     for n, group in enumerate(groups, start=1):
-        post = Post(n, f"{n:02d}-post", list(group),
-                    post_caption(rnd, group, part=n, parts=len(groups), settings=settings))
-        post.files = [f"{i:02d}-{slugify(l.title, max_length=40)}.jpg" for i, l in enumerate(group, start=1)]
+        post = Post(
+            n,
+            f"{n:02d}-post",
+            list(group),
+            post_caption(rnd, group, part=n, parts=len(groups), settings=settings),
+        )
+        post.files = [
+            f"{i:02d}-{slugify(l.title, max_length=40)}.jpg" for i, l in enumerate(group, start=1)
+        ]
         posts.append(post)
     return posts
 
@@ -350,16 +450,28 @@ def kit_folder(rnd: Round) -> str:
 def readme(rnd: Round, posts: list[Post]) -> str:
     n = sum(len(p.listings) for p in posts[1:])
     lines = [
-        _("Kit Instagram %(edition)s (%(date)s): %(n)s produk dalam %(posts)s postingan carousel.",
-          edition=rnd.title, date=edition_date(rnd), n=n, posts=len(posts) - 1),
+        _(
+            "Kit Instagram %(edition)s (%(date)s): %(n)s produk dalam %(posts)s postingan "
+            "carousel.",
+            edition=rnd.title,
+            date=edition_date(rnd),
+            n=n,
+            posts=len(posts) - 1,
+        ),
         "",
-        _("1. Unggah 00-sampul/01-sampul.jpg sebagai postingan pertama, dengan teks dari "
-          "00-sampul/caption.txt."),
-        _("2. Setiap folder berikutnya (01-post, 02-post, …) adalah satu postingan carousel "
-          "(paling banyak 10 foto, ukuran 1080×1350, rasio 4:5). Unggah fotonya sesuai urutan "
-          "nama berkas, lalu tempel caption.txt di folder itu."),
-        _("3. Caption sudah memuat mention usaha dan komunitas serta tagar, dan tidak lebih dari "
-          "2.200 karakter."),
+        _(
+            "1. Unggah 00-sampul/01-sampul.jpg sebagai postingan pertama, dengan teks dari "
+            "00-sampul/caption.txt."
+        ),
+        _(
+            "2. Setiap folder berikutnya (01-post, 02-post, …) adalah satu postingan carousel "
+            "(paling banyak 10 foto, ukuran 1080×1350, rasio 4:5). Unggah fotonya sesuai urutan "
+            "nama berkas, lalu tempel caption.txt di folder itu."
+        ),
+        _(
+            "3. Caption sudah memuat mention usaha dan komunitas serta tagar, dan tidak lebih dari "
+            "2.200 karakter."
+        ),
     ]
     return "\n".join(lines) + "\n"
 
@@ -374,6 +486,7 @@ def build_zip(rnd: Round, settings: SiteSettings | None = None) -> bytes:
     stamp = to_wib(rnd.publishes_at).timetuple()[:6]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+
         def put(name: str, data: bytes | str, compress: bool = True):
             info = zipfile.ZipInfo(f"{root}/{name}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
@@ -383,7 +496,11 @@ def build_zip(rnd: Round, settings: SiteSettings | None = None) -> bytes:
         put("BACA-SAYA.txt", readme(rnd, posts))
         for post in posts:
             put(f"{post.folder}/caption.txt", post.caption + "\n")
-            for name, listing in zip(post.files, post.listings):
-                slide = cover_slide(rnd, listings, settings) if listing is None else listing_slide(listing, rnd, settings)
+            for name, listing in zip(post.files, post.listings, strict=False):
+                slide = (
+                    cover_slide(rnd, listings, settings)
+                    if listing is None
+                    else listing_slide(listing, rnd, settings)
+                )
                 put(f"{post.folder}/{name}", slide.jpeg(), compress=False)
     return buf.getvalue()

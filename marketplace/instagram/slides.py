@@ -9,6 +9,7 @@ panel in the brand colour with the product name (up to 3 lines, shrinking, "…"
 the price in the accent colour, the business, the district with the WhatsApp number
 right-aligned, and the agency's name at the foot.
 """
+
 from __future__ import annotations
 
 import io
@@ -86,11 +87,16 @@ def _rgb(hex_color: str) -> tuple[int, int, int]:
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
-    return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b))  # type: ignore[return-value]
+    return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b, strict=False))  # type: ignore[return-value]
 
 
-def _photo_or_placeholder(canvas: Image.Image, photo: Image.Image | None, box: Box,
-                          brand: Brand, draw: ImageDraw.ImageDraw) -> None:
+def _photo_or_placeholder(
+    canvas: Image.Image,
+    photo: Image.Image | None,
+    box: Box,
+    brand: Brand,
+    draw: ImageDraw.ImageDraw,
+) -> None:
     x0, y0, x1, y1 = box
     size = (x1 - x0, y1 - y0)
     if photo is not None:

@@ -10,12 +10,13 @@ largest size in ``sizes`` at which the whole text fits ``width`` × ``height``; 
 smallest size the last line that fits ends with "…". ``Block.draw`` draws it and returns
 the pixel boxes actually covered, which the tests check for overflow and overlap.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import ImageDraw, ImageFont
@@ -28,7 +29,7 @@ ELLIPSIS = "…"
 LINE_SPACING = 1.25
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cmap(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
@@ -145,7 +146,9 @@ class Block:
     def line_width(self, line: str) -> float:
         return width(line, self.size, self.bold)
 
-    def draw(self, draw: ImageDraw.ImageDraw, x: int, y: int, fill, align: str = "left") -> list[tuple[int, int, int, int]]:
+    def draw(
+        self, draw: ImageDraw.ImageDraw, x: int, y: int, fill, align: str = "left"
+    ) -> list[tuple[int, int, int, int]]:
         """Draw at top-left (``x``, ``y``); returns the ink boxes of every line."""
         boxes = []
         lh = line_height(self.size)
@@ -166,8 +169,15 @@ class Block:
         return boxes
 
 
-def fit(text: str, max_width: int, max_height: int, sizes: tuple[int, ...], *,
-        bold: bool = False, max_lines: int | None = None) -> Block:
+def fit(
+    text: str,
+    max_width: int,
+    max_height: int,
+    sizes: tuple[int, ...],
+    *,
+    bold: bool = False,
+    max_lines: int | None = None,
+) -> Block:
     """The largest size in ``sizes`` (descending) at which ``text`` wraps into lines that
     fit ``max_width`` and, stacked, ``max_height`` (and ``max_lines``); at the smallest size
     the lines that fit are kept and the last one ends with "…". Never wider or taller."""

@@ -7,6 +7,7 @@ The kit (slides, captions, ZIP) is for the agency's Instagram, so it is made in 
 Every route needs staff (anonymous → login, members → 404). Views parse, call
 ``instagram.services``, commit once and redirect.
 """
+
 from __future__ import annotations
 
 import io
@@ -58,12 +59,21 @@ def require_staff():
 @bp.route("/")
 def index():
     at = now()
-    rounds = list(db.session.execute(
-        sa.select(Round).where(Round.closes_at <= at).order_by(Round.publishes_at.desc())).scalars())
-    counts = dict(db.session.execute(
-        sa.select(Listing.round_id, sa.func.count(Listing.id))
-        .where(Listing.status == ListingStatus.APPROVED).group_by(Listing.round_id)).all())
-    return render_template("instagram/index.html", rows=[(r, counts.get(r.id, 0), kit_ready(r, at)) for r in rounds])
+    rounds = list(
+        db.session.execute(
+            sa.select(Round).where(Round.closes_at <= at).order_by(Round.publishes_at.desc())
+        ).scalars()
+    )
+    counts = dict(
+        db.session.execute(
+            sa.select(Listing.round_id, sa.func.count(Listing.id))
+            .where(Listing.status == ListingStatus.APPROVED)
+            .group_by(Listing.round_id)
+        ).all()
+    )
+    return render_template(
+        "instagram/index.html", rows=[(r, counts.get(r.id, 0), kit_ready(r, at)) for r in rounds]
+    )
 
 
 @bp.route("/<int:round_id>")
@@ -76,9 +86,16 @@ def _render_kit(rnd: Round, form: SelectionForm, status: int = 200):
     settings = get_settings()
     with force_locale("id"):
         posts = kit_plan(rnd, settings)
-    return render_template("instagram/kit.html", rnd=rnd, form=form, rows=selection(rnd),
-                           posts=posts, ready=kit_ready(rnd, now()),
-                           caption_limit=CAPTION_LIMIT, settings=settings), status
+    return render_template(
+        "instagram/kit.html",
+        rnd=rnd,
+        form=form,
+        rows=selection(rnd),
+        posts=posts,
+        ready=kit_ready(rnd, now()),
+        caption_limit=CAPTION_LIMIT,
+        settings=settings,
+    ), status
 
 
 @bp.route("/<int:round_id>/pilihan", methods=["POST"])
@@ -96,13 +113,18 @@ def save(round_id: int):
     order = [listing_id for _p, _i, listing_id in sorted(keyed)]
     included = {row.listing.id for row in rows if request.form.get(f"masuk-{row.listing.id}")}
     try:
-        save_selection(rnd, order=order, included=included, actor=current_user._get_current_object(), now=now())
+        save_selection(
+            rnd, order=order, included=included, actor=current_user._get_current_object(), now=now()
+        )
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for(".kit", round_id=rnd.id))
     db.session.commit()
-    flash(_("Pilihan kit %(name)s tersimpan: %(n)s produk.", name=rnd.title, n=len(included)), "success")
+    flash(
+        _("Pilihan kit %(name)s tersimpan: %(n)s produk.", name=rnd.title, n=len(included)),
+        "success",
+    )
     return redirect(url_for(".kit", round_id=rnd.id))
 
 
@@ -134,12 +156,20 @@ def slide(round_id: int, listing_id: int):
 def download(round_id: int):
     rnd = db.get_or_404(Round, round_id)
     if not kit_ready(rnd, now()):
-        flash(_("%(name)s belum tayang. Kit dapat diunduh setelah periode tayang.", name=rnd.title), "warning")
+        flash(
+            _("%(name)s belum tayang. Kit dapat diunduh setelah periode tayang.", name=rnd.title),
+            "warning",
+        )
         return redirect(url_for(".kit", round_id=rnd.id))
     if not kit_listings(rnd):
         flash(_("Belum ada produk yang disetujui di %(name)s.", name=rnd.title), "warning")
         return redirect(url_for(".kit", round_id=rnd.id))
     with force_locale("id"):
         data = build_zip(rnd)
-    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
-                     download_name=f"{kit_folder(rnd)}.zip", max_age=0)
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{kit_folder(rnd)}.zip",
+        max_age=0,
+    )

@@ -1,4 +1,5 @@
 """Language choice: the visible Indonesian/English switch (a preference cookie, no data)."""
+
 from flask import Blueprint
 
 bp = Blueprint("language", __name__)

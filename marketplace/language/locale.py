@@ -1,4 +1,5 @@
 """Which language a request is served in: the supported locales and the ``lang`` cookie."""
+
 from __future__ import annotations
 
 from flask import request

@@ -3,6 +3,7 @@
 A plain link rather than a form, so it works without JavaScript and puts no CSRF token into
 the anonymous pages that the page cache keeps. ``locale.select_locale`` reads the cookie.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -30,8 +31,14 @@ def switch(locale: str):
     if not is_safe_next(target):
         target = url_for("catalogue.home")
     response = redirect(target, 303)
-    response.set_cookie(COOKIE, locale, max_age=int(COOKIE_AGE.total_seconds()), path="/",
-                        samesite="Lax", httponly=True,
-                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    response.set_cookie(
+        COOKIE,
+        locale,
+        max_age=int(COOKIE_AGE.total_seconds()),
+        path="/",
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response

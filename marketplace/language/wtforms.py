@@ -4,6 +4,7 @@ WTForms ships no Indonesian, so Flask-WTF would show them in English on Indonesi
 ``translations/id/LC_MESSAGES/wtforms.po`` holds them in Indonesian; in English the source
 strings are shown as WTForms wrote them. ``install`` points every ``FlaskForm`` at this.
 """
+
 from __future__ import annotations
 
 from babel.support import NullTranslations, Translations

@@ -1,4 +1,5 @@
 """Access helpers shared by the portal's views: members only, and their own records."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -11,12 +12,14 @@ from ..extensions import db
 
 def member_required(view):
     """Logged in as a member of a community; staff and others get a 404."""
+
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
         if current_user.is_staff or current_user.community_id is None:
             abort(404)
         return view(*args, **kwargs)
+
     return wrapped
 
 

@@ -1,4 +1,5 @@
 """The portal's business pages: the community's businesses and the business form."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -30,8 +31,9 @@ def _phone_changed(business: Business, typed: str) -> bool:
 @bp.route("/usaha")
 @member_required
 def businesses():
-    return render_template("listings/businesses.html",
-                           businesses=community_businesses(current_user.community_id))
+    return render_template(
+        "listings/businesses.html", businesses=community_businesses(current_user.community_id)
+    )
 
 
 @bp.route("/usaha/baru", methods=["GET", "POST"])
@@ -44,16 +46,25 @@ def business_form(business_id: int | None = None):
     if request.method == "GET" and business is None:
         form.district_id.data = current_user.community.district_id
     if form.validate_on_submit():
-        data = BusinessInput(**{k: getattr(form, k).data or ("" if k != "district_id" else 0)
-                                for k in BusinessInput.__dataclass_fields__})
+        data = BusinessInput(
+            **{
+                k: getattr(form, k).data or ("" if k != "district_id" else 0)
+                for k in BusinessInput.__dataclass_fields__
+            }
+        )
         if business is not None and _phone_changed(business, data.whatsapp) and not is_fresh():
             # A changed WhatsApp number redirects every shopper: it needs a fresh login.
             if not confirm_password(current_user, request.form.get("current_password"), now=now()):
                 db.session.commit()  # keep the audit entry of a wrong password
-                form.whatsapp.errors = [_("Untuk mengganti nomor WhatsApp, masukkan kata sandi Anda "
-                                          "di kolom di bawahnya.")]
-                return render_template("listings/business_form.html", form=form, business=business,
-                                       needs_password=True), 400
+                form.whatsapp.errors = [
+                    _(
+                        "Untuk mengganti nomor WhatsApp, masukkan kata sandi Anda "
+                        "di kolom di bawahnya."
+                    )
+                ]
+                return render_template(
+                    "listings/business_form.html", form=form, business=business, needs_password=True
+                ), 400
             mark_fresh()
         try:
             saved = save_business(business, data, actor=current_user, now=now())
@@ -62,6 +73,9 @@ def business_form(business_id: int | None = None):
             return render_template("listings/business_form.html", form=form, business=business), 400
         db.session.commit()
         flash(_("Data usaha %(name)s tersimpan.", name=saved.name), "success")
-        return redirect(request.args.get("lanjut") == "produk" and url_for(".listing_new")
-                        or url_for(".businesses"))
+        return redirect(
+            request.args.get("lanjut") == "produk"
+            and url_for(".listing_new")
+            or url_for(".businesses")
+        )
     return render_template("listings/business_form.html", form=form, business=business)

@@ -1,4 +1,5 @@
 """Creating and editing a community's businesses (usaha): parsing the form, audited saves."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,7 +59,9 @@ def _clean_url(raw: str, field: str) -> str | None:
         raise InvalidInput(_("Tautan %(field)s tidak valid.", field=field))
     allowed = MARKETPLACE_HOSTS[field]
     if not any(host == h or host.endswith("." + h) for h in allowed):
-        raise InvalidInput(_("Tautan %(field)s harus alamat %(host)s.", field=field, host=allowed[0]))
+        raise InvalidInput(
+            _("Tautan %(field)s harus alamat %(host)s.", field=field, host=allowed[0])
+        )
     return "https://" + text.split("://", 1)[1]
 
 
@@ -72,16 +75,24 @@ def _apply_business(business: Business, data: BusinessInput) -> dict[str, str]:
         except InvalidInput as exc:
             errors[field] = exc.message
 
-    take("name", lambda: clean_text(data.name, max_length=120, field=_("Nama usaha"), required=True))
+    take(
+        "name", lambda: clean_text(data.name, max_length=120, field=_("Nama usaha"), required=True)
+    )
     take("owner_name", lambda: clean_text(data.owner_name, max_length=120, field=_("Nama pemilik")))
     take("whatsapp", lambda: parse_phone(data.whatsapp))
     take("instagram", lambda: parse_instagram(data.instagram))
     take("tokopedia_url", lambda: _clean_url(data.tokopedia_url, "Tokopedia"))
     take("shopee_url", lambda: _clean_url(data.shopee_url, "Shopee"))
     take("nib", lambda: clean_text(data.nib, max_length=20, field="NIB") or None)
-    take("halal_number", lambda: clean_text(data.halal_number, max_length=60, field=_("Nomor halal")) or None)
+    take(
+        "halal_number",
+        lambda: clean_text(data.halal_number, max_length=60, field=_("Nomor halal")) or None,
+    )
     take("pirt_number", lambda: clean_text(data.pirt_number, max_length=30, field="P-IRT") or None)
-    take("story", lambda: clean_text(data.story, max_length=1000, field=_("Cerita usaha"), multiline=True))
+    take(
+        "story",
+        lambda: clean_text(data.story, max_length=1000, field=_("Cerita usaha"), multiline=True),
+    )
     if get_by_id(District, data.district_id) is None:
         errors["district_id"] = _("Pilih kecamatan.")
     else:
@@ -89,8 +100,9 @@ def _apply_business(business: Business, data: BusinessInput) -> dict[str, str]:
     return errors
 
 
-def save_business(business: Business | None, data: BusinessInput, *, actor: User,
-                  now: datetime) -> Business:
+def save_business(
+    business: Business | None, data: BusinessInput, *, actor: User, now: datetime
+) -> Business:
     """Create (``business`` None) or update a business of the actor's community.
 
     Raises FormErrors (field → message) when any field is wrong; nothing is changed then.
@@ -100,7 +112,15 @@ def save_business(business: Business | None, data: BusinessInput, *, actor: User
     target = Business(community_id=actor.community_id) if business is None else business
     if business is not None and not is_own(business, actor):
         raise NotAllowed()
-    public_fields = ("name", "whatsapp", "instagram", "tokopedia_url", "shopee_url", "district_id", "story")
+    public_fields = (
+        "name",
+        "whatsapp",
+        "instagram",
+        "tokopedia_url",
+        "shopee_url",
+        "district_id",
+        "story",
+    )
     before = {f: getattr(target, f) for f in public_fields}
     with db.session.no_autoflush:
         errors = _apply_business(target, data)
@@ -115,9 +135,18 @@ def save_business(business: Business | None, data: BusinessInput, *, actor: User
     db.session.flush()
     # Old → new for every public field that changed: staff answering a complaint ("the
     # number on your site is not the seller's") can see what it was and who changed it.
-    changes = {f: [before[f], getattr(target, f)] for f in public_fields
-               if business is not None and before[f] != getattr(target, f)}
-    audit.record("business.create" if business is None else "business.update", actor=actor,
-                 object_type="business", object_id=target.id, community_id=target.community_id, at=now,
-                 details={"changes": changes} if changes else None)
+    changes = {
+        f: [before[f], getattr(target, f)]
+        for f in public_fields
+        if business is not None and before[f] != getattr(target, f)
+    }
+    audit.record(
+        "business.create" if business is None else "business.update",
+        actor=actor,
+        object_type="business",
+        object_id=target.id,
+        community_id=target.community_id,
+        at=now,
+        details={"changes": changes} if changes else None,
+    )
     return target

@@ -1,4 +1,5 @@
 """The community portal's home: the open round, its deadline, slots used and each listing."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -25,10 +26,19 @@ def dashboard():
     feedback = latest_feedback([l.id for l in listings])
     used = slots_used(community.id, rnd.id) if rnd else 0
     return render_template(
-        "listings/dashboard.html", community=community, round=rnd, upcoming=upcoming,
-        listings=listings, feedback=feedback, used=used, now=at,
-        businesses=community_businesses(community.id), action_form=ActionForm(),
-        status_label=status_label, remaining=_remaining(rnd.closes_at - at) if rnd else None)
+        "listings/dashboard.html",
+        community=community,
+        round=rnd,
+        upcoming=upcoming,
+        listings=listings,
+        feedback=feedback,
+        used=used,
+        now=at,
+        businesses=community_businesses(community.id),
+        action_form=ActionForm(),
+        status_label=status_label,
+        remaining=_remaining(rnd.closes_at - at) if rnd else None,
+    )
 
 
 def _remaining(delta) -> str:

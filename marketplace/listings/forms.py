@@ -1,7 +1,16 @@
 """Flask-WTF forms for businesses and listings. Values are parsed by the services."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, MultipleFileField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    MultipleFileField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
 
 class BusinessForm(FlaskForm):

@@ -1,5 +1,6 @@
 """The portal's listing pages: the listing form (new and edit), a listing with its history,
 submit and withdraw, and copying or carrying a listing into another round."""
+
 from __future__ import annotations
 
 import secrets
@@ -47,18 +48,32 @@ def _form_data(form: ListingForm, listing: Listing | None) -> listings.ListingFo
     """The posted listing form, parsed for ``listings.save_listing_form``."""
     return listings.ListingFormData(
         fields=listings.ListingInput(
-            business_id=form.business_id.data or 0, category_id=form.category_id.data or 0,
-            title=form.title.data or "", description=form.description.data or "",
-            price=form.price.data or "", unit=form.unit.data or "pcs",
-            is_halal=form.is_halal.data, has_pirt=form.has_pirt.data),
-        photo_ids=_posted_photo_ids(listing), photo_op=parse_photo_op(request.form.get("photo_op")),
-        uploads=form.photos.data or [], form_key=form.form_key.data,
-        submit=request.form.get("action") == "submit")
+            business_id=form.business_id.data or 0,
+            category_id=form.category_id.data or 0,
+            title=form.title.data or "",
+            description=form.description.data or "",
+            price=form.price.data or "",
+            unit=form.unit.data or "pcs",
+            is_halal=form.is_halal.data,
+            has_pirt=form.has_pirt.data,
+        ),
+        photo_ids=_posted_photo_ids(listing),
+        photo_op=parse_photo_op(request.form.get("photo_op")),
+        uploads=form.photos.data or [],
+        form_key=form.form_key.data,
+        submit=request.form.get("action") == "submit",
+    )
 
 
 def _show_form(form, listing, photos, photo_errors, status: int = 200):
-    return render_template(TEMPLATE, form=form, listing=listing, photos=photos,
-                           photo_errors=photo_errors, limits=_limits()), status
+    return render_template(
+        TEMPLATE,
+        form=form,
+        listing=listing,
+        photos=photos,
+        photo_errors=photo_errors,
+        limits=_limits(),
+    ), status
 
 
 def _save_listing(listing: Listing | None):
@@ -68,15 +83,21 @@ def _save_listing(listing: Listing | None):
     if not form.validate_on_submit():
         if request.method == "POST":
             photos = listings.form_photos(listing, _posted_photo_ids(listing), actor=current_user)
-            return _show_form(form, listing, photos,
-                              [_("Sesi formulir kedaluwarsa. Periksa isian lalu kirim lagi.")], 400)
+            return _show_form(
+                form,
+                listing,
+                photos,
+                [_("Sesi formulir kedaluwarsa. Periksa isian lalu kirim lagi.")],
+                400,
+            )
         if listing is None:
             form.form_key.data = secrets.token_urlsafe(18)
         photos = listings.form_photos(listing, None, actor=current_user)
         return _show_form(form, listing, photos, [])
     try:
-        result = listings.save_listing_form(listing, _form_data(form, listing),
-                                            actor=current_user, now=now())
+        result = listings.save_listing_form(
+            listing, _form_data(form, listing), actor=current_user, now=now()
+        )
         db.session.commit()  # also when not saved: keeps accepted photos (and refusal audit)
     except sa.exc.IntegrityError:
         return _double_tap(form.form_key.data)
@@ -88,11 +109,22 @@ def _save_listing(listing: Listing | None):
         return _show_form(form, listing, result.photos, result.photo_errors, result.status)
     saved = result.listing
     if result.submit_error:
-        flash(_("Produk tersimpan sebagai draf, tetapi belum diajukan: %(why)s",
-                why=result.submit_error), "warning")
+        flash(
+            _(
+                "Produk tersimpan sebagai draf, tetapi belum diajukan: %(why)s",
+                why=result.submit_error,
+            ),
+            "warning",
+        )
     elif saved.status == ListingStatus.SUBMITTED:
-        flash(_("Produk \"%(t)s\" diajukan ke %(r)s. Anda akan melihat hasil moderasi di sini.",
-                t=saved.title, r=saved.round.title), "success")
+        flash(
+            _(
+                "Produk \"%(t)s\" diajukan ke %(r)s. Anda akan melihat hasil moderasi di sini.",
+                t=saved.title,
+                r=saved.round.title,
+            ),
+            "success",
+        )
     else:
         flash(_("Produk \"%(t)s\" tersimpan.", t=saved.title), "success")
     return redirect(url_for(".listing_detail", listing_id=saved.id))
@@ -110,9 +142,13 @@ def _double_tap(form_key: str | None):
 
 def _limits() -> dict:
     cfg = current_app.config
-    return {"photos": cfg["MAX_PHOTOS_PER_LISTING"], "mb": cfg["MAX_PHOTO_BYTES"] // (1024 * 1024),
-            "min_side": cfg["MIN_IMAGE_SIDE"], "bytes": cfg["MAX_PHOTO_BYTES"],
-            "request_bytes": cfg.get("MAX_CONTENT_LENGTH") or 0}
+    return {
+        "photos": cfg["MAX_PHOTOS_PER_LISTING"],
+        "mb": cfg["MAX_PHOTO_BYTES"] // (1024 * 1024),
+        "min_side": cfg["MIN_IMAGE_SIDE"],
+        "bytes": cfg["MAX_PHOTO_BYTES"],
+        "request_bytes": cfg.get("MAX_CONTENT_LENGTH") or 0,
+    }
 
 
 def _uploader_key() -> str:
@@ -120,9 +156,12 @@ def _uploader_key() -> str:
 
 
 # Photo uploads per account (SECURITY.md 8): only POSTs that carry files count.
-upload_limit = limiter.limit(lambda: current_app.config.get("UPLOAD_RATE_LIMIT", "60 per 10 minutes"),
-                             methods=["POST"], key_func=_uploader_key,
-                             exempt_when=lambda: not any(f.filename for f in request.files.values()))
+upload_limit = limiter.limit(
+    lambda: current_app.config.get("UPLOAD_RATE_LIMIT", "60 per 10 minutes"),
+    methods=["POST"],
+    key_func=_uploader_key,
+    exempt_when=lambda: not any(f.filename for f in request.files.values()),
+)
 
 
 @bp.route("/produk/baru", methods=["GET", "POST"])
@@ -146,13 +185,18 @@ def listing_detail(listing_id: int):
     listing = own_or_404(Listing, listing_id)
     at = now()
     return render_template(
-        "listings/listing_detail.html", listing=listing, now=at,
+        "listings/listing_detail.html",
+        listing=listing,
+        now=at,
         history=listing_history(listing.id),
         feedback=latest_feedback([listing.id]).get(listing.id),
         can_edit=can_edit(listing, current_user, at),
         actions=allowed_actions(listing, current_user),
-        status_label=status_label, action_form=ActionForm(),
-        lineage=history_with_lineage(listing)[:-1], copy_round=_copy_round(listing, at))
+        status_label=status_label,
+        action_form=ActionForm(),
+        lineage=history_with_lineage(listing)[:-1],
+        copy_round=_copy_round(listing, at),
+    )
 
 
 def _copy_round(listing: Listing, at):
@@ -169,8 +213,13 @@ def _copy_round(listing: Listing, at):
 def listing_edit(listing_id: int):
     listing = own_or_404(Listing, listing_id)
     if not can_edit(listing, current_user, now()):
-        flash(_("Produk ini tidak dapat diubah lagi. Salin ke periode berikutnya bila ingin mengubahnya."),
-              "warning")
+        flash(
+            _(
+                "Produk ini tidak dapat diubah lagi. Salin ke periode berikutnya bila "
+                "ingin mengubahnya."
+            ),
+            "warning",
+        )
         return redirect(url_for(".listing_detail", listing_id=listing.id))
     return _save_listing(listing)
 
@@ -182,8 +231,12 @@ def listing_withdraw_confirm(listing_id: int):
     listing = own_or_404(Listing, listing_id)
     if "withdraw" not in allowed_actions(listing, current_user):
         return redirect(url_for(".listing_detail", listing_id=listing.id))
-    return render_template("listings/withdraw.html", listing=listing, action_form=ActionForm(),
-                           is_public=listing.is_public(now()))
+    return render_template(
+        "listings/withdraw.html",
+        listing=listing,
+        action_form=ActionForm(),
+        is_public=listing.is_public(now()),
+    )
 
 
 @bp.route("/produk/<int:listing_id>/<any(ajukan, tarik):verb>", methods=["POST"])
@@ -224,8 +277,13 @@ def listing_copy(listing_id: int, verb: str):
         flash(exc.message, "error")
         return redirect(url_for(".listing_detail", listing_id=listing_id))
     db.session.commit()
-    flash(_("Produk disalin ke %(round)s sebagai draf. Periksa lalu ajukan.", round=clone.round.title)
-          if verb == "salin" else
-          _("Produk dibawa ke %(round)s sebagai draf, dengan riwayatnya. Perbaiki lalu ajukan.",
-            round=clone.round.title), "success")
+    flash(
+        _("Produk disalin ke %(round)s sebagai draf. Periksa lalu ajukan.", round=clone.round.title)
+        if verb == "salin"
+        else _(
+            "Produk dibawa ke %(round)s sebagai draf, dengan riwayatnya. Perbaiki lalu ajukan.",
+            round=clone.round.title,
+        ),
+        "success",
+    )
     return redirect(url_for(".listing_detail", listing_id=clone.id))

@@ -1,11 +1,12 @@
 """Writing listings: validate the form, create, update, copy into another round, carry a
 listing sent back for changes, and the one use case that saves the listing form."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
 import sqlalchemy as sa
 from flask import current_app
@@ -14,8 +15,14 @@ from flask_babel import gettext as _
 from .. import audit
 from ..auth.models import Role, User
 from ..db import get_by_id
-from ..errors import (DomainError, ImageRejected, InvalidInput, InvalidTransition, NotAllowed,
-                      RoundClosed)
+from ..errors import (
+    DomainError,
+    ImageRejected,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    RoundClosed,
+)
 from ..extensions import db
 from ..inputs import clean_text, parse_price
 from ..media import sweep as media_sweep
@@ -45,7 +52,20 @@ class ListingInput:
     has_pirt: bool = False
 
 
-UNITS = ("pcs", "pack", "box", "botol", "kg", "gram", "liter", "porsi", "set", "lusin", "meter", "jasa")
+UNITS = (
+    "pcs",
+    "pack",
+    "box",
+    "botol",
+    "kg",
+    "gram",
+    "liter",
+    "porsi",
+    "set",
+    "lusin",
+    "meter",
+    "jasa",
+)
 
 
 def validate_listing(data: ListingInput, *, actor: User) -> tuple[dict, dict[str, str]]:
@@ -59,9 +79,14 @@ def validate_listing(data: ListingInput, *, actor: User) -> tuple[dict, dict[str
         except InvalidInput as exc:
             errors[field] = exc.message
 
-    take("title", lambda: clean_text(data.title, max_length=80, field=_("Nama produk"), required=True))
-    take("description", lambda: clean_text(data.description, max_length=2000, field=_("Deskripsi"),
-                                           multiline=True))
+    take(
+        "title",
+        lambda: clean_text(data.title, max_length=80, field=_("Nama produk"), required=True),
+    )
+    take(
+        "description",
+        lambda: clean_text(data.description, max_length=2000, field=_("Deskripsi"), multiline=True),
+    )
     take("price", lambda: parse_price(data.price))
     values["unit"] = data.unit if data.unit in UNITS else "pcs"
     values["is_halal"], values["has_pirt"] = bool(data.is_halal), bool(data.has_pirt)
@@ -89,8 +114,15 @@ def target_round(now: datetime) -> Round:
     return rnd
 
 
-def create_listing(values: dict, images: Iterable[Image], *, actor: User, now: datetime,
-                   rnd: Round | None = None, form_key: str | None = None) -> Listing:
+def create_listing(
+    values: dict,
+    images: Iterable[Image],
+    *,
+    actor: User,
+    now: datetime,
+    rnd: Round | None = None,
+    form_key: str | None = None,
+) -> Listing:
     """Create a draft in ``rnd`` (default: ``target_round(now)``) with the photos in order.
 
     ``values`` comes from ``validate_listing``. ``form_key`` is the new-listing form's
@@ -104,17 +136,36 @@ def create_listing(values: dict, images: Iterable[Image], *, actor: User, now: d
     _check_photo_count(len(images))
     business: Business = values["business"]
     listing = Listing(
-        business=business, community_id=business.community_id, round=rnd,
-        category=values["category"], title=values["title"], description=values["description"],
-        price=values["price"], unit=values["unit"], is_halal=values["is_halal"],
-        has_pirt=values["has_pirt"], status=S.DRAFT, version=1, created_by_id=actor.id,
-        created_at=now, updated_at=now, form_key=form_key)
+        business=business,
+        community_id=business.community_id,
+        round=rnd,
+        category=values["category"],
+        title=values["title"],
+        description=values["description"],
+        price=values["price"],
+        unit=values["unit"],
+        is_halal=values["is_halal"],
+        has_pirt=values["has_pirt"],
+        status=S.DRAFT,
+        version=1,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+        form_key=form_key,
+    )
     listing.photos = [Photo(image=img, position=i) for i, img in enumerate(images)]
     db.session.add(listing)
     db.session.flush()
-    audit.record(ACTIONS["create"].code, actor=actor, object_type="listing", object_id=listing.id,
-                 community_id=listing.community_id, to_state=S.DRAFT.value, at=now,
-                 details={"version": 1, "photos": len(images)})
+    audit.record(
+        ACTIONS["create"].code,
+        actor=actor,
+        object_type="listing",
+        object_id=listing.id,
+        community_id=listing.community_id,
+        to_state=S.DRAFT.value,
+        at=now,
+        details={"version": 1, "photos": len(images)},
+    )
     return listing
 
 
@@ -126,12 +177,16 @@ def listing_for_form_key(form_key: str | None, *, actor: User) -> Listing | None
     resent request), or None. Keys of another format are ignored."""
     if not form_key or not FORM_KEY_RE.match(form_key) or actor.community_id is None:
         return None
-    return db.session.execute(sa.select(Listing).where(
-        Listing.form_key == form_key, Listing.community_id == actor.community_id)).scalar_one_or_none()
+    return db.session.execute(
+        sa.select(Listing).where(
+            Listing.form_key == form_key, Listing.community_id == actor.community_id
+        )
+    ).scalar_one_or_none()
 
 
-def update_listing(listing: Listing, values: dict, photos: list[Image], *, actor: User,
-                   now: datetime) -> Listing:
+def update_listing(
+    listing: Listing, values: dict, photos: list[Image], *, actor: User, now: datetime
+) -> Listing:
     """Edit a listing the actor may edit (see ``can_edit``); ``photos`` is the new ordered
     list (kept and new images). Bumps the version so a moderator's open view goes stale."""
     if not can_edit(listing, actor, now):
@@ -152,10 +207,17 @@ def update_listing(listing: Listing, values: dict, photos: list[Image], *, actor
     listing.version += 1
     listing.updated_at = now
     flush_listing()
-    audit.record(ACTIONS["update"].code, actor=actor, object_type="listing", object_id=listing.id,
-                 community_id=listing.community_id, from_state=listing.status.value,
-                 to_state=listing.status.value, at=now,
-                 details={"version": listing.version, "photos": len(photos)})
+    audit.record(
+        ACTIONS["update"].code,
+        actor=actor,
+        object_type="listing",
+        object_id=listing.id,
+        community_id=listing.community_id,
+        from_state=listing.status.value,
+        to_state=listing.status.value,
+        at=now,
+        details={"version": listing.version, "photos": len(photos)},
+    )
     return listing
 
 
@@ -173,22 +235,43 @@ def pending_images(image_ids: list[int], *, actor: User) -> list[Image]:
     if not image_ids:
         return []
     used = sa.select(Photo.image_id)
-    rows = db.session.execute(
-        sa.select(Image).where(Image.id.in_(image_ids[:20]), Image.uploaded_by_id == actor.id,
-                               Image.id.not_in(used))
-    ).scalars().all()
+    rows = (
+        db.session.execute(
+            sa.select(Image).where(
+                Image.id.in_(image_ids[:20]),
+                Image.uploaded_by_id == actor.id,
+                Image.id.not_in(used),
+            )
+        )
+        .scalars()
+        .all()
+    )
     by_id = {img.id: img for img in rows}
     return [by_id[i] for i in dict.fromkeys(image_ids) if i in by_id]
 
 
 # --- after the decision: copy a past listing, carry one sent back for changes -------------------
 
+
 def _clone(source: Listing, rnd: Round, *, actor: User, now: datetime) -> Listing:
     clone = Listing(
-        business=source.business, community_id=source.community_id, round=rnd, category=source.category,
-        title=source.title, description=source.description, price=source.price, unit=source.unit,
-        is_halal=source.is_halal, has_pirt=source.has_pirt, status=S.DRAFT, version=1,
-        copied_from_id=source.id, created_by_id=actor.id, created_at=now, updated_at=now)
+        business=source.business,
+        community_id=source.community_id,
+        round=rnd,
+        category=source.category,
+        title=source.title,
+        description=source.description,
+        price=source.price,
+        unit=source.unit,
+        is_halal=source.is_halal,
+        has_pirt=source.has_pirt,
+        status=S.DRAFT,
+        version=1,
+        copied_from_id=source.id,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
     clone.photos = [Photo(image_id=p.image_id, position=p.position) for p in source.photos]
     db.session.add(clone)
     db.session.flush()
@@ -204,7 +287,9 @@ def copy_target_round(listing: Listing, now: datetime) -> Round:
         upcoming = next_round(now)
         rnd = upcoming if upcoming is not None and upcoming.id != listing.round_id else None
     if rnd is None:
-        raise RoundClosed(_("Belum ada periode lain yang dibuka atau dijadwalkan untuk produk ini."))
+        raise RoundClosed(
+            _("Belum ada periode lain yang dibuka atau dijadwalkan untuk produk ini.")
+        )
     return rnd
 
 
@@ -217,9 +302,16 @@ def copy_listing(listing: Listing, *, actor: User, now: datetime) -> Listing:
         raise InvalidTransition(_("Draf bisa langsung diubah; tidak perlu disalin."))
     rnd = copy_target_round(listing, now)
     clone = _clone(listing, rnd, actor=actor, now=now)
-    audit.record(ACTIONS["copy"].code, actor=actor, object_type="listing", object_id=clone.id,
-                 community_id=clone.community_id, to_state=S.DRAFT.value, at=now,
-                 details={"version": 1, "copied_from": listing.id, "round_id": rnd.id})
+    audit.record(
+        ACTIONS["copy"].code,
+        actor=actor,
+        object_type="listing",
+        object_id=clone.id,
+        community_id=clone.community_id,
+        to_state=S.DRAFT.value,
+        at=now,
+        details={"version": 1, "copied_from": listing.id, "round_id": rnd.id},
+    )
     return clone
 
 
@@ -229,22 +321,38 @@ def carry_listing(listing: Listing, *, actor: User, now: datetime) -> Listing:
     original withdrawn so its slot is free. Raises NotAllowed, InvalidTransition, RoundClosed."""
     check_actor(ACTIONS["carry"], listing, actor)
     if listing.status not in ACTIONS["carry"].froms:
-        raise InvalidTransition(_("Hanya produk yang perlu perbaikan yang dapat dibawa ke periode "
-                                  "berikutnya."))
+        raise InvalidTransition(
+            _("Hanya produk yang perlu perbaikan yang dapat dibawa ke periode berikutnya.")
+        )
     rnd = copy_target_round(listing, now)
     clone = _clone(listing, rnd, actor=actor, now=now)
-    transition(listing, "withdraw", actor=actor, now=now, note=_("Dibawa ke %(round)s", round=rnd.title),
-               details={"carried_to": clone.id})
-    audit.record(ACTIONS["carry"].code, actor=actor, object_type="listing", object_id=clone.id,
-                 community_id=clone.community_id, to_state=S.DRAFT.value, at=now,
-                 details={"version": 1, "copied_from": listing.id, "round_id": rnd.id})
+    transition(
+        listing,
+        "withdraw",
+        actor=actor,
+        now=now,
+        note=_("Dibawa ke %(round)s", round=rnd.title),
+        details={"carried_to": clone.id},
+    )
+    audit.record(
+        ACTIONS["carry"].code,
+        actor=actor,
+        object_type="listing",
+        object_id=clone.id,
+        community_id=clone.community_id,
+        to_state=S.DRAFT.value,
+        at=now,
+        details={"version": 1, "copied_from": listing.id, "round_id": rnd.id},
+    )
     return clone
 
 
 # --- the listing form, as one use case ----------------------------------------------------------
 
-def form_photos(listing: Listing | None, photo_ids: list[int] | None, *,
-                actor: User) -> list[Image]:
+
+def form_photos(
+    listing: Listing | None, photo_ids: list[int] | None, *, actor: User
+) -> list[Image]:
     """The photos the form holds, in order (the first is the cover).
 
     ``photo_ids`` None (a GET): the listing's photos. Otherwise the posted ids (see
@@ -253,8 +361,9 @@ def form_photos(listing: Listing | None, photo_ids: list[int] | None, *,
     own = {p.image_id: p.image for p in listing.photos} if listing else {}
     if photo_ids is None:
         return list(own.values())
-    pending = {img.id: img for img in pending_images(
-        [i for i in photo_ids if i not in own], actor=actor)}
+    pending = {
+        img.id: img for img in pending_images([i for i in photo_ids if i not in own], actor=actor)
+    }
     return [own.get(i) or pending[i] for i in photo_ids if i in own or i in pending]
 
 
@@ -293,8 +402,9 @@ class SaveResult:
     status: int = 200
 
 
-def _accept_uploads(uploads, *, actor: User, now: datetime, room: int,
-                    limit: int) -> tuple[list[Image], list[str]]:
+def _accept_uploads(
+    uploads, *, actor: User, now: datetime, room: int, limit: int
+) -> tuple[list[Image], list[str]]:
     """Run the uploaded files through the photo pipeline, at most ``room`` of them; return
     the accepted images and one message per refused file (named by the user's own file
     name, shown only to them). Files past ``room`` are not processed and say so."""
@@ -304,8 +414,14 @@ def _accept_uploads(uploads, *, actor: User, now: datetime, room: int,
             continue
         name = storage.filename[-60:]
         if len(accepted) >= room:
-            refused.append(_("%(name)s: tidak diproses, sudah ada %(n)s foto (paling banyak %(n)s). "
-                             "Hapus foto lain dulu bila ingin menggantinya.", name=name, n=limit))
+            refused.append(
+                _(
+                    "%(name)s: tidak diproses, sudah ada %(n)s foto (paling banyak %(n)s). "
+                    "Hapus foto lain dulu bila ingin menggantinya.",
+                    name=name,
+                    n=limit,
+                )
+            )
             continue
         try:
             data = read_upload(storage)
@@ -315,8 +431,9 @@ def _accept_uploads(uploads, *, actor: User, now: datetime, room: int,
     return accepted, refused
 
 
-def save_listing_form(listing: Listing | None, form: ListingFormData, *, actor: User,
-                      now: datetime) -> SaveResult:
+def save_listing_form(
+    listing: Listing | None, form: ListingFormData, *, actor: User, now: datetime
+) -> SaveResult:
     """Save the new-listing (``listing`` None) or edit form: take the uploaded photos,
     arrange them, validate, create or update, and submit (or resubmit) when asked.
 
@@ -345,26 +462,44 @@ def save_listing_form(listing: Listing | None, form: ListingFormData, *, actor: 
         if verb == "remove" and image.id not in own_ids:
             # A photo uploaded in this form and taken out again: nothing else can use it.
             discarded = media_sweep.discard_images([image.id])
-    new_images, photo_errors = _accept_uploads(form.uploads, actor=actor, now=now, limit=limit,
-                                               room=max(limit - len(photos), 0))
+    new_images, photo_errors = _accept_uploads(
+        form.uploads, actor=actor, now=now, limit=limit, room=max(limit - len(photos), 0)
+    )
     photos = photos + new_images
     if op is not None:
-        return SaveResult(listing=listing, photos=photos, photo_errors=photo_errors,
-                          discarded=discarded, status=400 if photo_errors else 200)
+        return SaveResult(
+            listing=listing,
+            photos=photos,
+            photo_errors=photo_errors,
+            discarded=discarded,
+            status=400 if photo_errors else 200,
+        )
     values, errors = validate_listing(form.fields, actor=actor)
     photo_errors += photo_count_errors(len(photos), limit, refused_any=bool(photo_errors))
     if errors or photo_errors:
-        return SaveResult(listing=listing, photos=photos, errors=errors,
-                          photo_errors=photo_errors, discarded=discarded, status=400)
+        return SaveResult(
+            listing=listing,
+            photos=photos,
+            errors=errors,
+            photo_errors=photo_errors,
+            discarded=discarded,
+            status=400,
+        )
     try:
         if listing is None:
-            listing = create_listing(values, photos, actor=actor, now=now,
-                                     form_key=form.form_key or None)
+            listing = create_listing(
+                values, photos, actor=actor, now=now, form_key=form.form_key or None
+            )
         else:
             update_listing(listing, values, photos, actor=actor, now=now)
     except InvalidInput as exc:
-        return SaveResult(listing=listing, photos=photos, photo_errors=[exc.message],
-                          discarded=discarded, status=400)
+        return SaveResult(
+            listing=listing,
+            photos=photos,
+            photo_errors=[exc.message],
+            discarded=discarded,
+            status=400,
+        )
     # Photos taken off the listing: their rows go in this commit when nothing else uses
     # them, their stored files only after it.
     discarded = media_sweep.discard_images(own_ids - {img.id for img in photos})
@@ -376,5 +511,6 @@ def save_listing_form(listing: Listing | None, form: ListingFormData, *, actor: 
                 transition(listing, action, actor=actor, now=now)
         except DomainError as exc:
             submit_error = exc.message
-    return SaveResult(listing=listing, photos=photos, saved=True, submit_error=submit_error,
-                      discarded=discarded)
+    return SaveResult(
+        listing=listing, photos=photos, saved=True, submit_error=submit_error, discarded=discarded
+    )

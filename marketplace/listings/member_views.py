@@ -1,5 +1,6 @@
 """The portal's member pages: the community's members, invitations by signed link, removing
 a member, and accepting an invitation (open to whoever holds the link)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -21,10 +22,25 @@ from .forms import AcceptInviteForm, ActionForm, InviteForm
 def _members_page(form: InviteForm, link: str | None = None, status: int = 200):
     community = current_user.community
     return render_template(
-        "listings/members.html", community=community, members=invites.community_members(community.id),
-        form=form, action_form=ActionForm(), link=link, days=invites.max_age().days,
-        wa_link=wa_me_url("", _("Anda diundang bergabung dengan %(c)s di %(site)s: %(link)s",
-                                   c=community.name, site="Etalase UMKM", link=link)) if link else None), status
+        "listings/members.html",
+        community=community,
+        members=invites.community_members(community.id),
+        form=form,
+        action_form=ActionForm(),
+        link=link,
+        days=invites.max_age().days,
+        wa_link=wa_me_url(
+            "",
+            _(
+                "Anda diundang bergabung dengan %(c)s di %(site)s: %(link)s",
+                c=community.name,
+                site="Etalase UMKM",
+                link=link,
+            ),
+        )
+        if link
+        else None,
+    ), status
 
 
 @bp.route("/anggota")
@@ -52,12 +68,27 @@ def members_invite():
     db.session.commit()
     link = url_for(".accept_invite", token=token, _external=True)
     email = invites.read_invite(token).email
-    sent = send_email([email], _("Undangan bergabung dengan %(c)s", c=current_user.community.name),
-                      _("%(who)s mengundang Anda bergabung dengan %(c)s di Etalase UMKM.\n\nBuka tautan ini "
-                        "dalam %(d)s hari untuk membuat akun:\n%(link)s", who=current_user.name,
-                        c=current_user.community.name, d=invites.max_age().days, link=link))
-    flash(_("Undangan untuk %(e)s dibuat%(mail)s. Tautan berlaku %(d)s hari.", e=email,
-            mail=_(" dan dikirim lewat e-mail") if sent else "", d=invites.max_age().days), "success")
+    sent = send_email(
+        [email],
+        _("Undangan bergabung dengan %(c)s", c=current_user.community.name),
+        _(
+            "%(who)s mengundang Anda bergabung dengan %(c)s di Etalase UMKM.\n\nBuka tautan ini "
+            "dalam %(d)s hari untuk membuat akun:\n%(link)s",
+            who=current_user.name,
+            c=current_user.community.name,
+            d=invites.max_age().days,
+            link=link,
+        ),
+    )
+    flash(
+        _(
+            "Undangan untuk %(e)s dibuat%(mail)s. Tautan berlaku %(d)s hari.",
+            e=email,
+            mail=_(" dan dikirim lewat e-mail") if sent else "",
+            d=invites.max_age().days,
+        ),
+        "success",
+    )
     return _members_page(InviteForm(formdata=None), link=link)
 
 
@@ -89,18 +120,24 @@ def accept_invite(token: str):
     try:
         inv = invites.read_invite(token)
     except InvalidInput as exc:
-        return render_template("listings/invite_accept.html", error=exc.message, inv=None, form=None), 400
+        return render_template(
+            "listings/invite_accept.html", error=exc.message, inv=None, form=None
+        ), 400
     form = AcceptInviteForm()
     if form.validate_on_submit():
         try:
-            invites.accept_invite(token, name=form.name.data or "", password=form.password.data or "", now=now())
+            invites.accept_invite(
+                token, name=form.name.data or "", password=form.password.data or "", now=now()
+            )
         except FormErrors as exc:
             db.session.rollback()
             for name, message in exc.errors.items():
                 getattr(form, name).errors = [message]
         except InvalidInput as exc:
             db.session.rollback()
-            return render_template("listings/invite_accept.html", error=exc.message, inv=None, form=None), 400
+            return render_template(
+                "listings/invite_accept.html", error=exc.message, inv=None, form=None
+            ), 400
         else:
             db.session.commit()
             flash(_("Akun Anda dibuat. Silakan masuk dengan %(e)s.", e=inv.email), "success")

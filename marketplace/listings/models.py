@@ -1,4 +1,5 @@
 """Businesses (usaha), listings and their photos."""
+
 from __future__ import annotations
 
 import enum
@@ -34,9 +35,13 @@ class ListingStatus(str, enum.Enum):
 S = ListingStatus
 
 STATUS_LABELS = {
-    S.DRAFT: _l("Draf"), S.SUBMITTED: _l("Menunggu moderasi"),
-    S.CHANGES_REQUESTED: _l("Perlu perbaikan"), S.APPROVED: _l("Disetujui"),
-    S.REJECTED: _l("Ditolak"), S.WITHDRAWN: _l("Ditarik"), S.REMOVED: _l("Diturunkan"),
+    S.DRAFT: _l("Draf"),
+    S.SUBMITTED: _l("Menunggu moderasi"),
+    S.CHANGES_REQUESTED: _l("Perlu perbaikan"),
+    S.APPROVED: _l("Disetujui"),
+    S.REJECTED: _l("Ditolak"),
+    S.WITHDRAWN: _l("Ditarik"),
+    S.REMOVED: _l("Diturunkan"),
 }
 
 
@@ -74,28 +79,76 @@ def _action(name, froms, to, who, verb, label, reason_required=False) -> Listing
 
 _EDITABLE = (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED)
 
-ACTIONS: dict[str, ListingAction] = {a.name: a for a in (
-    # history only: the status stays (create starts a draft)
-    _action("create", (), None, "community", _l("dibuat"), _l("Dibuat")),
-    _action("update", _EDITABLE, None, "community", _l("diubah"), _l("Diubah")),
-    _action("copy", set(S) - {S.DRAFT}, None, "community", _l("disalin"),
-            _l("Disalin dari produk sebelumnya")),
-    _action("carry", (S.CHANGES_REQUESTED,), None, "community",
-            _l("dibawa ke periode berikutnya"), _l("Dibawa dari periode sebelumnya")),
-    # the transitions (DESIGN.md, "Listing lifecycle")
-    _action("submit", (S.DRAFT,), S.SUBMITTED, "community", _l("diajukan"), _l("Diajukan")),
-    _action("resubmit", (S.CHANGES_REQUESTED,), S.SUBMITTED, "community", _l("diajukan ulang"),
-            _l("Diajukan ulang")),
-    _action("approve", (S.SUBMITTED,), S.APPROVED, "staff", _l("disetujui"), _l("Disetujui")),
-    _action("request_changes", (S.SUBMITTED,), S.CHANGES_REQUESTED, "staff",
-            _l("diminta perbaikan"), _l("Diminta perbaikan"), reason_required=True),
-    _action("reject", (S.SUBMITTED,), S.REJECTED, "staff", _l("ditolak"), _l("Ditolak"),
-            reason_required=True),
-    _action("withdraw", (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED), S.WITHDRAWN,
-            "community", _l("ditarik"), _l("Ditarik")),
-    _action("take_down", (S.APPROVED,), S.REMOVED, "staff", _l("diturunkan"), _l("Diturunkan"),
-            reason_required=True),
-)}
+ACTIONS: dict[str, ListingAction] = {
+    a.name: a
+    for a in (
+        # history only: the status stays (create starts a draft)
+        _action("create", (), None, "community", _l("dibuat"), _l("Dibuat")),
+        _action("update", _EDITABLE, None, "community", _l("diubah"), _l("Diubah")),
+        _action(
+            "copy",
+            set(S) - {S.DRAFT},
+            None,
+            "community",
+            _l("disalin"),
+            _l("Disalin dari produk sebelumnya"),
+        ),
+        _action(
+            "carry",
+            (S.CHANGES_REQUESTED,),
+            None,
+            "community",
+            _l("dibawa ke periode berikutnya"),
+            _l("Dibawa dari periode sebelumnya"),
+        ),
+        # the transitions (DESIGN.md, "Listing lifecycle")
+        _action("submit", (S.DRAFT,), S.SUBMITTED, "community", _l("diajukan"), _l("Diajukan")),
+        _action(
+            "resubmit",
+            (S.CHANGES_REQUESTED,),
+            S.SUBMITTED,
+            "community",
+            _l("diajukan ulang"),
+            _l("Diajukan ulang"),
+        ),
+        _action("approve", (S.SUBMITTED,), S.APPROVED, "staff", _l("disetujui"), _l("Disetujui")),
+        _action(
+            "request_changes",
+            (S.SUBMITTED,),
+            S.CHANGES_REQUESTED,
+            "staff",
+            _l("diminta perbaikan"),
+            _l("Diminta perbaikan"),
+            reason_required=True,
+        ),
+        _action(
+            "reject",
+            (S.SUBMITTED,),
+            S.REJECTED,
+            "staff",
+            _l("ditolak"),
+            _l("Ditolak"),
+            reason_required=True,
+        ),
+        _action(
+            "withdraw",
+            (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED),
+            S.WITHDRAWN,
+            "community",
+            _l("ditarik"),
+            _l("Ditarik"),
+        ),
+        _action(
+            "take_down",
+            (S.APPROVED,),
+            S.REMOVED,
+            "staff",
+            _l("diturunkan"),
+            _l("Diturunkan"),
+            reason_required=True,
+        ),
+    )
+}
 # What staff decide on (moderation.models.DecisionAction): the staff transitions, in order.
 STAFF_DECISIONS = tuple(a.name for a in ACTIONS.values() if a.who == "staff" and a.is_transition)
 
@@ -170,7 +223,9 @@ class Listing(db.Model):
     unit: Mapped[str] = mapped_column(sa.String(20), default="pcs")
     is_halal: Mapped[bool] = mapped_column(default=False)
     has_pirt: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[ListingStatus] = mapped_column(enum_type(ListingStatus), default=ListingStatus.DRAFT)
+    status: Mapped[ListingStatus] = mapped_column(
+        enum_type(ListingStatus), default=ListingStatus.DRAFT
+    )
     version: Mapped[int] = mapped_column(default=1)
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("listings.id"))
     # One-time key of the "new listing" form that created it: a double-tapped submit finds
@@ -187,9 +242,12 @@ class Listing(db.Model):
     community: Mapped[Community] = relationship()
     round: Mapped[Round] = relationship(lazy="joined")
     category: Mapped[Category] = relationship(lazy="joined")
-    photos: Mapped[list["Photo"]] = relationship(
-        back_populates="listing", cascade="all, delete-orphan", order_by="Photo.position",
-        lazy="selectin")
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="listing",
+        cascade="all, delete-orphan",
+        order_by="Photo.position",
+        lazy="selectin",
+    )
     created_by: Mapped[User | None] = relationship()
 
     # Optimistic concurrency: every UPDATE carries "AND version = <the version loaded>", and
@@ -199,7 +257,7 @@ class Listing(db.Model):
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     @property
-    def cover(self) -> "Photo | None":
+    def cover(self) -> Photo | None:
         return self.photos[0] if self.photos else None
 
     def is_public(self, at: datetime) -> bool:
@@ -216,7 +274,9 @@ class Photo(db.Model):
     __tablename__ = "photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(sa.ForeignKey("listings.id", ondelete="CASCADE"), index=True)
+    listing_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("listings.id", ondelete="CASCADE"), index=True
+    )
     image_id: Mapped[int] = mapped_column(sa.ForeignKey("images.id"))
     position: Mapped[int] = mapped_column(default=0)
 

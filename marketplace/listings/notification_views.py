@@ -1,5 +1,6 @@
 """The portal's notifications: the list (each forwardable to the seller's WhatsApp) and
 marking them read (the header's unread count is a ``templating`` context value)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -23,13 +24,23 @@ def notifications():
     # Many sellers have no account: the coordinator forwards the decision to the seller's
     # WhatsApp in one tap (the link carries the same text as the notification).
     ids = {n.listing_id for n in items if n.listing_id}
-    sellers = dict(db.session.execute(
-        sa.select(Listing.id, Business.whatsapp).join(Business, Listing.business_id == Business.id)
-        .where(Listing.id.in_(ids), Listing.community_id == current_user.community_id)).all()) if ids else {}
-    forward = {n.id: wa_me_url(sellers[n.listing_id], n.message)
-               for n in items if n.listing_id in sellers}
-    return render_template("listings/notifications.html", items=items, forward=forward,
-                           form=ActionForm())
+    sellers = (
+        dict(
+            db.session.execute(
+                sa.select(Listing.id, Business.whatsapp)
+                .join(Business, Listing.business_id == Business.id)
+                .where(Listing.id.in_(ids), Listing.community_id == current_user.community_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    forward = {
+        n.id: wa_me_url(sellers[n.listing_id], n.message) for n in items if n.listing_id in sellers
+    }
+    return render_template(
+        "listings/notifications.html", items=items, forward=forward, form=ActionForm()
+    )
 
 
 @bp.route("/notifikasi/baca", methods=["POST"])

@@ -1,5 +1,6 @@
 """The listing form's photo part as pure functions: which photo ids the form holds, which
 photo button was pressed, the rearranged order and the photo-count messages."""
+
 from __future__ import annotations
 
 from collections.abc import Container, Sequence
@@ -68,6 +69,7 @@ def photo_count_errors(n: int, limit: int, *, refused_any: bool) -> list[str]:
     if n == 0 and not refused_any:
         errors.append(_("Tambahkan paling sedikit 1 foto produk."))
     if n > limit:
-        errors.append(_("Paling banyak %(n)s foto per produk; hapus %(x)s foto.",
-                        n=limit, x=n - limit))
+        errors.append(
+            _("Paling banyak %(n)s foto per produk; hapus %(x)s foto.", n=limit, x=n - limit)
+        )
     return errors

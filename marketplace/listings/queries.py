@@ -1,5 +1,6 @@
 """Reads for the portal and staff pages: a community's businesses and listings, moderator
 feedback, a listing's history and its lineage across rounds."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -11,9 +12,11 @@ from .models import Business, Listing
 
 def community_businesses(community_id: int) -> list[Business]:
     """A community's businesses, by name."""
-    return list(db.session.execute(
-        sa.select(Business).where(Business.community_id == community_id).order_by(Business.name)
-    ).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Business).where(Business.community_id == community_id).order_by(Business.name)
+        ).scalars()
+    )
 
 
 def community_listings(community_id: int, round_id: int | None = None) -> list[Listing]:
@@ -21,7 +24,9 @@ def community_listings(community_id: int, round_id: int | None = None) -> list[L
     q = sa.select(Listing).where(Listing.community_id == community_id)
     if round_id is not None:
         q = q.where(Listing.round_id == round_id)
-    return list(db.session.execute(q.order_by(Listing.updated_at.desc(), Listing.id.desc())).scalars())
+    return list(
+        db.session.execute(q.order_by(Listing.updated_at.desc(), Listing.id.desc())).scalars()
+    )
 
 
 def latest_feedback(listing_ids: list[int]) -> dict[int, audit.AuditEvent]:
@@ -29,22 +34,31 @@ def latest_feedback(listing_ids: list[int]) -> dict[int, audit.AuditEvent]:
     if not listing_ids:
         return {}
     rows = db.session.execute(
-        sa.select(audit.AuditEvent).where(
+        sa.select(audit.AuditEvent)
+        .where(
             audit.AuditEvent.object_type == "listing",
             audit.AuditEvent.object_id.in_(listing_ids),
             audit.AuditEvent.reason.is_not(None),
-            audit.AuditEvent.action.in_(["listing.request_changes", "listing.reject", "listing.take_down"]),
-        ).order_by(audit.AuditEvent.id)
+            audit.AuditEvent.action.in_(
+                ["listing.request_changes", "listing.reject", "listing.take_down"]
+            ),
+        )
+        .order_by(audit.AuditEvent.id)
     ).scalars()
     return {e.object_id: e for e in rows}
 
 
 def listing_history(listing_id: int) -> list[audit.AuditEvent]:
     """Every audit event of a listing, oldest first."""
-    return list(db.session.execute(
-        sa.select(audit.AuditEvent).where(audit.AuditEvent.object_type == "listing",
-                                          audit.AuditEvent.object_id == listing_id)
-        .order_by(audit.AuditEvent.id)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(audit.AuditEvent)
+            .where(
+                audit.AuditEvent.object_type == "listing", audit.AuditEvent.object_id == listing_id
+            )
+            .order_by(audit.AuditEvent.id)
+        ).scalars()
+    )
 
 
 def lineage(listing: Listing, limit: int = 20) -> list[Listing]:

@@ -1,4 +1,5 @@
 """``flask --app marketplace media sweep``: delete orphaned photos, report missing ones."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,8 +14,13 @@ from .sweep import GRACE, sweep_rows, sweep_storage
 
 @bp.cli.command("sweep")
 @click.option("--dry-run", is_flag=True, help="Report what would be deleted; delete nothing.")
-@click.option("--hours", type=click.IntRange(min=1), default=int(GRACE.total_seconds() // 3600),
-              show_default=True, help="Grace period: only what has been unreferenced this long goes.")
+@click.option(
+    "--hours",
+    type=click.IntRange(min=1),
+    default=int(GRACE.total_seconds() // 3600),
+    show_default=True,
+    help="Grace period: only what has been unreferenced this long goes.",
+)
 def sweep(dry_run: bool, hours: int) -> None:
     """Delete stored photos that nothing references and rows of unattached photos.
 

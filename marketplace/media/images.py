@@ -21,6 +21,7 @@ Every refusal raises :class:`~marketplace.errors.ImageRejected` with an Indonesi
 for the user; the exception also carries ``detected_format`` (e.g. ``"JPEG"``, ``"TIFF"``,
 or None) for the audit trail.
 """
+
 from __future__ import annotations
 
 import io
@@ -143,8 +144,13 @@ def _sniff(data: bytes) -> str | None:
     """A label for refused content, for the audit trail only (never used to accept)."""
     head = data[:512].lstrip()
     signatures = (
-        (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"%PDF", "PDF"), (b"BM", "BMP"),
-        (b"PK\x03\x04", "ZIP"), (b"8BPS", "PSD"), (b"\x00\x00\x01\x00", "ICO"),
+        (b"II*\x00", "TIFF"),
+        (b"MM\x00*", "TIFF"),
+        (b"%PDF", "PDF"),
+        (b"BM", "BMP"),
+        (b"PK\x03\x04", "ZIP"),
+        (b"8BPS", "PSD"),
+        (b"\x00\x00\x01\x00", "ICO"),
     )
     for magic, label in signatures:
         if head.startswith(magic):
@@ -167,8 +173,9 @@ def _orientation(im: Image.Image) -> int:
     return value if isinstance(value, int) and value in range(1, 9) else 1
 
 
-def _open_and_decode(data: bytes, *, max_pixels: int,
-                     min_side: int) -> tuple[Image.Image, int, tuple[int, int]]:
+def _open_and_decode(
+    data: bytes, *, max_pixels: int, min_side: int
+) -> tuple[Image.Image, int, tuple[int, int]]:
     """Open with the allow-list, check the header, fully decode.
 
     Returns (decoded image, EXIF orientation, pixel size from the header); the decoded
@@ -178,8 +185,10 @@ def _open_and_decode(data: bytes, *, max_pixels: int,
         raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
     unsupported = _("Format berkas tidak didukung. Kirim foto JPEG, PNG, WebP, HEIC atau GIF.")
     bomb_limit = Image.MAX_IMAGE_PIXELS or max_pixels
-    too_large = _("Foto terlalu besar: lebih dari %(limit)s megapiksel.",
-                  limit=_number(min(max_pixels, bomb_limit) / 1e6))
+    too_large = _(
+        "Foto terlalu besar: lebih dari %(limit)s megapiksel.",
+        limit=_number(min(max_pixels, bomb_limit) / 1e6),
+    )
     # Warnings raised while parsing untrusted bytes are collected rather than printed (or,
     # under an "error" filter, raised from deep inside a plugin); a DecompressionBombWarning
     # among them refuses the file. The explicit size checks below make the same decision
@@ -205,13 +214,27 @@ def _open_and_decode(data: bytes, *, max_pixels: int,
 
         pixels = width * height * frames
         if pixels > max_pixels:
-            raise _reject(_("Foto terlalu besar: %(mp)s megapiksel, paling besar %(limit)s megapiksel.",
-                            mp=_number(pixels / 1e6), limit=_number(max_pixels / 1e6)), fmt)
+            raise _reject(
+                _(
+                    "Foto terlalu besar: %(mp)s megapiksel, paling besar %(limit)s megapiksel.",
+                    mp=_number(pixels / 1e6),
+                    limit=_number(max_pixels / 1e6),
+                ),
+                fmt,
+            )
         if _bomb(caught) or width * height > bomb_limit:
             raise _reject(too_large, fmt)
         if max(width, height) < min_side:
-            raise _reject(_("Foto terlalu kecil (%(w)s×%(h)s piksel): sisi terpanjang minimal "
-                            "%(min)s piksel.", w=width, h=height, min=min_side), fmt)
+            raise _reject(
+                _(
+                    "Foto terlalu kecil (%(w)s×%(h)s piksel): sisi terpanjang minimal "
+                    "%(min)s piksel.",
+                    w=width,
+                    h=height,
+                    min=min_side,
+                ),
+                fmt,
+            )
 
         orientation = _orientation(im)
         if fmt == "JPEG":
@@ -227,9 +250,16 @@ def _open_and_decode(data: bytes, *, max_pixels: int,
             log.info("upload not decoded (%s): %s", fmt, exc)
             text = str(exc).lower()
             if isinstance(exc, EOFError) or "truncat" in text:
-                raise _reject(_("Berkas foto terpotong/tidak lengkap — coba unggah ulang."), fmt) from None
-            raise _reject(_("Berkas foto rusak sehingga tidak dapat dibaca — coba simpan ulang "
-                            "foto lalu unggah lagi."), fmt) from None
+                raise _reject(
+                    _("Berkas foto terpotong/tidak lengkap — coba unggah ulang."), fmt
+                ) from None
+            raise _reject(
+                _(
+                    "Berkas foto rusak sehingga tidak dapat dibaca — coba simpan ulang "
+                    "foto lalu unggah lagi."
+                ),
+                fmt,
+            ) from None
         if _bomb(caught):
             raise _reject(too_large, fmt)
         for w in caught:
@@ -321,11 +351,17 @@ def process_image(data: bytes) -> ProcessedImage:
         raise _reject(_("Berkas foto kosong (0 byte) — pilih fotonya lagi lalu unggah ulang."))
     max_bytes = _limit("MAX_PHOTO_BYTES")
     if len(data) > max_bytes:
-        raise _reject(_("Berkas foto terlalu besar: %(size)s MB, paling besar %(limit)s MB per foto.",
-                        size=_number(len(data) / 1048576), limit=_number(max_bytes / 1048576)))
+        raise _reject(
+            _(
+                "Berkas foto terlalu besar: %(size)s MB, paling besar %(limit)s MB per foto.",
+                size=_number(len(data) / 1048576),
+                limit=_number(max_bytes / 1048576),
+            )
+        )
 
     im, orientation, (raw_w, raw_h) = _open_and_decode(
-        data, max_pixels=_limit("MAX_IMAGE_PIXELS"), min_side=_limit("MIN_IMAGE_SIDE"))
+        data, max_pixels=_limit("MAX_IMAGE_PIXELS"), min_side=_limit("MIN_IMAGE_SIDE")
+    )
     source_format = "JPEG" if im.format == "MPO" else (im.format or "?")
     width, height = _upright(raw_w, raw_h, orientation)
 
@@ -353,5 +389,6 @@ def process_image(data: bytes) -> ProcessedImage:
             sized[size] = pic
         encoded[spec.name] = Derivative(spec.name, _encode(pic, spec), spec.content_type, *size)
     variants = [encoded[spec.name] for spec in VARIANTS]
-    return ProcessedImage(width=width, height=height, source_format=source_format,
-                          variants=variants)
+    return ProcessedImage(
+        width=width, height=height, source_format=source_format, variants=variants
+    )

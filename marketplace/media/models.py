@@ -1,4 +1,5 @@
 """Stored images: one ``Image`` per accepted upload, one ``ImageVariant`` per derivative."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,18 +27,21 @@ class Image(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
-    variants: Mapped[list["ImageVariant"]] = relationship(
-        back_populates="image", cascade="all, delete-orphan", lazy="selectin",
-        order_by="ImageVariant.width")
+    variants: Mapped[list[ImageVariant]] = relationship(
+        back_populates="image",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="ImageVariant.width",
+    )
 
-    def variant(self, name: str) -> "ImageVariant | None":
+    def variant(self, name: str) -> ImageVariant | None:
         """The variant called ``name`` (e.g. ``"w640"``, ``"ig1080"``), or None."""
         for v in self.variants:
             if v.name == name:
                 return v
         return None
 
-    def web_variants(self) -> list["ImageVariant"]:
+    def web_variants(self) -> list[ImageVariant]:
         """WebP variants for the site, narrowest first."""
         return [v for v in self.variants if v.content_type == "image/webp"]
 
@@ -52,7 +56,9 @@ class ImageVariant(db.Model):
     __table_args__ = (sa.UniqueConstraint("image_id", "name", name="uq_image_variants_image_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    image_id: Mapped[int] = mapped_column(sa.ForeignKey("images.id", ondelete="CASCADE"), index=True)
+    image_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("images.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(16))
     backend: Mapped[str] = mapped_column(sa.String(16))
     key: Mapped[str] = mapped_column(sa.String(200), index=True)

@@ -14,6 +14,7 @@ of it, it reads and discards the rest of the body, up to ``MAX_DRAIN_BYTES`` (de
 the limit). Bodies declared larger than that are not read: such a client gets the answer
 and the connection is closed, as before. Nothing of the body is kept.
 """
+
 from __future__ import annotations
 
 import logging
@@ -82,7 +83,10 @@ class DrainOversizedBody:
         cap = self.config.get("MAX_DRAIN_BYTES") or 4 * limit
         if length <= cap:
             drained = counting.drain(length)
-            log.info("oversized request (%s bytes, limit %s): %s bytes discarded before answering",
-                     length, limit, drained)
+            log.info(
+                "oversized request (%s bytes, limit %s): %s bytes discarded before answering",
+                length,
+                limit,
+                drained,
+            )
         return result
-

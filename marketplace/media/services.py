@@ -3,6 +3,7 @@
 Nothing here commits: the view (or CLI command) commits once. Storage is written before
 the rows are flushed; if storage fails midway, what this call wrote is deleted again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,6 +42,7 @@ def read_upload(file_storage, *, limit: int | None = None) -> bytes:
     the client's content type are ignored."""
     if limit is None:
         from flask import current_app
+
         limit = int(current_app.config["MAX_PHOTO_BYTES"])
     stream = file_storage.stream
     chunks: list[bytes] = []
@@ -51,8 +53,12 @@ def read_upload(file_storage, *, limit: int | None = None) -> bytes:
             break
         total += len(chunk)
         if total > limit:
-            raise ImageRejected(_("Berkas foto terlalu besar: paling besar %(limit)s MB per foto.",
-                                  limit=f"{limit / _MB:g}".replace(".", ",")))
+            raise ImageRejected(
+                _(
+                    "Berkas foto terlalu besar: paling besar %(limit)s MB per foto.",
+                    limit=f"{limit / _MB:g}".replace(".", ","),
+                )
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -73,16 +79,24 @@ def save_upload(data: bytes, *, uploaded_by=None, now: datetime) -> Image:
     try:
         processed = process_image(data)
     except ImageRejected as exc:
-        audit.record("upload.rejected", actor=uploaded_by, object_type="image", at=now,
-                     reason=exc.message[:200],
-                     details={"detected_format": getattr(exc, "detected_format", None),
-                              "size": len(data)})
+        audit.record(
+            "upload.rejected",
+            actor=uploaded_by,
+            object_type="image",
+            at=now,
+            reason=exc.message[:200],
+            details={"detected_format": getattr(exc, "detected_format", None), "size": len(data)},
+        )
         raise
 
     storage = get_storage()
-    image = Image(width=processed.width, height=processed.height,
-                  source_format=processed.source_format,
-                  uploaded_by_id=getattr(uploaded_by, "id", None), created_at=now)
+    image = Image(
+        width=processed.width,
+        height=processed.height,
+        source_format=processed.source_format,
+        uploaded_by_id=getattr(uploaded_by, "id", None),
+        created_at=now,
+    )
     written: list[str] = []
     try:
         for variant in processed.variants:
@@ -100,10 +114,18 @@ def save_upload(data: bytes, *, uploaded_by=None, now: datetime) -> Image:
             else:
                 storage.save(key, variant.data, variant.content_type)
                 written.append(key)
-            image.variants.append(ImageVariant(
-                name=variant.name, backend=storage.backend, key=key,
-                content_type=variant.content_type, size=len(variant.data), checksum=digest,
-                width=variant.width, height=variant.height))
+            image.variants.append(
+                ImageVariant(
+                    name=variant.name,
+                    backend=storage.backend,
+                    key=key,
+                    content_type=variant.content_type,
+                    size=len(variant.data),
+                    checksum=digest,
+                    width=variant.width,
+                    height=variant.height,
+                )
+            )
         db.session.add(image)
         db.session.flush()
     except BaseException:

@@ -22,6 +22,7 @@ built once per app. Each backend's ``backend`` attribute is what ``ImageVariant.
 records, and reads go to the backend a row records (``storage_for(variant)``), so moving
 photos between backends or buckets is a data migration, not a code change.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,7 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -170,8 +171,7 @@ class LocalStorage(Storage):
                     continue
                 if path.is_symlink():
                     continue
-                yield StoredObject(key, st.st_size,
-                                   datetime.fromtimestamp(st.st_mtime, timezone.utc))
+                yield StoredObject(key, st.st_size, datetime.fromtimestamp(st.st_mtime, UTC))
 
 
 class S3Storage(Storage):
@@ -186,9 +186,16 @@ class S3Storage(Storage):
 
     backend = "s3"
 
-    def __init__(self, bucket: str, *, endpoint_url: str | None = None,
-                 region: str | None = None, public_base_url: str | None = None,
-                 presign_seconds: int = 3600, client=None):
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        public_base_url: str | None = None,
+        presign_seconds: int = 3600,
+        client=None,
+    ):
         if not bucket:
             raise ValueError("S3Storage needs a bucket (S3_BUCKET)")
         self.bucket = bucket
@@ -198,9 +205,14 @@ class S3Storage(Storage):
             import boto3
             from botocore.config import Config
 
-            config = Config(signature_version="s3v4", retries={"max_attempts": 3, "mode": "standard"},
-                            s3={"addressing_style": "path" if endpoint_url else "auto"})
-            client = boto3.client("s3", endpoint_url=endpoint_url, region_name=region, config=config)
+            config = Config(
+                signature_version="s3v4",
+                retries={"max_attempts": 3, "mode": "standard"},
+                s3={"addressing_style": "path" if endpoint_url else "auto"},
+            )
+            client = boto3.client(
+                "s3", endpoint_url=endpoint_url, region_name=region, config=config
+            )
         self.client = client
 
     @staticmethod
@@ -209,8 +221,13 @@ class S3Storage(Storage):
         return code in ("404", "NoSuchKey", "NotFound")
 
     def save(self, key: str, data: bytes, content_type: str) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=validate_key(key), Body=data,
-                               ContentType=content_type, CacheControl=IMMUTABLE_CACHE_CONTROL)
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=validate_key(key),
+            Body=data,
+            ContentType=content_type,
+            CacheControl=IMMUTABLE_CACHE_CONTROL,
+        )
 
     def open(self, key: str) -> bytes:
         from botocore.exceptions import ClientError
@@ -244,16 +261,16 @@ class S3Storage(Storage):
             for item in page.get("Contents", ()):
                 modified = item["LastModified"]
                 if modified.tzinfo is None:
-                    modified = modified.replace(tzinfo=timezone.utc)
-                yield StoredObject(item["Key"], int(item["Size"]), modified.astimezone(timezone.utc))
+                    modified = modified.replace(tzinfo=UTC)
+                yield StoredObject(item["Key"], int(item["Size"]), modified.astimezone(UTC))
 
     def url(self, key: str) -> str:
         validate_key(key)
         if self.public_base_url:
             return f"{self.public_base_url}/{quote(key)}"
         return self.client.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": key},
-            ExpiresIn=self.presign_seconds)
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.presign_seconds
+        )
 
 
 def _build_local(config) -> Storage:
@@ -261,9 +278,12 @@ def _build_local(config) -> Storage:
 
 
 def _build_s3(config) -> Storage:
-    return S3Storage(config.get("S3_BUCKET"), endpoint_url=config.get("S3_ENDPOINT_URL"),
-                     region=config.get("S3_REGION"),
-                     public_base_url=config.get("S3_PUBLIC_BASE_URL"))
+    return S3Storage(
+        config.get("S3_BUCKET"),
+        endpoint_url=config.get("S3_ENDPOINT_URL"),
+        region=config.get("S3_REGION"),
+        public_base_url=config.get("S3_PUBLIC_BASE_URL"),
+    )
 
 
 # The backends, by the name ``MEDIA_BACKEND`` and ``ImageVariant.backend`` use. A third

@@ -19,6 +19,7 @@ Two entry points, both in two steps around the caller's commit (nothing here com
   written before their rows, and a photo accepted in a refused form attempt waits,
   unattached, for the next try.
 """
+
 from __future__ import annotations
 
 import logging
@@ -72,8 +73,11 @@ def discard_images(image_ids: Iterable[int]) -> list[str]:
     if not ids:
         return []
     db.session.flush()
-    images = db.session.execute(
-        sa.select(Image).where(Image.id.in_(ids), _unreferenced())).scalars().all()
+    images = (
+        db.session.execute(sa.select(Image).where(Image.id.in_(ids), _unreferenced()))
+        .scalars()
+        .all()
+    )
     return _delete_images(images)
 
 
@@ -123,27 +127,47 @@ class SweepReport:
     dry_run: bool = False
 
 
-def sweep_rows(now: datetime, *, grace: timedelta = GRACE, dry_run: bool = False,
-               report: SweepReport | None = None) -> SweepReport:
+def sweep_rows(
+    now: datetime,
+    *,
+    grace: timedelta = GRACE,
+    dry_run: bool = False,
+    report: SweepReport | None = None,
+) -> SweepReport:
     """Step 1, before the commit: delete images created before ``now - grace`` that
     nothing references (their variants go with them), with one ``media.sweep`` audit
     event. With ``dry_run`` nothing is deleted; the report counts what would be."""
     report = report or SweepReport(dry_run=dry_run)
-    stale = db.session.execute(
-        sa.select(Image).where(Image.created_at < now - grace, _unreferenced())
-        .order_by(Image.id)).scalars().all()
+    stale = (
+        db.session.execute(
+            sa.select(Image)
+            .where(Image.created_at < now - grace, _unreferenced())
+            .order_by(Image.id)
+        )
+        .scalars()
+        .all()
+    )
     report.images_deleted = len(stale)
     if stale and not dry_run:
         ids = [img.id for img in stale]
         _delete_images(stale)
-        audit.record("media.sweep", object_type="image", at=now,
-                     details={"images_deleted": len(ids), "image_ids": ids[:200]})
+        audit.record(
+            "media.sweep",
+            object_type="image",
+            at=now,
+            details={"images_deleted": len(ids), "image_ids": ids[:200]},
+        )
     return report
 
 
-def sweep_storage(now: datetime, *, grace: timedelta = GRACE, dry_run: bool = False,
-                  storage: Storage | None = None,
-                  report: SweepReport | None = None) -> SweepReport:
+def sweep_storage(
+    now: datetime,
+    *,
+    grace: timedelta = GRACE,
+    dry_run: bool = False,
+    storage: Storage | None = None,
+    report: SweepReport | None = None,
+) -> SweepReport:
     """Step 2, after the commit: delete stored objects that no row references and that
     were last written before ``now - grace``; report rows whose object is missing.
 
@@ -153,7 +177,9 @@ def sweep_storage(now: datetime, *, grace: timedelta = GRACE, dry_run: bool = Fa
     storage = storage or get_storage()
     rows = db.session.execute(
         sa.select(ImageVariant.image_id, ImageVariant.name, ImageVariant.key)
-        .where(ImageVariant.backend == storage.backend).order_by(ImageVariant.id)).all()
+        .where(ImageVariant.backend == storage.backend)
+        .order_by(ImageVariant.id)
+    ).all()
     used = referenced_keys()
     present: set[str] = set()
     for obj in storage.list():

@@ -9,6 +9,7 @@ S3 (browsers then load pictures from the bucket or CDN) answers 404.
 Templates get the ``media_url`` global (``services.media_url``, registered by
 ``templating``); the ``picture`` macro lives in ``media/_picture.html``.
 """
+
 from __future__ import annotations
 
 from flask import abort, send_file
@@ -17,7 +18,6 @@ from . import bp
 from .storage import IMMUTABLE_CACHE_CONTROL, InvalidKey, LocalStorage, get_storage
 
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
-
 
 
 @bp.get("/<path:key>", endpoint="file")
@@ -34,8 +34,7 @@ def file(key: str):
         abort(404)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=content_type, conditional=True, etag=True,
-                         max_age=31536000)
+    response = send_file(path, mimetype=content_type, conditional=True, etag=True, max_age=31536000)
     response.headers["Cache-Control"] = IMMUTABLE_CACHE_CONTROL
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -4,6 +4,11 @@ bp = Blueprint("moderation", __name__)
 
 # ``access`` installs the staff-only guard; the views register their routes on ``bp`` and no
 # view module imports another.
-from . import access  # noqa: E402,F401
-from . import (audit_views, community_views, queue_views, reason_views,  # noqa: E402,F401
-               review_views)
+from . import (
+    access,  # noqa: E402,F401
+    audit_views,
+    community_views,
+    queue_views,
+    reason_views,  # noqa: E402,F401
+    review_views,
+)

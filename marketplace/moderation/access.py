@@ -1,4 +1,5 @@
 """The staff blueprint's guard and template helpers, shared by every moderation view."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -19,8 +20,11 @@ def require_staff():
 
 @bp.context_processor
 def staff_helpers():
-    return {"status_label": status_label, "community_status_label": community_status_label,
-            "state_label": state_label}
+    return {
+        "status_label": status_label,
+        "community_status_label": community_status_label,
+        "state_label": state_label,
+    }
 
 
 def state_label(value: str | None) -> str:

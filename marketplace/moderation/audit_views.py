@@ -1,4 +1,5 @@
 """Staff pages for the audit trail: the filtered log and its CSV export."""
+
 from __future__ import annotations
 
 import csv
@@ -7,8 +8,14 @@ import io
 from flask import Response, render_template, request, stream_with_context, url_for
 
 from ..audit import AuditEvent
-from ..audit.queries import (AuditFilter, audit_actions, audit_csv_rows, audit_query,
-                             communities_by_id, users_by_id)
+from ..audit.queries import (
+    AuditFilter,
+    audit_actions,
+    audit_csv_rows,
+    audit_query,
+    communities_by_id,
+    users_by_id,
+)
 from ..clock import now
 from ..extensions import db
 from ..security import page_arg
@@ -20,17 +27,26 @@ AUDIT_PER_PAGE = 100
 @bp.route("/audit")
 def audit_log():
     flt = AuditFilter.from_args(request.args)
-    page = db.paginate(audit_query(flt), page=page_arg(),
-                       per_page=AUDIT_PER_PAGE, error_out=False, count=True)
+    page = db.paginate(
+        audit_query(flt), page=page_arg(), per_page=AUDIT_PER_PAGE, error_out=False, count=True
+    )
     events: list[AuditEvent] = list(page.items)
     args = flt.args()
     return render_template(
-        "moderation/audit.html", page=page, events=events, flt=flt, filter_args=args,
-        actors=users_by_id(e.actor_id for e in events), comms=communities_by_id(e.community_id for e in events),
-        actions=audit_actions(), communities=communities_by_id(
-            cid for (cid,) in db.session.execute(db.select(AuditEvent.community_id).distinct())),
+        "moderation/audit.html",
+        page=page,
+        events=events,
+        flt=flt,
+        filter_args=args,
+        actors=users_by_id(e.actor_id for e in events),
+        comms=communities_by_id(e.community_id for e in events),
+        actions=audit_actions(),
+        communities=communities_by_id(
+            cid for (cid,) in db.session.execute(db.select(AuditEvent.community_id).distinct())
+        ),
         prev_url=url_for(".audit_log", page=page.prev_num, **args) if page.has_prev else None,
-        next_url=url_for(".audit_log", page=page.next_num, **args) if page.has_next else None)
+        next_url=url_for(".audit_log", page=page.next_num, **args) if page.has_next else None,
+    )
 
 
 @bp.route("/audit.csv")
@@ -48,5 +64,8 @@ def audit_csv():
             buf.truncate()
 
     stamp = now().strftime("%Y%m%d-%H%M")
-    return Response(stream_with_context(generate()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'})
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'},
+    )

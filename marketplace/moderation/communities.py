@@ -1,5 +1,6 @@
 """Communities for staff: the list with counts, one community's detail and trail, and
 verification and suspension."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from ..inputs import clean_text
 from ..listings.models import Business
 from ..listings.queries import community_businesses
 from .reasons import REASON_MAX
-
 
 COMMUNITY_STATUS_LABELS = {
     CommunityStatus.PENDING: _l("Menunggu verifikasi"),
@@ -40,13 +40,26 @@ class CommunityRow:
 
 def communities(status: CommunityStatus | None = None) -> list[CommunityRow]:
     """Communities with member and business counts; pending first, then oldest sign-up."""
-    members = (sa.select(sa.func.count(User.id)).where(User.community_id == Community.id)
-               .correlate(Community).scalar_subquery())
-    businesses = (sa.select(sa.func.count(Business.id)).where(Business.community_id == Community.id)
-                  .correlate(Community).scalar_subquery())
-    order = sa.case((Community.status == CommunityStatus.PENDING, 0),
-                    (Community.status == CommunityStatus.VERIFIED, 1), else_=2)
-    q = sa.select(Community, members, businesses).order_by(order, Community.created_at, Community.id)
+    members = (
+        sa.select(sa.func.count(User.id))
+        .where(User.community_id == Community.id)
+        .correlate(Community)
+        .scalar_subquery()
+    )
+    businesses = (
+        sa.select(sa.func.count(Business.id))
+        .where(Business.community_id == Community.id)
+        .correlate(Community)
+        .scalar_subquery()
+    )
+    order = sa.case(
+        (Community.status == CommunityStatus.PENDING, 0),
+        (Community.status == CommunityStatus.VERIFIED, 1),
+        else_=2,
+    )
+    q = sa.select(Community, members, businesses).order_by(
+        order, Community.created_at, Community.id
+    )
     if status is not None:
         q = q.where(Community.status == status)
     return [CommunityRow(c, m, b) for c, m, b in db.session.execute(q)]
@@ -62,21 +75,35 @@ class CommunityDetail:
 
 def community_detail(community: Community) -> CommunityDetail:
     """Members, businesses and the community's own audit trail (sign-up, verification…)."""
-    history = list(db.session.execute(
-        sa.select(AuditEvent).where(AuditEvent.object_type == "community",
-                                    AuditEvent.object_id == community.id)
-        .order_by(AuditEvent.id)).scalars())
+    history = list(
+        db.session.execute(
+            sa.select(AuditEvent)
+            .where(AuditEvent.object_type == "community", AuditEvent.object_id == community.id)
+            .order_by(AuditEvent.id)
+        ).scalars()
+    )
     ids = {e.actor_id for e in history if e.actor_id}
-    actors = {u.id: u for u in db.session.execute(
-        sa.select(User).where(User.id.in_(ids))).scalars()} if ids else {}
-    members = list(db.session.execute(
-        sa.select(User).where(User.community_id == community.id).order_by(User.id)).scalars())
-    return CommunityDetail(members=members, businesses=community_businesses(community.id),
-                           history=history, actors=actors)
+    actors = (
+        {u.id: u for u in db.session.execute(sa.select(User).where(User.id.in_(ids))).scalars()}
+        if ids
+        else {}
+    )
+    members = list(
+        db.session.execute(
+            sa.select(User).where(User.community_id == community.id).order_by(User.id)
+        ).scalars()
+    )
+    return CommunityDetail(
+        members=members,
+        businesses=community_businesses(community.id),
+        history=history,
+        actors=actors,
+    )
 
 
-def verify_community(community: Community, *, actor: User, now: datetime,
-                     note: str | None = None) -> Community:
+def verify_community(
+    community: Community, *, actor: User, now: datetime, note: str | None = None
+) -> Community:
     """pending/suspended → verified (audited). Raises InvalidTransition, NotAllowed."""
     try:
         note = clean_text(note, max_length=REASON_MAX, field=_("Catatan")) or None
@@ -85,8 +112,9 @@ def verify_community(community: Community, *, actor: User, now: datetime,
     return change_community_status(community, "verify", actor=actor, now=now, reason=note)
 
 
-def suspend_community(community: Community, *, actor: User, now: datetime,
-                      reason: str | None) -> Community:
+def suspend_community(
+    community: Community, *, actor: User, now: datetime, reason: str | None
+) -> Community:
     """pending/verified → suspended with a required reason (audited).
 
     Raises FormErrors when the reason is missing or too long, InvalidTransition, NotAllowed.

@@ -1,4 +1,5 @@
 """Staff pages for communities: the list, one community, verify and suspend."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -21,8 +22,12 @@ def communities_list():
         status = CommunityStatus(raw) if raw else None
     except ValueError:
         status = None
-    return render_template("moderation/communities.html", rows=communities(status),
-                           status=status, statuses=list(CommunityStatus))
+    return render_template(
+        "moderation/communities.html",
+        rows=communities(status),
+        status=status,
+        statuses=list(CommunityStatus),
+    )
 
 
 @bp.route("/komunitas/<int:community_id>")
@@ -32,8 +37,13 @@ def community(community_id: int):
 
 
 def _render_community(c: Community, verify_form, suspend_form, status: int = 200):
-    return render_template("moderation/community.html", c=c, detail=community_detail(c),
-                           verify_form=verify_form, suspend_form=suspend_form), status
+    return render_template(
+        "moderation/community.html",
+        c=c,
+        detail=community_detail(c),
+        verify_form=verify_form,
+        suspend_form=suspend_form,
+    ), status
 
 
 def _community_action(community_id: int, form, change, field: str, done: str):
@@ -62,14 +72,20 @@ def _community_action(community_id: int, form, change, field: str, done: str):
 @bp.route("/komunitas/<int:community_id>/verifikasi", methods=["POST"])
 def community_verify(community_id: int):
     return _community_action(
-        community_id, VerifyForm(),
+        community_id,
+        VerifyForm(),
         lambda c, note: verify_community(c, actor=current_staff(), now=now(), note=note),
-        "note", lambda c: _("%(name)s sudah terverifikasi dan dapat mengajukan produk.", name=c.name))
+        "note",
+        lambda c: _("%(name)s sudah terverifikasi dan dapat mengajukan produk.", name=c.name),
+    )
 
 
 @bp.route("/komunitas/<int:community_id>/tangguhkan", methods=["POST"])
 def community_suspend(community_id: int):
     return _community_action(
-        community_id, SuspendForm(),
+        community_id,
+        SuspendForm(),
         lambda c, reason: suspend_community(c, actor=current_staff(), now=now(), reason=reason),
-        "reason", lambda c: _("%(name)s ditangguhkan.", name=c.name))
+        "reason",
+        lambda c: _("%(name)s ditangguhkan.", name=c.name),
+    )

@@ -1,5 +1,6 @@
 """The staff home's figures: pending communities, the open round, rounds in review and any
 other round still holding submitted listings."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,23 +49,41 @@ def dashboard(now: datetime) -> Dashboard:
         sa.select(sa.func.count(Community.id)).where(Community.status == CommunityStatus.PENDING)
     ).scalar_one()
     current = open_round(now)
-    reviewing = list(db.session.execute(
-        sa.select(Round).where(Round.closes_at <= now, Round.publishes_at > now)
-        .order_by(Round.closes_at)).scalars())
-    late_ids = [rid for (rid,) in db.session.execute(
-        sa.select(Listing.round_id).join(Round, Listing.round_id == Round.id)
-        .where(Listing.status == S.SUBMITTED, Round.publishes_at <= now).distinct())]
-    late = list(db.session.execute(
-        sa.select(Round).where(Round.id.in_(late_ids)).order_by(Round.publishes_at))
-        .scalars()) if late_ids else []
+    reviewing = list(
+        db.session.execute(
+            sa.select(Round)
+            .where(Round.closes_at <= now, Round.publishes_at > now)
+            .order_by(Round.closes_at)
+        ).scalars()
+    )
+    late_ids = [
+        rid
+        for (rid,) in db.session.execute(
+            sa.select(Listing.round_id)
+            .join(Round, Listing.round_id == Round.id)
+            .where(Listing.status == S.SUBMITTED, Round.publishes_at <= now)
+            .distinct()
+        )
+    ]
+    late = (
+        list(
+            db.session.execute(
+                sa.select(Round).where(Round.id.in_(late_ids)).order_by(Round.publishes_at)
+            ).scalars()
+        )
+        if late_ids
+        else []
+    )
     rounds = ([current] if current else []) + reviewing + late
     sizes = queue_sizes([r.id for r in rounds])
 
     def summary(r: Round) -> RoundSummary:
         return RoundSummary(round=r, phase=r.phase(now).value, counts=sizes[r.id])
 
-    return Dashboard(pending_communities=pending,
-                     open_round=summary(current) if current else None,
-                     in_review=[summary(r) for r in reviewing],
-                     other_waiting=[summary(r) for r in late],
-                     next_round=next_round(now))
+    return Dashboard(
+        pending_communities=pending,
+        open_round=summary(current) if current else None,
+        in_review=[summary(r) for r in reviewing],
+        other_waiting=[summary(r) for r in late],
+        next_round=next_round(now),
+    )

@@ -1,12 +1,14 @@
 """Deciding on the version of a listing a moderator saw (one at a time or in bulk), and the
 text the community gets for it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
@@ -34,9 +36,17 @@ class Decided:
     message: str
 
 
-def decide(listing: Listing, action: str | DecisionAction, *, moderator: User, seen_version: int,
-           reason_id: int | None = None, reason_text: str | None = None, note: str | None = None,
-           now: datetime) -> Decided:
+def decide(
+    listing: Listing,
+    action: str | DecisionAction,
+    *,
+    moderator: User,
+    seen_version: int,
+    reason_id: int | None = None,
+    reason_text: str | None = None,
+    note: str | None = None,
+    now: datetime,
+) -> Decided:
     """Decide on the version of ``listing`` the moderator saw.
 
     ``action`` is approve, request_changes, reject (from submitted) or take_down (from
@@ -66,14 +76,20 @@ def decide(listing: Listing, action: str | DecisionAction, *, moderator: User, s
     # this transaction, then finds the version moved on and is refused.
     table = Listing.__table__
     claimed = db.session.execute(
-        sa.update(table).where(table.c.id == listing.id, table.c.version == seen_version)
-        .values(version=table.c.version)).rowcount
+        sa.update(table)
+        .where(table.c.id == listing.id, table.c.version == seen_version)
+        .values(version=table.c.version)
+    ).rowcount
     if claimed != 1:
         raise StaleVersion(_stale_message(listing, seen_version, moderator))
     declared = ACTIONS[action.value]
     if listing.status not in declared.froms:
-        raise InvalidTransition(_("Produk ini berstatus \"%(status)s\"; keputusan ini tidak berlaku.",
-                                  status=status_label(listing.status)))
+        raise InvalidTransition(
+            _(
+                "Produk ini berstatus \"%(status)s\"; keputusan ini tidak berlaku.",
+                status=status_label(listing.status),
+            )
+        )
     preset, reason = resolve_reason(action, reason_id, reason_text)
     try:
         note = clean_text(note, max_length=NOTE_MAX, field=_("Catatan"), multiline=True) or None
@@ -81,9 +97,17 @@ def decide(listing: Listing, action: str | DecisionAction, *, moderator: User, s
         raise FormErrors({"note": exc.message}) from None
 
     decision = ModerationDecision(
-        listing_id=listing.id, listing_version=seen_version, moderator_id=moderator.id,
-        action=action, from_status=listing.status.value, to_status=declared.to.value,
-        reason_id=preset.id if preset else None, reason=reason, note=note, created_at=now)
+        listing_id=listing.id,
+        listing_version=seen_version,
+        moderator_id=moderator.id,
+        action=action,
+        from_status=listing.status.value,
+        to_status=declared.to.value,
+        reason_id=preset.id if preset else None,
+        reason=reason,
+        note=note,
+        created_at=now,
+    )
     try:
         with db.session.begin_nested():  # a savepoint: a bulk approve keeps its other decisions
             db.session.add(decision)
@@ -93,43 +117,82 @@ def decide(listing: Listing, action: str | DecisionAction, *, moderator: User, s
     details = {"decision_id": decision.id, "decided_version": seen_version}
     if preset is not None:
         details.update(reason_code=preset.code, explanation=preset.explanation)
-    transition(listing, action.value, actor=moderator, now=now, reason=reason, note=note,
-               details=details)
-    message = decision_message(listing, action, reason=reason, note=note,
-                               explanation=preset.explanation if preset else None, now=now)
-    notification = notify(listing.community_id, message, kind=declared.code,
-                          listing_id=listing.id, at=now)
+    transition(
+        listing, action.value, actor=moderator, now=now, reason=reason, note=note, details=details
+    )
+    message = decision_message(
+        listing,
+        action,
+        reason=reason,
+        note=note,
+        explanation=preset.explanation if preset else None,
+        now=now,
+    )
+    notification = notify(
+        listing.community_id, message, kind=declared.code, listing_id=listing.id, at=now
+    )
     return Decided(decision, notification, message)
 
 
-def decision_message(listing: Listing, action: DecisionAction, *, reason: str | None,
-                     note: str | None, explanation: str | None, now: datetime) -> str:
+def decision_message(
+    listing: Listing,
+    action: DecisionAction,
+    *,
+    reason: str | None,
+    note: str | None,
+    explanation: str | None,
+    now: datetime,
+) -> str:
     """The text a community gets for a decision: in the portal, by e-mail and on WhatsApp.
 
     Always Indonesian (it is stored and sent to the community), whatever language the
     moderator reads the staff pages in."""
     with force_locale("id"):
-        return _decision_text(listing, action, reason=reason, note=note, explanation=explanation,
-                              now=now)
+        return _decision_text(
+            listing, action, reason=reason, note=note, explanation=explanation, now=now
+        )
 
 
-def _decision_text(listing: Listing, action: DecisionAction, *, reason: str | None,
-                   note: str | None, explanation: str | None, now: datetime) -> str:
+def _decision_text(
+    listing: Listing,
+    action: DecisionAction,
+    *,
+    reason: str | None,
+    note: str | None,
+    explanation: str | None,
+    now: datetime,
+) -> str:
     rnd = listing.round
     if action == DecisionAction.APPROVE:
         if rnd.is_published(now):
-            text = _("Produk \"%(title)s\" disetujui dan sudah tampil di katalog.", title=listing.title)
+            text = _(
+                "Produk \"%(title)s\" disetujui dan sudah tampil di katalog.", title=listing.title
+            )
         else:
-            text = _("Produk \"%(title)s\" disetujui untuk %(round)s dan tampil di katalog mulai %(at)s.",
-                     title=listing.title, round=rnd.title, at=wib(rnd.publishes_at))
+            text = _(
+                "Produk \"%(title)s\" disetujui untuk %(round)s dan tampil di katalog "
+                "mulai %(at)s.",
+                title=listing.title,
+                round=rnd.title,
+                at=wib(rnd.publishes_at),
+            )
     elif action == DecisionAction.REQUEST_CHANGES:
-        text = _("Produk \"%(title)s\" perlu perbaikan: %(reason)s.", title=listing.title, reason=reason)
+        text = _(
+            "Produk \"%(title)s\" perlu perbaikan: %(reason)s.", title=listing.title, reason=reason
+        )
     elif action == DecisionAction.REJECT:
-        text = _("Produk \"%(title)s\" ditolak untuk %(round)s: %(reason)s.", title=listing.title,
-                 round=rnd.title, reason=reason)
+        text = _(
+            "Produk \"%(title)s\" ditolak untuk %(round)s: %(reason)s.",
+            title=listing.title,
+            round=rnd.title,
+            reason=reason,
+        )
     else:
-        text = _("Produk \"%(title)s\" diturunkan dari katalog: %(reason)s.", title=listing.title,
-                 reason=reason)
+        text = _(
+            "Produk \"%(title)s\" diturunkan dari katalog: %(reason)s.",
+            title=listing.title,
+            reason=reason,
+        )
     parts = [text]
     if explanation:
         parts.append(explanation)
@@ -142,9 +205,14 @@ def _decision_text(listing: Listing, action: DecisionAction, *, reason: str | No
 
 def decision_email(listing: Listing, message: str) -> tuple[list[str], str, str]:
     """(recipients: the community's active members, subject, body) for a decision."""
-    recipients = [u.email for u in db.session.execute(
-        sa.select(User).where(User.community_id == listing.community_id, User.active.is_(True))
-        .order_by(User.id)).scalars()]
+    recipients = [
+        u.email
+        for u in db.session.execute(
+            sa.select(User)
+            .where(User.community_id == listing.community_id, User.active.is_(True))
+            .order_by(User.id)
+        ).scalars()
+    ]
     with force_locale("id"):  # like the message: the community's language
         subject = _("Hasil moderasi: %(title)s", title=listing.title)
     return recipients, subject, message
@@ -152,8 +220,10 @@ def decision_email(listing: Listing, message: str) -> tuple[list[str], str, str]
 
 def _stale_message(listing: Listing, seen_version: int, moderator: User) -> str:
     earlier = db.session.execute(
-        sa.select(ModerationDecision).where(ModerationDecision.listing_id == listing.id,
-                                            ModerationDecision.listing_version == seen_version)
+        sa.select(ModerationDecision).where(
+            ModerationDecision.listing_id == listing.id,
+            ModerationDecision.listing_version == seen_version,
+        )
     ).scalar_one_or_none()
     if earlier is None:
         return _("Produk ini sudah berubah sejak Anda membukanya. Periksa lagi versi terbaru.")
@@ -164,13 +234,18 @@ def _stale_message(listing: Listing, seen_version: int, moderator: User) -> str:
 
 def decisions_for(listing_id: int) -> list[ModerationDecision]:
     """Every decision on a listing, oldest first."""
-    return list(db.session.execute(
-        sa.select(ModerationDecision).where(ModerationDecision.listing_id == listing_id)
-        .options(selectinload(ModerationDecision.moderator))
-        .order_by(ModerationDecision.id)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(ModerationDecision)
+            .where(ModerationDecision.listing_id == listing_id)
+            .options(selectinload(ModerationDecision.moderator))
+            .order_by(ModerationDecision.id)
+        ).scalars()
+    )
 
 
 # --- bulk approve ------------------------------------------------------------------------------
+
 
 @dataclass
 class BulkResult:
@@ -186,12 +261,16 @@ def bulk_selection(round_id: int, picked: dict[int, int]) -> list[tuple[Listing,
     if not picked:
         return []
     rows = db.session.execute(
-        sa.select(Listing).where(Listing.id.in_(list(picked)[:500]), Listing.round_id == round_id)
-        .order_by(Listing.submitted_at.asc().nulls_last(), Listing.id)).scalars()
+        sa.select(Listing)
+        .where(Listing.id.in_(list(picked)[:500]), Listing.round_id == round_id)
+        .order_by(Listing.submitted_at.asc().nulls_last(), Listing.id)
+    ).scalars()
     return [(listing, picked[listing.id]) for listing in rows]
 
 
-def bulk_approve(selection: list[tuple[Listing, int]], *, moderator: User, now: datetime) -> BulkResult:
+def bulk_approve(
+    selection: list[tuple[Listing, int]], *, moderator: User, now: datetime
+) -> BulkResult:
     """Approve each listing at the version the moderator saw, one savepoint each: a listing
     that changed, was decided meanwhile or is not waiting is reported, the rest approved.
     Flushes, never commits."""
@@ -199,8 +278,13 @@ def bulk_approve(selection: list[tuple[Listing, int]], *, moderator: User, now: 
     for listing, version in selection:
         try:
             with db.session.begin_nested():
-                decided = decide(listing, DecisionAction.APPROVE, moderator=moderator,
-                                 seen_version=version, now=now)
+                decided = decide(
+                    listing,
+                    DecisionAction.APPROVE,
+                    moderator=moderator,
+                    seen_version=version,
+                    now=now,
+                )
         except (StaleVersion, InvalidTransition) as exc:
             db.session.refresh(listing)
             result.refused.append((listing, exc.message))

@@ -2,9 +2,18 @@
 
 Forms only carry what was typed; reasons, lengths and states are checked in services.
 """
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
@@ -22,8 +31,12 @@ class DecisionForm(FlaskForm):
     ``reason_id`` choices are set by the view from the active preset reasons (0 = none).
     """
 
-    action = RadioField(_l("Keputusan"), choices=DECISION_CHOICES + [SelectChoice("take_down", _l("Turunkan"))],
-                        validate_choice=False, validators=[InputRequired(_l("Pilih keputusan."))])
+    action = RadioField(
+        _l("Keputusan"),
+        choices=DECISION_CHOICES + [SelectChoice("take_down", _l("Turunkan"))],
+        validate_choice=False,
+        validators=[InputRequired(_l("Pilih keputusan."))],
+    )
     reason_id = SelectField(_l("Alasan"), coerce=int, validate_choice=False, default=0)
     reason_text = StringField(_l("Alasan lain (tulis sendiri)"))
     note = TextAreaField(_l("Catatan untuk komunitas"))
@@ -58,6 +71,8 @@ class PermitForm(FlaskForm):
 class ReasonForm(FlaskForm):
     label = StringField(_l("Label singkat"))
     explanation = TextAreaField(_l("Penjelasan untuk komunitas"))
-    sort_order = IntegerField(_l("Urutan"), default=0, invalid_value_message=_l("Urutan harus berupa angka."))
+    sort_order = IntegerField(
+        _l("Urutan"), default=0, invalid_value_message=_l("Urutan harus berupa angka.")
+    )
     is_active = BooleanField(_l("Aktif (muncul di pilihan moderator)"), default=True)
     submit = SubmitField(_l("Simpan alasan"))

@@ -1,4 +1,5 @@
 """Moderation decisions and the preset reasons staff pick from."""
+
 from __future__ import annotations
 
 import enum
@@ -13,14 +14,15 @@ from ..db import UTCDateTime, enum_type
 from ..extensions import db
 from ..listings.models import ACTIONS, STAFF_DECISIONS, Listing
 
-
 # What a moderator decides: the staff transitions of the listing lifecycle, read from its one
 # declaration (``listings.models.ACTIONS``): APPROVE, REQUEST_CHANGES, REJECT, TAKE_DOWN.
-DecisionAction = enum.Enum("DecisionAction", [(name.upper(), name) for name in STAFF_DECISIONS],
-                           type=str, module=__name__)
+DecisionAction = enum.Enum(
+    "DecisionAction", [(name.upper(), name) for name in STAFF_DECISIONS], type=str, module=__name__
+)
 # Decisions that must carry a reason (a preset or typed text).
-REASON_REQUIRED = frozenset(DecisionAction(name) for name in STAFF_DECISIONS
-                            if ACTIONS[name].reason_required)
+REASON_REQUIRED = frozenset(
+    DecisionAction(name) for name in STAFF_DECISIONS if ACTIONS[name].reason_required
+)
 
 
 class ModerationReason(db.Model):
@@ -42,8 +44,11 @@ class ModerationDecision(db.Model):
     unique: never two decisions on one version."""
 
     __tablename__ = "moderation_decisions"
-    __table_args__ = (sa.UniqueConstraint("listing_id", "listing_version",
-                                          name="uq_moderation_decisions_listing_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "listing_id", "listing_version", name="uq_moderation_decisions_listing_version"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(sa.ForeignKey("listings.id"), index=True)
@@ -63,11 +68,27 @@ class ModerationDecision(db.Model):
 
 
 PRESET_REASONS = [  # also seeded by the first migration
-    ("foto-buram", "Foto buram", "Foto produk kurang jelas. Mohon unggah foto yang terang dan tajam."),
+    (
+        "foto-buram",
+        "Foto buram",
+        "Foto produk kurang jelas. Mohon unggah foto yang terang dan tajam.",
+    ),
     ("harga-kosong", "Harga belum dicantumkan", "Mohon cantumkan harga produk agar pembeli tahu."),
-    ("nib-belum-ada", "NIB belum ada", "Produk makanan/minuman perlu NIB. Mohon lengkapi data usaha."),
-    ("deskripsi-kurang", "Deskripsi kurang lengkap", "Mohon jelaskan bahan, ukuran, atau isi produk."),
-    ("bukan-produk-umkm", "Bukan produk UMKM", "Produk ini tidak memenuhi syarat promosi UMKM Tangsel."),
+    (
+        "nib-belum-ada",
+        "NIB belum ada",
+        "Produk makanan/minuman perlu NIB. Mohon lengkapi data usaha.",
+    ),
+    (
+        "deskripsi-kurang",
+        "Deskripsi kurang lengkap",
+        "Mohon jelaskan bahan, ukuran, atau isi produk.",
+    ),
+    (
+        "bukan-produk-umkm",
+        "Bukan produk UMKM",
+        "Produk ini tidak memenuhi syarat promosi UMKM Tangsel.",
+    ),
     ("konten-tidak-pantas", "Konten tidak pantas", "Foto atau teks melanggar ketentuan."),
     ("duplikat", "Produk duplikat", "Produk yang sama sudah diajukan pada periode ini."),
 ]

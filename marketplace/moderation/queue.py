@@ -1,5 +1,6 @@
 """The moderation queue (reads): filters, queue order, the next listing, sizes per round, the
 review page's data and the rounds staff switch between."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,8 +45,9 @@ class QueueFilter:
         return out
 
     @classmethod
-    def from_args(cls, args) -> "QueueFilter":
+    def from_args(cls, args) -> QueueFilter:
         """Parse query-string arguments; unknown or odd values are ignored, never an error."""
+
         def number(name):
             raw = (args.get(name) or "").strip()
             return int(raw) if raw.isdigit() and len(raw) < 10 else None
@@ -61,14 +63,21 @@ class QueueFilter:
                 status = S.SUBMITTED
             if status not in QUEUE_STATUSES:
                 status = S.SUBMITTED
-        return cls(community_id=number("komunitas"), district_id=number("kecamatan"),
-                   category_id=number("kategori"), status=status)
+        return cls(
+            community_id=number("komunitas"),
+            district_id=number("kecamatan"),
+            category_id=number("kategori"),
+            status=status,
+        )
 
 
 def queue_query(round_id: int, flt: QueueFilter) -> sa.Select:
     """Listings of a round for staff, oldest submission first (drafts never included)."""
-    q = (sa.select(Listing).join(Business, Listing.business_id == Business.id)
-         .where(Listing.round_id == round_id, Listing.status.in_(QUEUE_STATUSES)))
+    q = (
+        sa.select(Listing)
+        .join(Business, Listing.business_id == Business.id)
+        .where(Listing.round_id == round_id, Listing.status.in_(QUEUE_STATUSES))
+    )
     if flt.status is not None:
         q = q.where(Listing.status == flt.status)
     if flt.community_id:
@@ -82,11 +91,19 @@ def queue_query(round_id: int, flt: QueueFilter) -> sa.Select:
 
 def queue_communities(round_id: int) -> list[Community]:
     """Communities with at least one listing (not a draft) in the round, by name."""
-    return list(db.session.execute(
-        sa.select(Community).where(Community.id.in_(
-            sa.select(Listing.community_id).where(Listing.round_id == round_id,
-                                                  Listing.status.in_(QUEUE_STATUSES))))
-        .order_by(Community.name)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Community)
+            .where(
+                Community.id.in_(
+                    sa.select(Listing.community_id).where(
+                        Listing.round_id == round_id, Listing.status.in_(QUEUE_STATUSES)
+                    )
+                )
+            )
+            .order_by(Community.name)
+        ).scalars()
+    )
 
 
 def next_in_queue(listing: Listing, flt: QueueFilter) -> Listing | None:
@@ -96,9 +113,12 @@ def next_in_queue(listing: Listing, flt: QueueFilter) -> Listing | None:
     flt = QueueFilter(flt.community_id, flt.district_id, flt.category_id, S.SUBMITTED)
     base = queue_query(listing.round_id, flt).where(Listing.id != listing.id)
     if listing.submitted_at is not None:
-        after = base.where(sa.or_(
-            Listing.submitted_at > listing.submitted_at,
-            sa.and_(Listing.submitted_at == listing.submitted_at, Listing.id > listing.id)))
+        after = base.where(
+            sa.or_(
+                Listing.submitted_at > listing.submitted_at,
+                sa.and_(Listing.submitted_at == listing.submitted_at, Listing.id > listing.id),
+            )
+        )
         found = db.session.execute(after.limit(1)).scalar_one_or_none()
         if found is not None:
             return found
@@ -113,13 +133,15 @@ def queue_sizes(round_ids: list[int]) -> dict[int, dict[ListingStatus, int]]:
     rows = db.session.execute(
         sa.select(Listing.round_id, Listing.status, sa.func.count(Listing.id))
         .where(Listing.round_id.in_(round_ids), Listing.status.in_(QUEUE_STATUSES))
-        .group_by(Listing.round_id, Listing.status))
+        .group_by(Listing.round_id, Listing.status)
+    )
     for round_id, status, n in rows:
         out[round_id][status] = n
     return out
 
 
 # --- the review page ---------------------------------------------------------------------------
+
 
 @dataclass
 class Review:
@@ -138,14 +160,26 @@ def review(listing: Listing, flt: QueueFilter) -> Review:
     listing in the queue for the review page."""
     history = listing_history(listing.id)
     ids = {e.actor_id for e in history if e.actor_id}
-    actors = {u.id: u for u in db.session.execute(
-        sa.select(User).where(User.id.in_(ids))).scalars()} if ids else {}
-    pending = queue_query(listing.round_id, QueueFilter(flt.community_id, flt.district_id,
-                                                        flt.category_id, S.SUBMITTED))
-    total = db.session.execute(sa.select(sa.func.count()).select_from(pending.subquery())).scalar_one()
-    return Review(history=history, actors=actors, decisions=decisions_for(listing.id),
-                  reasons=active_reasons(), next_listing=next_in_queue(listing, flt),
-                  waiting=total)
+    actors = (
+        {u.id: u for u in db.session.execute(sa.select(User).where(User.id.in_(ids))).scalars()}
+        if ids
+        else {}
+    )
+    pending = queue_query(
+        listing.round_id,
+        QueueFilter(flt.community_id, flt.district_id, flt.category_id, S.SUBMITTED),
+    )
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(pending.subquery())
+    ).scalar_one()
+    return Review(
+        history=history,
+        actors=actors,
+        decisions=decisions_for(listing.id),
+        reasons=active_reasons(),
+        next_listing=next_in_queue(listing, flt),
+        waiting=total,
+    )
 
 
 def rounds_for_queue() -> list[Round]:

@@ -1,5 +1,6 @@
 """Staff pages for the queue: the staff home, a round's moderation queue and bulk approve
 (with a confirmation step)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -33,16 +34,29 @@ def queue(round_id: int):
     rnd = db.get_or_404(Round, round_id)
     flt = QueueFilter.from_args(request.args)
     query = queue_query(rnd.id, flt).options(selectinload(Listing.community))
-    page = db.paginate(query, page=page_arg(),
-                       per_page=PER_PAGE, error_out=True, count=True)
+    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=True, count=True)
     args = flt.args()
     return render_template(
-        "moderation/queue.html", rnd=rnd, page=page, flt=flt, filter_args=args, now=now(),
-        unchecked={l.id: unchecked_permits(l.business) for l in page.items}, bulk_form=ConfirmBulkForm(),
-        rounds=rounds_for_queue(), communities=queue_communities(rnd.id),
-        districts=reference.districts(), categories=reference.categories(active_only=False), statuses=QUEUE_STATUSES,
-        prev_url=url_for(".queue", round_id=rnd.id, page=page.prev_num, **args) if page.has_prev else None,
-        next_url=url_for(".queue", round_id=rnd.id, page=page.next_num, **args) if page.has_next else None)
+        "moderation/queue.html",
+        rnd=rnd,
+        page=page,
+        flt=flt,
+        filter_args=args,
+        now=now(),
+        unchecked={l.id: unchecked_permits(l.business) for l in page.items},
+        bulk_form=ConfirmBulkForm(),
+        rounds=rounds_for_queue(),
+        communities=queue_communities(rnd.id),
+        districts=reference.districts(),
+        categories=reference.categories(active_only=False),
+        statuses=QUEUE_STATUSES,
+        prev_url=url_for(".queue", round_id=rnd.id, page=page.prev_num, **args)
+        if page.has_prev
+        else None,
+        next_url=url_for(".queue", round_id=rnd.id, page=page.next_num, **args)
+        if page.has_next
+        else None,
+    )
 
 
 def _picked() -> dict[int, int]:
@@ -50,7 +64,7 @@ def _picked() -> dict[int, int]:
     out = {}
     for name, value in request.form.items():
         if name.startswith("pilih-"):
-            raw_id = name[len("pilih-"):]
+            raw_id = name[len("pilih-") :]
             if raw_id.isdigit() and value.isdigit() and len(raw_id) < 10 and len(value) < 10:
                 out[int(raw_id)] = int(value)
     return out
@@ -65,18 +79,23 @@ def bulk_approve_view(round_id: int):
     if not form.validate_on_submit():
         abort(400)
     selection = bulk_selection(rnd.id, _picked())
-    back = url_for(".queue", round_id=rnd.id, **{k: v for k, v in request.args.items() if k != "page"})
+    back = url_for(
+        ".queue", round_id=rnd.id, **{k: v for k, v in request.args.items() if k != "page"}
+    )
     if not selection:
         flash(_("Pilih dulu produk yang akan disetujui."), "warning")
         return redirect(back)
     if not form.confirm.data:
-        return render_template("moderation/bulk_confirm.html", rnd=rnd, selection=selection, form=form,
-                               back=back)
+        return render_template(
+            "moderation/bulk_confirm.html", rnd=rnd, selection=selection, form=form, back=back
+        )
     result = bulk_approve(selection, moderator=current_staff(), now=now())
     db.session.commit()
     email_decisions(result.notified)
     if result.approved:
         flash(_("%(n)s produk disetujui.", n=len(result.approved)), "success")
     for listing, message in result.refused:
-        flash(_("\"%(title)s\" tidak disetujui: %(why)s", title=listing.title, why=message), "warning")
+        flash(
+            _("\"%(title)s\" tidak disetujui: %(why)s", title=listing.title, why=message), "warning"
+        )
     return redirect(back)

@@ -1,4 +1,5 @@
 """Staff pages for the preset reasons: admins add and edit them, moderators read them."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -25,9 +26,15 @@ def reasons(reason_id: int | None = None):
             abort(403)
         if form.validate_on_submit():
             try:
-                saved = save_reason(reason, label=form.label.data, explanation=form.explanation.data,
-                                    sort_order=form.sort_order.data or 0, is_active=form.is_active.data,
-                                    actor=current_staff(), now=now())
+                saved = save_reason(
+                    reason,
+                    label=form.label.data,
+                    explanation=form.explanation.data,
+                    sort_order=form.sort_order.data or 0,
+                    is_active=form.is_active.data,
+                    actor=current_staff(),
+                    now=now(),
+                )
             except FormErrors as exc:
                 db.session.rollback()
                 add_errors(form, exc.errors)
@@ -41,4 +48,6 @@ def reasons(reason_id: int | None = None):
         status = 400
     else:
         status = 200
-    return render_template("moderation/reasons.html", reasons=all_reasons(), form=form, reason=reason), status
+    return render_template(
+        "moderation/reasons.html", reasons=all_reasons(), form=form, reason=reason
+    ), status

@@ -1,5 +1,6 @@
 """Preset moderation reasons: the active list staff pick from, resolving a decision's reason,
 and the admins' edits."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,13 +22,18 @@ REASON_MAX = 200
 
 def active_reasons() -> list[ModerationReason]:
     """Preset reasons staff may pick, in their display order."""
-    return list(db.session.execute(
-        sa.select(ModerationReason).where(ModerationReason.is_active.is_(True))
-        .order_by(ModerationReason.sort_order, ModerationReason.id)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(ModerationReason)
+            .where(ModerationReason.is_active.is_(True))
+            .order_by(ModerationReason.sort_order, ModerationReason.id)
+        ).scalars()
+    )
 
 
-def resolve_reason(action: DecisionAction, reason_id: int | None,
-                    reason_text: str | None) -> tuple[ModerationReason | None, str | None]:
+def resolve_reason(
+    action: DecisionAction, reason_id: int | None, reason_text: str | None
+) -> tuple[ModerationReason | None, str | None]:
     """(preset, the reason text written to the decision and the audit trail).
 
     Raises FormErrors keyed by form field when the reason is missing, unknown or too long.
@@ -52,13 +58,25 @@ def resolve_reason(action: DecisionAction, reason_id: int | None,
 
 def all_reasons() -> list[ModerationReason]:
     """Every preset reason, active ones first, in display order."""
-    return list(db.session.execute(
-        sa.select(ModerationReason).order_by(ModerationReason.is_active.desc(), ModerationReason.sort_order,
-                                             ModerationReason.id)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(ModerationReason).order_by(
+                ModerationReason.is_active.desc(), ModerationReason.sort_order, ModerationReason.id
+            )
+        ).scalars()
+    )
 
 
-def save_reason(reason: ModerationReason | None, *, label: str, explanation: str, sort_order: int,
-                is_active: bool, actor: User, now: datetime) -> ModerationReason:
+def save_reason(
+    reason: ModerationReason | None,
+    *,
+    label: str,
+    explanation: str,
+    sort_order: int,
+    is_active: bool,
+    actor: User,
+    now: datetime,
+) -> ModerationReason:
     """Add (``reason`` None) or change a preset reason: a short label (≤ 80) and the longer
     explanation sent to the community (≤ 1,000). Admins only; audited. Raises FormErrors."""
     if actor is None or not actor.is_admin:
@@ -69,18 +87,29 @@ def save_reason(reason: ModerationReason | None, *, label: str, explanation: str
     except InvalidInput as exc:
         errors["label"] = exc.message
     try:
-        explanation = clean_text(explanation, max_length=1000, field=_("Penjelasan"), multiline=True,
-                                 required=True)
+        explanation = clean_text(
+            explanation, max_length=1000, field=_("Penjelasan"), multiline=True, required=True
+        )
     except InvalidInput as exc:
         errors["explanation"] = exc.message
     if errors:
         raise FormErrors(errors)
-    before = None if reason is None else {"label": reason.label, "explanation": reason.explanation,
-                                          "sort_order": reason.sort_order, "is_active": reason.is_active}
+    before = (
+        None
+        if reason is None
+        else {
+            "label": reason.label,
+            "explanation": reason.explanation,
+            "sort_order": reason.sort_order,
+            "is_active": reason.is_active,
+        }
+    )
     if reason is None:
         base = slugify(label, max_length=30, fallback="alasan")
         code, n = base, 1
-        while db.session.execute(sa.select(ModerationReason.id).where(ModerationReason.code == code)).first():
+        while db.session.execute(
+            sa.select(ModerationReason.id).where(ModerationReason.code == code)
+        ).first():
             n += 1
             code = f"{base}-{n}"
         reason = ModerationReason(code=code)
@@ -88,9 +117,20 @@ def save_reason(reason: ModerationReason | None, *, label: str, explanation: str
     reason.label, reason.explanation = label, explanation
     reason.sort_order, reason.is_active = max(0, min(int(sort_order or 0), 9999)), bool(is_active)
     db.session.flush()
-    audit.record("reason.create" if before is None else "reason.update", actor=actor,
-                 object_type="moderation_reason", object_id=reason.id, at=now,
-                 details={"before": before, "after": {"label": reason.label, "explanation": reason.explanation,
-                                                      "sort_order": reason.sort_order,
-                                                      "is_active": reason.is_active}})
+    audit.record(
+        "reason.create" if before is None else "reason.update",
+        actor=actor,
+        object_type="moderation_reason",
+        object_id=reason.id,
+        at=now,
+        details={
+            "before": before,
+            "after": {
+                "label": reason.label,
+                "explanation": reason.explanation,
+                "sort_order": reason.sort_order,
+                "is_active": reason.is_active,
+            },
+        },
+    )
     return reason

@@ -1,5 +1,6 @@
 """Staff pages for one listing: the review page, the decision on the version the moderator
 saw (with "save and next"), and the business's permit checks."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -33,7 +34,8 @@ def _listing_for_staff(listing_id: int) -> Listing:
 def _decision_form(listing: Listing) -> DecisionForm:
     form = DecisionForm()
     form.reason_id.choices = [SelectChoice("0", _("— pilih alasan —"))] + [
-        SelectChoice(str(r.id), r.label) for r in active_reasons()]
+        SelectChoice(str(r.id), r.label) for r in active_reasons()
+    ]
     if not form.is_submitted():
         form.version.data = listing.version
     return form
@@ -43,11 +45,19 @@ def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, statu
     notice = latest_for_listing(listing.id)
     b = listing.business
     return render_template(
-        "moderation/review.html", listing=listing, form=form, r=review_data(listing, flt),
-        flt=flt, filter_args=flt.args(), decision_choices=DECISION_CHOICES, now=now(),
+        "moderation/review.html",
+        listing=listing,
+        form=form,
+        r=review_data(listing, flt),
+        flt=flt,
+        filter_args=flt.args(),
+        decision_choices=DECISION_CHOICES,
+        now=now(),
         notice=notice,
         wa_url=wa_me_url(b.whatsapp, notice.message) if notice else None,
-        permit_form=PermitForm(formdata=None, obj=b), unchecked=unchecked_permits(b)), status
+        permit_form=PermitForm(formdata=None, obj=b),
+        unchecked=unchecked_permits(b),
+    ), status
 
 
 @bp.route("/moderasi/produk/<int:listing_id>")
@@ -70,9 +80,16 @@ def decide_listing(listing_id: int):
         return _render_review(listing, form, flt, 400)
     action = form.action.data
     try:
-        decided = decide(listing, action, moderator=current_staff(),
-                         seen_version=form.version.data, reason_id=form.reason_id.data or None,
-                         reason_text=form.reason_text.data, note=form.note.data, now=now())
+        decided = decide(
+            listing,
+            action,
+            moderator=current_staff(),
+            seen_version=form.version.data,
+            reason_id=form.reason_id.data or None,
+            reason_text=form.reason_text.data,
+            note=form.note.data,
+            now=now(),
+        )
     except FormErrors as exc:
         db.session.rollback()
         add_errors(form, exc.errors)
@@ -87,8 +104,14 @@ def decide_listing(listing_id: int):
         return redirect(back)
     db.session.commit()
     email_decisions([(listing, decided.message)])
-    flash(_("Keputusan untuk \"%(title)s\" tersimpan: %(status)s.", title=listing.title,
-            status=status_label(listing.status)), "success")
+    flash(
+        _(
+            "Keputusan untuk \"%(title)s\" tersimpan: %(status)s.",
+            title=listing.title,
+            status=status_label(listing.status),
+        ),
+        "success",
+    )
     if form.save_next.data:
         nxt = next_in_queue(listing, flt)
         if nxt is None:
@@ -106,10 +129,26 @@ def permits(listing_id: int):
     if not form.validate_on_submit():
         abort(400)
     business = listing.business
-    set_permits_checked(business, {"nib_checked": form.nib_checked.data, "pirt_checked": form.pirt_checked.data,
-                                   "halal_checked": form.halal_checked.data}, actor=current_staff(), now=now())
+    set_permits_checked(
+        business,
+        {
+            "nib_checked": form.nib_checked.data,
+            "pirt_checked": form.pirt_checked.data,
+            "halal_checked": form.halal_checked.data,
+        },
+        actor=current_staff(),
+        now=now(),
+    )
     db.session.commit()
     flash(_("Pemeriksaan izin %(name)s tersimpan.", name=business.name), "success")
-    return redirect(url_for(".review", listing_id=listing.id,
-                            **{k: v for k, v in request.args.items() if k in ("komunitas", "kecamatan",
-                                                                               "kategori", "status")}))
+    return redirect(
+        url_for(
+            ".review",
+            listing_id=listing.id,
+            **{
+                k: v
+                for k, v in request.args.items()
+                if k in ("komunitas", "kecamatan", "kategori", "status")
+            },
+        )
+    )

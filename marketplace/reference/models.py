@@ -1,4 +1,5 @@
 """Reference data: districts (kecamatan, seeded by the migration) and categories."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

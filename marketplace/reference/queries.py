@@ -1,4 +1,5 @@
 """The district and category lists, in display order: every menu and filter reads them here."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,8 +10,11 @@ from .models import Category, District
 
 def districts() -> list[District]:
     """Every district, in display order (``sort_order``, then name)."""
-    return list(db.session.execute(
-        sa.select(District).order_by(District.sort_order, District.name)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(District).order_by(District.sort_order, District.name)
+        ).scalars()
+    )
 
 
 def categories(*, active_only: bool = True) -> list[Category]:

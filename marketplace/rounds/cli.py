@@ -1,4 +1,5 @@
 """``flask --app marketplace rounds schedule``: the next N rounds on the bi-weekly rule."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -21,20 +22,37 @@ def _day_time(raw: str, option: str) -> tuple[int, time]:
         day, hhmm = raw.strip().lower().split()
         return WEEKDAYS.index(day[:3]), time.fromisoformat(hhmm)
     except ValueError:
-        raise click.BadParameter(f"expected e.g. 'sat 00:00', got {raw!r}", param_hint=option) from None
+        raise click.BadParameter(
+            f"expected e.g. 'sat 00:00', got {raw!r}", param_hint=option
+        ) from None
 
 
 @rounds_cli.command("schedule")
 @click.option("--count", default=6, show_default=True, help="How many rounds to create.")
-@click.option("--first", "first", default=None,
-              help="First opening in WIB, e.g. 2027-01-04T08:00 (default: the next slot on the cadence).")
+@click.option(
+    "--first",
+    "first",
+    default=None,
+    help="First opening in WIB, e.g. 2027-01-04T08:00 (default: the next slot on the cadence).",
+)
 @click.option("--every", "every_days", default=None, type=int, help="Days between openings [14].")
 @click.option("--closes", default=None, help="Closing weekday and WIB time, e.g. 'sat 00:00'.")
-@click.option("--publishes", default=None, help="Publishing weekday and WIB time, e.g. 'mon 09:00'.")
-@click.option("--showcase", "showcase_days", default=None, type=int, help="Showcase length in days [14].")
+@click.option(
+    "--publishes", default=None, help="Publishing weekday and WIB time, e.g. 'mon 09:00'."
+)
+@click.option(
+    "--showcase", "showcase_days", default=None, type=int, help="Showcase length in days [14]."
+)
 @click.option("--quota", default=None, type=int, help="Listings per community [10].")
-def schedule(count: int, first: str | None, every_days: int | None, closes: str | None,
-             publishes: str | None, showcase_days: int | None, quota: int | None) -> None:
+def schedule(
+    count: int,
+    first: str | None,
+    every_days: int | None,
+    closes: str | None,
+    publishes: str | None,
+    showcase_days: int | None,
+    quota: int | None,
+) -> None:
     """Create the next COUNT rounds (all or nothing); overlapping windows are refused.
 
     Options left out come from the site settings (defaults: opens Monday 08:00, closes
@@ -56,8 +74,12 @@ def schedule(count: int, first: str | None, every_days: int | None, closes: str 
         try:
             start = datetime.fromisoformat(first).replace(tzinfo=None)
         except ValueError:
-            raise click.BadParameter("expected e.g. 2027-01-04T08:00", param_hint="--first") from None
-        cadence = Cadence(**{**cadence.__dict__, "opens_weekday": start.weekday(), "opens_time": start.time()})
+            raise click.BadParameter(
+                "expected e.g. 2027-01-04T08:00", param_hint="--first"
+            ) from None
+        cadence = Cadence(
+            **{**cadence.__dict__, "opens_weekday": start.weekday(), "opens_time": start.time()}
+        )
     else:
         start = next_cadence_start(cadence, at)
     try:
@@ -67,5 +89,8 @@ def schedule(count: int, first: str | None, every_days: int | None, closes: str 
         raise click.ClickException(exc.message) from None
     db.session.commit()
     for r in created:
-        click.echo(f"{r.title}: buka {to_wib(r.opens_at):%a %Y-%m-%d %H:%M} · tutup "
-                   f"{to_wib(r.closes_at):%a %Y-%m-%d %H:%M} · tayang {to_wib(r.publishes_at):%a %Y-%m-%d %H:%M} WIB")
+        click.echo(
+            f"{r.title}: buka {to_wib(r.opens_at):%a %Y-%m-%d %H:%M} · tutup "
+            f"{to_wib(r.closes_at):%a %Y-%m-%d %H:%M} · tayang "
+            f"{to_wib(r.publishes_at):%a %Y-%m-%d %H:%M} WIB"
+        )

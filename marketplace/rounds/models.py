@@ -1,4 +1,5 @@
 """Rounds (periode promosi) and their phases, derived from the clock."""
+
 from __future__ import annotations
 
 import enum
@@ -9,7 +10,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..clock import now as clock_now, to_wib
+from ..clock import now as clock_now
+from ..clock import to_wib
 from ..db import UTCDateTime
 from ..extensions import db
 
@@ -27,8 +29,11 @@ class Phase(str, enum.Enum):
 
 
 PHASE_LABELS = {
-    Phase.SCHEDULED: _l("Terjadwal"), Phase.OPEN: _l("Dibuka"), Phase.IN_REVIEW: _l("Moderasi"),
-    Phase.PUBLISHED: _l("Tayang"), Phase.ARCHIVED: _l("Arsip"),
+    Phase.SCHEDULED: _l("Terjadwal"),
+    Phase.OPEN: _l("Dibuka"),
+    Phase.IN_REVIEW: _l("Moderasi"),
+    Phase.PUBLISHED: _l("Tayang"),
+    Phase.ARCHIVED: _l("Arsip"),
 }
 
 
@@ -82,7 +87,7 @@ class Round(db.Model):
 
     @property
     def title(self) -> str:
-        """"Edisi 14" in the reader's language ("Edition 14"); the name if it has no edition."""
+        """ "Edisi 14" in the reader's language ("Edition 14"); the name if it has no edition."""
         return gettext("Edisi %(n)s", n=self.edition) if self.edition else self.name
 
     @property

@@ -4,6 +4,7 @@
 Every route needs staff (anonymous → login, members → 404); changing rounds needs an admin
 (moderators get 403). Views parse, call ``rounds.services``, commit once and redirect.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -32,6 +33,8 @@ from .services import (
 from .services import publish_now as publish_round_now
 
 CADENCE = timedelta(days=14)
+
+
 @bp.before_request
 def require_staff():
     """Deny by default: anonymous → login, anyone but staff → 404."""
@@ -44,6 +47,7 @@ def admin_required(view):
         if not current_user.is_admin:
             abort(403)
         return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -64,7 +68,9 @@ def _times(form: RoundForm) -> dict:
         "opens_at": from_wib(form.opens_at.data),
         "closes_at": from_wib(form.closes_at.data),
         "publishes_at": from_wib(form.publishes_at.data),
-        "showcase_ends_at": from_wib(form.showcase_ends_at.data) if form.showcase_ends_at.data else None,
+        "showcase_ends_at": from_wib(form.showcase_ends_at.data)
+        if form.showcase_ends_at.data
+        else None,
     }
 
 
@@ -77,8 +83,13 @@ def create():
     error = None
     if form.validate_on_submit():
         try:
-            rnd = create_round(name=(form.name.data or "").strip()[:120], quota=form.quota.data,
-                               actor=current_user._get_current_object(), now=now(), **_times(form))
+            rnd = create_round(
+                name=(form.name.data or "").strip()[:120],
+                quota=form.quota.data,
+                actor=current_user._get_current_object(),
+                now=now(),
+                **_times(form),
+            )
         except DomainError as exc:
             db.session.rollback()
             error = exc.message
@@ -93,7 +104,9 @@ def create():
 def _suggest_next(form: RoundForm) -> None:
     """Prefill the next slot on the bi-weekly cadence after the latest round."""
     form.quota.data = get_settings().default_quota
-    latest = db.session.execute(sa.select(Round).order_by(Round.opens_at.desc()).limit(1)).scalar_one_or_none()
+    latest = db.session.execute(
+        sa.select(Round).order_by(Round.opens_at.desc()).limit(1)
+    ).scalar_one_or_none()
     if latest is None:
         return
     form.opens_at.data = _naive_wib(latest.opens_at + CADENCE)
@@ -114,10 +127,18 @@ def edit(round_id: int):
     error = None
     if form.validate_on_submit():
         times = _times(form)
-        times["showcase_ends_at"] = times["showcase_ends_at"] or Round.default_showcase_end(times["publishes_at"])
+        times["showcase_ends_at"] = times["showcase_ends_at"] or Round.default_showcase_end(
+            times["publishes_at"]
+        )
         try:
-            update_round(rnd, name=(form.name.data or "").strip()[:120], quota=form.quota.data,
-                         actor=current_user._get_current_object(), now=now(), **times)
+            update_round(
+                rnd,
+                name=(form.name.data or "").strip()[:120],
+                quota=form.quota.data,
+                actor=current_user._get_current_object(),
+                now=now(),
+                **times,
+            )
         except DomainError as exc:
             db.session.rollback()
             error = exc.message
@@ -144,8 +165,13 @@ def publish_now(round_id: int):
             flash(exc.message, "error")
             return redirect(url_for(".index"))
         db.session.commit()
-        flash(_("%(name)s sudah tayang. Produk yang disetujui kini tampil di katalog.", name=rnd.title),
-              "success")
+        flash(
+            _(
+                "%(name)s sudah tayang. Produk yang disetujui kini tampil di katalog.",
+                name=rnd.title,
+            ),
+            "success",
+        )
         return redirect(url_for(".index"))
     return render_template("rounds/publish.html", rnd=rnd, phase=rnd.phase(at), form=form, now=at)
 
@@ -161,27 +187,51 @@ def schedule():
         form.count.data = 6
         form.first_opens_at.data = next_cadence_start(defaults, at)
         form.every_days.data = defaults.every_days
-        form.closes_weekday.data, form.closes_time.data = defaults.closes_weekday, defaults.closes_time
-        form.publishes_weekday.data, form.publishes_time.data = defaults.publishes_weekday, defaults.publishes_time
+        form.closes_weekday.data, form.closes_time.data = (
+            defaults.closes_weekday,
+            defaults.closes_time,
+        )
+        form.publishes_weekday.data, form.publishes_time.data = (
+            defaults.publishes_weekday,
+            defaults.publishes_time,
+        )
         form.showcase_days.data, form.quota.data = defaults.showcase_days, defaults.quota
     error = None
     if form.validate_on_submit():
         first = form.first_opens_at.data
-        cadence = Cadence(every_days=form.every_days.data, opens_weekday=first.weekday(),
-                          opens_time=first.time(), closes_weekday=form.closes_weekday.data,
-                          closes_time=form.closes_time.data, publishes_weekday=form.publishes_weekday.data,
-                          publishes_time=form.publishes_time.data, showcase_days=form.showcase_days.data,
-                          quota=form.quota.data)
+        cadence = Cadence(
+            every_days=form.every_days.data,
+            opens_weekday=first.weekday(),
+            opens_time=first.time(),
+            closes_weekday=form.closes_weekday.data,
+            closes_time=form.closes_time.data,
+            publishes_weekday=form.publishes_weekday.data,
+            publishes_time=form.publishes_time.data,
+            showcase_days=form.showcase_days.data,
+            quota=form.quota.data,
+        )
         try:
-            created = schedule_rounds(cadence, first_opens_wib=first, count=form.count.data,
-                                      actor=current_user._get_current_object(), now=at)
+            created = schedule_rounds(
+                cadence,
+                first_opens_wib=first,
+                count=form.count.data,
+                actor=current_user._get_current_object(),
+                now=at,
+            )
         except DomainError as exc:
             db.session.rollback()
             error = exc.message
         else:
             db.session.commit()
-            flash(_("%(n)s periode dijadwalkan: %(first)s sampai %(last)s.", n=len(created),
-                    first=created[0].title, last=created[-1].title), "success")
+            flash(
+                _(
+                    "%(n)s periode dijadwalkan: %(first)s sampai %(last)s.",
+                    n=len(created),
+                    first=created[0].title,
+                    last=created[-1].title,
+                ),
+                "success",
+            )
             return redirect(url_for(".index"))
     status = 400 if form.is_submitted() else 200
     return render_template("rounds/schedule.html", form=form, error=error), status

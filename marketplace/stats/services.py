@@ -17,6 +17,7 @@ Definitions (also shown on the page):
 Listings are grouped by their business's district, their category and their community.
 Nothing here writes.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -128,47 +129,92 @@ def tap_counts(listing_ids: list[int]) -> dict[int, int] | None:
 
     out: dict[int, int] = {}
     for chunk in _chunks(listing_ids):
-        out.update(db.session.execute(
-            sa.select(WhatsappTap.listing_id, sa.func.sum(WhatsappTap.taps))
-            .where(WhatsappTap.listing_id.in_(chunk)).group_by(WhatsappTap.listing_id)).all())
+        out.update(
+            db.session.execute(
+                sa.select(WhatsappTap.listing_id, sa.func.sum(WhatsappTap.taps))
+                .where(WhatsappTap.listing_id.in_(chunk))
+                .group_by(WhatsappTap.listing_id)
+            ).all()
+        )
     return {k: int(v) for k, v in out.items()}
 
 
 def facts(round_ids: list[int] | None = None) -> list[Fact]:
     """Every submitted listing (of ``round_ids``, or of every round) with its decisions."""
-    q = (sa.select(Listing.id, Listing.round_id, Listing.title, Listing.status, Listing.submitted_at,
-                   Business.name, Community.id, Community.name, District.name, Category.name)
-         .join(Business, Listing.business_id == Business.id)
-         .join(Community, Listing.community_id == Community.id)
-         .join(District, Business.district_id == District.id)
-         .join(Category, Listing.category_id == Category.id)
-         .where(Listing.status != ListingStatus.DRAFT, Listing.submitted_at.is_not(None))
-         .order_by(Listing.round_id, Listing.id))
+    q = (
+        sa.select(
+            Listing.id,
+            Listing.round_id,
+            Listing.title,
+            Listing.status,
+            Listing.submitted_at,
+            Business.name,
+            Community.id,
+            Community.name,
+            District.name,
+            Category.name,
+        )
+        .join(Business, Listing.business_id == Business.id)
+        .join(Community, Listing.community_id == Community.id)
+        .join(District, Business.district_id == District.id)
+        .join(Category, Listing.category_id == Category.id)
+        .where(Listing.status != ListingStatus.DRAFT, Listing.submitted_at.is_not(None))
+        .order_by(Listing.round_id, Listing.id)
+    )
     if round_ids is not None:
         q = q.where(Listing.round_id.in_(round_ids))
     out: dict[int, Fact] = {}
-    for (lid, rid, title, status, submitted_at, business, cid, community, district,
-         category) in db.session.execute(q):
-        out[lid] = Fact(lid, rid, title, business, cid, community, district, category, status,
-                        first_submitted_at=submitted_at)
+    for (
+        lid,
+        rid,
+        title,
+        status,
+        submitted_at,
+        business,
+        cid,
+        community,
+        district,
+        category,
+    ) in db.session.execute(q):
+        out[lid] = Fact(
+            lid,
+            rid,
+            title,
+            business,
+            cid,
+            community,
+            district,
+            category,
+            status,
+            first_submitted_at=submitted_at,
+        )
     if not out:
         return []
     ids = list(out)
     submits: dict[int, list[datetime]] = defaultdict(list)
     for chunk in _chunks(ids):
         for oid, at in db.session.execute(
-                sa.select(AuditEvent.object_id, AuditEvent.created_at)
-                .where(AuditEvent.object_type == "listing", AuditEvent.object_id.in_(chunk),
-                       AuditEvent.action.in_(SUBMIT_ACTIONS))):
+            sa.select(AuditEvent.object_id, AuditEvent.created_at).where(
+                AuditEvent.object_type == "listing",
+                AuditEvent.object_id.in_(chunk),
+                AuditEvent.action.in_(SUBMIT_ACTIONS),
+            )
+        ):
             submits[oid].append(at)
     for times in submits.values():
         times.sort()
     for chunk in _chunks(ids):
         for lid, action, at in db.session.execute(
-                sa.select(ModerationDecision.listing_id, ModerationDecision.action,
-                          ModerationDecision.created_at)
-                .where(ModerationDecision.listing_id.in_(chunk), ModerationDecision.action.in_(DECISIONS))
-                .order_by(ModerationDecision.created_at, ModerationDecision.id)):
+            sa.select(
+                ModerationDecision.listing_id,
+                ModerationDecision.action,
+                ModerationDecision.created_at,
+            )
+            .where(
+                ModerationDecision.listing_id.in_(chunk), ModerationDecision.action.in_(DECISIONS)
+            )
+            .order_by(ModerationDecision.created_at, ModerationDecision.id)
+        ):
             f = out[lid]
             if action == DecisionAction.APPROVE:
                 f.approved = True
@@ -192,11 +238,12 @@ def facts(round_ids: list[int] | None = None) -> list[Fact]:
 
 def _chunks(ids: list[int], size: int = 500):
     for i in range(0, len(ids), size):
-        yield ids[i:i + size]
+        yield ids[i : i + size]
 
 
 def grouped(items: list[Fact], key: str) -> list[tuple[str, Counts]]:
-    """(label, counts) per value of ``key`` (district, category, community), most submitted first."""
+    """(label, counts) per value of ``key`` (district, category, community), most "
+    "submitted first."""
     groups: dict[str, list[Fact]] = defaultdict(list)
     for f in items:
         groups[getattr(f, key)].append(f)
@@ -217,14 +264,23 @@ class RoundReport:
 
 def round_report(rnd: Round) -> RoundReport:
     items = facts([rnd.id])
-    return RoundReport(rnd, summarise(items), grouped(items, "district"), grouped(items, "category"),
-                       grouped(items, "community"), items)
+    return RoundReport(
+        rnd,
+        summarise(items),
+        grouped(items, "district"),
+        grouped(items, "category"),
+        grouped(items, "community"),
+        items,
+    )
 
 
 def rounds_so_far(now: datetime) -> list[Round]:
     """Rounds that have opened by ``now``, oldest first."""
-    return list(db.session.execute(
-        sa.select(Round).where(Round.opens_at <= now).order_by(Round.opens_at)).scalars())
+    return list(
+        db.session.execute(
+            sa.select(Round).where(Round.opens_at <= now).order_by(Round.opens_at)
+        ).scalars()
+    )
 
 
 def over_time(now: datetime) -> list[tuple[Round, Counts]]:
@@ -238,6 +294,7 @@ def over_time(now: datetime) -> list[tuple[Round, Counts]]:
 
 # --- communities overview -------------------------------------------------------------------------
 
+
 @dataclass
 class CommunityRow:
     community: Community
@@ -249,15 +306,21 @@ class CommunityRow:
 def communities_overview(rounds: list[Round]) -> list[CommunityRow]:
     """Every community (any status) with its members, its counts in each of ``rounds`` and
     its counts over every round; sorted by name."""
-    members = dict(db.session.execute(
-        sa.select(User.community_id, sa.func.count(User.id))
-        .where(User.community_id.is_not(None), User.active.is_(True)).group_by(User.community_id)).all())
+    members = dict(
+        db.session.execute(
+            sa.select(User.community_id, sa.func.count(User.id))
+            .where(User.community_id.is_not(None), User.active.is_(True))
+            .group_by(User.community_id)
+        ).all()
+    )
     all_facts = facts()
     by_comm: dict[int, list[Fact]] = defaultdict(list)
     for f in all_facts:
         by_comm[f.community_id].append(f)
     rows = []
-    for c in db.session.execute(sa.select(Community).order_by(Community.name, Community.id)).scalars():
+    for c in db.session.execute(
+        sa.select(Community).order_by(Community.name, Community.id)
+    ).scalars():
         mine = by_comm.get(c.id, [])
         per_round = {r.id: summarise([f for f in mine if f.round_id == r.id]) for r in rounds}
         rows.append(CommunityRow(c, members.get(c.id, 0), per_round, summarise(mine)))
@@ -265,6 +328,7 @@ def communities_overview(rounds: list[Round]) -> list[CommunityRow]:
 
 
 # --- formatting and charts ------------------------------------------------------------------------
+
 
 def percent(rate: float | None) -> str:
     """``0.9574`` → ``95,7%``; None → ``—``."""
@@ -319,8 +383,12 @@ class Chart:
     legend: list[tuple[str, str]]
 
 
-OUTCOME_LEGEND = [("approved", _l("Disetujui")), ("changes", _l("Perlu perbaikan")),
-                  ("rejected", _l("Ditolak")), ("waiting", _l("Menunggu / ditarik"))]
+OUTCOME_LEGEND = [
+    ("approved", _l("Disetujui")),
+    ("changes", _l("Perlu perbaikan")),
+    ("rejected", _l("Ditolak")),
+    ("waiting", _l("Menunggu / ditarik")),
+]
 
 
 def outcome_chart(title: str, rows: list[tuple[str, Counts]], *, limit: int = 15) -> Chart:
@@ -340,11 +408,35 @@ def outcome_chart(title: str, rows: list[tuple[str, Counts]], *, limit: int = 15
                 bars.append(Bar(round(x, 2), round(w, 2), f"bar-{key}", n))
             x += w
         shown = label if len(label) <= 16 else label[:15] + "…"
-        out.append(ChartRow(shown, top + i * row_height, bars, c.submitted,
-                            f"{c.approved}/{c.submitted} · {percent(c.approval_rate)}"))
-    parts = [gettext("%(label)s: %(s)s diajukan, %(a)s disetujui, %(c)s perlu perbaikan, "
-                     "%(r)s ditolak", label=label, s=c.submitted, a=c.approved,
-                     c=c.changes_requested, r=c.rejected) for label, c in rows]
+        out.append(
+            ChartRow(
+                shown,
+                top + i * row_height,
+                bars,
+                c.submitted,
+                f"{c.approved}/{c.submitted} · {percent(c.approval_rate)}",
+            )
+        )
+    parts = [
+        gettext(
+            "%(label)s: %(s)s diajukan, %(a)s disetujui, %(c)s perlu perbaikan, %(r)s ditolak",
+            label=label,
+            s=c.submitted,
+            a=c.approved,
+            c=c.changes_requested,
+            r=c.rejected,
+        )
+        for label, c in rows
+    ]
     desc = "; ".join(parts) if parts else gettext("Belum ada data.")
-    return Chart(title, desc, out, width, top * 2 + max(1, len(rows)) * row_height, label_width,
-                 bar_width, row_height, OUTCOME_LEGEND)
+    return Chart(
+        title,
+        desc,
+        out,
+        width,
+        top * 2 + max(1, len(rows)) * row_height,
+        label_width,
+        bar_width,
+        row_height,
+        OUTCOME_LEGEND,
+    )

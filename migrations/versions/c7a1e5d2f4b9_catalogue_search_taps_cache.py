@@ -17,9 +17,9 @@ Revises: eba850ac2dce
 Create Date: 2026-11-29 15:18:11.578818
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c7a1e5d2f4b9'
@@ -150,18 +150,25 @@ POSTGRES_DOWN = [
 
 
 def upgrade():
-    op.create_table('catalogue_cache_state',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('generation', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_cache_state'))
+    op.create_table(
+        'catalogue_cache_state',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('generation', sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_cache_state')),
     )
     op.execute("INSERT INTO catalogue_cache_state (id, generation) VALUES (1, 0)")
-    op.create_table('whatsapp_taps',
-    sa.Column('listing_id', sa.Integer(), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('taps', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_whatsapp_taps_listing_id_listings'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('listing_id', 'day', name=op.f('pk_whatsapp_taps'))
+    op.create_table(
+        'whatsapp_taps',
+        sa.Column('listing_id', sa.Integer(), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('taps', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['listing_id'],
+            ['listings.id'],
+            name=op.f('fk_whatsapp_taps_listing_id_listings'),
+            ondelete='CASCADE',
+        ),
+        sa.PrimaryKeyConstraint('listing_id', 'day', name=op.f('pk_whatsapp_taps')),
     )
     dialect = op.get_bind().dialect.name
     for statement in {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(dialect, []):

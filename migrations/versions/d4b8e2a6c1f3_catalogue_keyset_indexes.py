@@ -5,8 +5,8 @@ Revises: c7a1e5d2f4b9
 Create Date: 2026-11-29 15:40:00.000000
 
 """
-from alembic import op
 
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd4b8e2a6c1f3'
@@ -17,7 +17,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('listings', schema=None) as batch_op:
-        batch_op.create_index('ix_listings_status_approved', ['status', 'approved_at', 'id'], unique=False)
+        batch_op.create_index(
+            'ix_listings_status_approved', ['status', 'approved_at', 'id'], unique=False
+        )
         batch_op.create_index('ix_listings_status_price', ['status', 'price', 'id'], unique=False)
 
 

@@ -8,8 +8,8 @@ Revises: d4b8e2a6c1f3
 Create Date: 2026-11-29 15:55:00.000000
 
 """
-from alembic import op
 
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5c9f3b7d2a4'

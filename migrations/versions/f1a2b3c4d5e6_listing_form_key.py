@@ -5,10 +5,9 @@ Revises: e5c9f3b7d2a4
 Create Date: 2026-11-29 16:20:00
 
 """
-from alembic import op
-import sqlalchemy as sa
-import marketplace.db
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = 'f1a2b3c4d5e6'
 down_revision = 'e5c9f3b7d2a4'

@@ -1,23 +1,41 @@
 """GET /api/v1/listings: shape, filters, cursor, clamping, public data only."""
+
 from urllib.parse import unquote
 
 from marketplace.listings.models import ListingStatus
-from tests.builders import make_business, make_community, make_listing, make_public_listing, make_published_round
+from tests.builders import (
+    make_business,
+    make_community,
+    make_listing,
+    make_public_listing,
+    make_published_round,
+)
 
 
 def test_listing_shape(client, db):
     business = make_business(make_community(district_slug="serpong"), name="Kopi Serpong")
     business.whatsapp = "+6281298765432"
-    listing = make_public_listing(business=business, title="Kopi Robusta", price=45000,
-                                  category_slug="minuman", photos=2)
+    listing = make_public_listing(
+        business=business, title="Kopi Robusta", price=45000, category_slug="minuman", photos=2
+    )
     db.session.commit()
     r = client.get("/api/v1/listings")
     assert r.status_code == 200 and r.mimetype == "application/json"
     data = r.get_json()
     assert set(data) == {"items", "next"} and data["next"] is None
     item = data["items"][0]
-    assert set(item) == {"id", "title", "price", "unit", "category", "district", "business",
-                         "round", "url", "photos"}
+    assert set(item) == {
+        "id",
+        "title",
+        "price",
+        "unit",
+        "category",
+        "district",
+        "business",
+        "round",
+        "url",
+        "photos",
+    }
     assert item["id"] == listing.id and item["title"] == "Kopi Robusta"
     assert item["price"] == 45000 and item["unit"] == "pack"
     assert item["category"] == {"slug": "minuman", "name": "Minuman"}
@@ -52,7 +70,9 @@ def test_only_public_listings(client, db):
             make_listing(status, rnd=rnd)
     make_listing(ListingStatus.APPROVED)  # round not yet published
     db.session.commit()
-    assert [i["id"] for i in client.get("/api/v1/listings?per_page=100").get_json()["items"]] == [public.id]
+    assert [i["id"] for i in client.get("/api/v1/listings?per_page=100").get_json()["items"]] == [
+        public.id
+    ]
 
 
 def test_cursor_walks_everything_once_and_per_page_is_clamped(client, db):
@@ -81,7 +101,10 @@ def test_per_page_upper_clamp_is_100(client, db):
     db.session.commit()
     data = client.get("/api/v1/listings?per_page=500").get_json()
     assert len(data["items"]) == 100 and data["next"]
-    assert len(client.get(f"/api/v1/listings?cursor={data['next']}&per_page=500").get_json()["items"]) == 1
+    assert (
+        len(client.get(f"/api/v1/listings?cursor={data['next']}&per_page=500").get_json()["items"])
+        == 1
+    )
     assert len(client.get("/api/v1/listings").get_json()["items"]) == 24
 
 

@@ -1,5 +1,6 @@
 """The page cache's one declaration: every page in ``CACHEABLE_ENDPOINTS`` is both stored
 and served from the cache; every other catalogue page is neither."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -62,12 +63,19 @@ def test_every_declared_page_is_stored_then_served_from_the_cache(app, client, d
 
 def test_a_catalogue_page_left_out_of_the_declaration_is_neither_stored_nor_served(app, client, db):
     listing = _public_world(db)
-    values = {"listing_id": listing.id, "business_id": listing.business_id,
-              "edition": listing.round.edition, "slug": slugify(listing.title)}
-    undeclared = [rule for rule in app.url_map.iter_rules()
-                  if rule.endpoint.startswith("catalogue.")
-                  and rule.endpoint not in pagecache.CACHEABLE_ENDPOINTS
-                  and "GET" in rule.methods]
+    values = {
+        "listing_id": listing.id,
+        "business_id": listing.business_id,
+        "edition": listing.round.edition,
+        "slug": slugify(listing.title),
+    }
+    undeclared = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("catalogue.")
+        and rule.endpoint not in pagecache.CACHEABLE_ENDPOINTS
+        and "GET" in rule.methods
+    ]
     assert {rule.endpoint for rule in undeclared} >= {"catalogue.whatsapp", "catalogue.healthz"}
     for rule in undeclared:
         url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]

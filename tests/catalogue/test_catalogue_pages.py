@@ -1,4 +1,5 @@
 """The listing page, the home page and the other public pages, as a shopper sees them."""
+
 from urllib.parse import quote, unquote
 
 import sqlalchemy as sa
@@ -14,8 +15,13 @@ def test_listing_page_shows_product_price_and_business(client, db):
     business.halal_number, business.halal_checked = "ID00110012345678", False
     business.pirt_number, business.pirt_checked = "2063674010123-27", True
     business.instagram, business.tokopedia_url = "keripik_bu_sri", "https://tokopedia.com/busri"
-    listing = make_public_listing(business=business, title="Keripik Singkong Balado", price=15000,
-                                  description="Baris satu\nBaris <b>dua</b>", photos=2)
+    listing = make_public_listing(
+        business=business,
+        title="Keripik Singkong Balado",
+        price=15000,
+        description="Baris satu\nBaris <b>dua</b>",
+        photos=2,
+    )
     db.session.commit()
 
     r = client.get(f"/produk/{listing.id}-keripik-singkong-balado")
@@ -32,7 +38,9 @@ def test_listing_page_shows_product_price_and_business(client, db):
     assert "https://instagram.com/keripik_bu_sri/" in body and "https://tokopedia.com/busri" in body
     assert body.count("<img ") == 2 and 'srcset="' in body and 'width="640"' in body
     assert 'loading="lazy"' in body and 'loading="eager"' in body
-    assert 'property="og:title"' in body and 'property="og:image" content="http://localhost/' in body
+    assert (
+        'property="og:title"' in body and 'property="og:image" content="http://localhost/' in body
+    )
     assert '"@type": "Product"' in body or '"@type":"Product"' in body
 
 
@@ -45,7 +53,9 @@ def test_whatsapp_button_names_product_and_its_absolute_url(client, db):
     # The button goes through our counting redirect, then to wa.me.
     assert f'href="/produk/{listing.id}/whatsapp"' in body
     product_url = f"http://localhost/produk/{listing.id}-keripik-singkong-balado"
-    message = f"Halo, saya tertarik dengan Keripik Singkong Balado di Etalase UMKM Tangsel: {product_url}"
+    message = (
+        f"Halo, saya tertarik dengan Keripik Singkong Balado di Etalase UMKM Tangsel: {product_url}"
+    )
     expected = f"https://wa.me/6281298765432?text={quote(message, safe='')}"
     r = client.get(f"/produk/{listing.id}/whatsapp")
     assert r.status_code == 302 and r.headers["Location"] == expected
@@ -69,7 +79,9 @@ def test_price_without_amount_says_contact_seller(client, db):
     db.session.commit()
     body = client.get(f"/produk/{listing.id}", follow_redirects=True).get_data(as_text=True)
     assert "Hubungi penjual" in body and "Rp" not in body.split("<h1>")[1].split("</h1>")[0]
-    assert "Rp125.000.000" in client.get(f"/produk/{big.id}", follow_redirects=True).get_data(as_text=True)
+    assert "Rp125.000.000" in client.get(f"/produk/{big.id}", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Hubungi penjual" in client.get("/katalog").get_data(as_text=True)
 
 
@@ -93,7 +105,9 @@ def test_home_shows_showcase_categories_districts_and_search(client, db):
     body = client.get("/").get_data(as_text=True)
     assert f"Etalase {current.title}" in body
     assert "Produk Edisi Ini" in body and "Produk Lama" not in body
-    assert 'href="/katalog?kategori=minuman"' in body and 'href="/katalog?kecamatan=pamulang"' in body
+    assert (
+        'href="/katalog?kategori=minuman"' in body and 'href="/katalog?kecamatan=pamulang"' in body
+    )
     assert 'name="q"' in body
 
 
@@ -106,8 +120,11 @@ def test_round_business_and_community_pages_list_public_products(client, db):
     rnd = make_published_round()
     listing = make_public_listing(rnd=rnd, title="Dodol Betawi")
     db.session.commit()
-    for url in (f"/edisi/{rnd.edition}", f"/usaha/{listing.business_id}",
-                f"/komunitas/{listing.community.slug}"):
+    for url in (
+        f"/edisi/{rnd.edition}",
+        f"/usaha/{listing.business_id}",
+        f"/komunitas/{listing.community.slug}",
+    ):
         r = client.get(url)
         assert r.status_code == 200 and "Dodol Betawi" in r.get_data(as_text=True), url
 
@@ -164,8 +181,11 @@ def test_sub_pages_page_through_and_refuse_odd_cursors(client, db):
     for i in range(4):
         make_public_listing(rnd=rnd, business=first.business, title=f"Produk Lain {i}")
     db.session.commit()
-    for base in (f"/edisi/{rnd.edition}", f"/usaha/{first.business_id}",
-                 f"/komunitas/{first.community.slug}"):
+    for base in (
+        f"/edisi/{rnd.edition}",
+        f"/usaha/{first.business_id}",
+        f"/komunitas/{first.community.slug}",
+    ):
         body = client.get(f"{base}?per_page=2").get_data(as_text=True)
         assert body.count('class="card"') == 2 and 'rel="next"' in body, base
         assert client.get(f"{base}?cursor=rusak").status_code == 404, base

@@ -1,4 +1,5 @@
 """Filters, text search with literal wildcards, and keyset pagination."""
+
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,13 +20,18 @@ def test_category_and_district_filters_combine(app, db, client):
     pamulang = make_business(make_community(district_slug="pamulang"), name="Usaha Pamulang")
     setu = make_business(make_community(district_slug="setu"), name="Usaha Setu")
     make_public_listing(rnd=rnd, business=pamulang, title="Kopi Pamulang", category_slug="minuman")
-    make_public_listing(rnd=rnd, business=pamulang, title="Keripik Pamulang", category_slug="makanan")
+    make_public_listing(
+        rnd=rnd, business=pamulang, title="Keripik Pamulang", category_slug="makanan"
+    )
     make_public_listing(rnd=rnd, business=setu, title="Kopi Setu", category_slug="minuman")
     db.session.commit()
 
     at = now()
     assert sorted(titles(search_listings(at, category="minuman"))) == ["Kopi Pamulang", "Kopi Setu"]
-    assert sorted(titles(search_listings(at, district="pamulang"))) == ["Keripik Pamulang", "Kopi Pamulang"]
+    assert sorted(titles(search_listings(at, district="pamulang"))) == [
+        "Keripik Pamulang",
+        "Kopi Pamulang",
+    ]
     assert titles(search_listings(at, category="minuman", district="setu")) == ["Kopi Setu"]
     assert titles(search_listings(at, category="tidak-ada")) == []
 
@@ -37,9 +43,15 @@ def test_category_and_district_filters_combine(app, db, client):
 def test_search_matches_every_word_on_title_description_and_business(app, db):
     rnd = make_published_round()
     make_public_listing(rnd=rnd, title="Keripik Singkong Balado", description="Pedas manis.")
-    make_public_listing(rnd=rnd, title="Sambal Roa", description="Dibuat dari ikan roa asli Manado.",
-                        business=make_business(name="Dapur Bu Tini"))
-    make_public_listing(rnd=rnd, title="Tas Anyaman", business=make_business(name="Kerajinan Bu Ani"))
+    make_public_listing(
+        rnd=rnd,
+        title="Sambal Roa",
+        description="Dibuat dari ikan roa asli Manado.",
+        business=make_business(name="Dapur Bu Tini"),
+    )
+    make_public_listing(
+        rnd=rnd, title="Tas Anyaman", business=make_business(name="Kerajinan Bu Ani")
+    )
     db.session.commit()
     at = now()
     assert titles(search_listings(at, q="KERIPIK balado")) == ["Keripik Singkong Balado"]
@@ -49,20 +61,30 @@ def test_search_matches_every_word_on_title_description_and_business(app, db):
     assert len(search_listings(at, q="   ").items) == 3
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("50%", ["Diskon 50% Kue"]),
-    ("%", ["Diskon 50% Kue"]),
-    ("a_b", ["Kode a_b"]),
-    ("_", ["Kode a_b"]),
-    ("'", ["Kue Jum'at"]),
-    ('"', ['Teh "Asli"']),
-    ("\\", ["Garis \\ Miring"]),
-    ("' OR 1=1 --", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("50%", ["Diskon 50% Kue"]),
+        ("%", ["Diskon 50% Kue"]),
+        ("a_b", ["Kode a_b"]),
+        ("_", ["Kode a_b"]),
+        ("'", ["Kue Jum'at"]),
+        ('"', ['Teh "Asli"']),
+        ("\\", ["Garis \\ Miring"]),
+        ("' OR 1=1 --", []),
+    ],
+)
 def test_wildcards_and_quotes_are_literal(app, db, query, expected):
     rnd = make_published_round()
-    for title in ("Diskon 50% Kue", "Kue 500 gram", "Kode a_b", "Kode axb", "Kue Jum'at",
-                  'Teh "Asli"', "Garis \\ Miring"):
+    for title in (
+        "Diskon 50% Kue",
+        "Kue 500 gram",
+        "Kode a_b",
+        "Kode axb",
+        "Kue Jum'at",
+        'Teh "Asli"',
+        "Garis \\ Miring",
+    ):
         make_public_listing(rnd=rnd, title=title, description="")
     db.session.commit()
     assert titles(search_listings(now(), q=query)) == expected
@@ -97,12 +119,17 @@ def test_keyset_pagination_walks_every_item_once(app, db):
     ids = []
     for i in range(23):
         # several listings share an approval time: the id breaks the tie
-        listing = make_public_listing(rnd=rnd, title=f"Produk {i}",
-                                      approved_at=base + timedelta(minutes=i // 3))
+        listing = make_public_listing(
+            rnd=rnd, title=f"Produk {i}", approved_at=base + timedelta(minutes=i // 3)
+        )
         ids.append(listing.id)
     db.session.commit()
-    expected = [lid for _t, lid in sorted(
-        ((base + timedelta(minutes=i // 3), lid) for i, lid in enumerate(ids)), reverse=True)]
+    expected = [
+        lid
+        for _t, lid in sorted(
+            ((base + timedelta(minutes=i // 3), lid) for i, lid in enumerate(ids)), reverse=True
+        )
+    ]
 
     at = now()
     seen, pages = _walk(lambda c: search_listings(at, after=c, per_page=5), None)
@@ -139,12 +166,28 @@ def test_catalogue_pages_through_links(client, db):
     assert seen == 7
 
 
-@pytest.mark.parametrize("query", [
-    "cursor=zzz", "cursor=%00", "cursor=" + "A" * 500, "cursor=YTo5OTk5OTk5OTk5OTk5OTk5OTk5OTo1",
-    "per_page=-5", "per_page=abc", "per_page=100000000000000000000", "page=-1", "page=abc",
-    "kategori=%27%22%3C", "kecamatan=" + "x" * 500, "q=" + "kue " * 300, "q=%00", "q=%F0%9F%8D%AA",
-    "kategori=%00", "q=%ED%A0%80", "cursor=%ED%A0%80",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cursor=zzz",
+        "cursor=%00",
+        "cursor=" + "A" * 500,
+        "cursor=YTo5OTk5OTk5OTk5OTk5OTk5OTk5OTo1",
+        "per_page=-5",
+        "per_page=abc",
+        "per_page=100000000000000000000",
+        "page=-1",
+        "page=abc",
+        "kategori=%27%22%3C",
+        "kecamatan=" + "x" * 500,
+        "q=" + "kue " * 300,
+        "q=%00",
+        "q=%F0%9F%8D%AA",
+        "kategori=%00",
+        "q=%ED%A0%80",
+        "cursor=%ED%A0%80",
+    ],
+)
 def test_odd_query_values_never_500(client, db, query):
     make_public_listing()
     db.session.commit()

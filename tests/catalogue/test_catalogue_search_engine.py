@@ -1,5 +1,6 @@
 """Full-text search (FTS5 on SQLite, tsvector + pg_trgm on PostgreSQL): kept in step with the
 listing lifecycle, typo tolerant, ranked, highlighted; filters and price sorts on keyset."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,13 +8,20 @@ import sqlalchemy as sa
 
 from marketplace.catalogue import search
 from marketplace.catalogue.cursor import InvalidCursor
-from marketplace.catalogue.queries import search_listings
 from marketplace.catalogue.forms import CatalogueArgs, parse_price_bound
+from marketplace.catalogue.queries import search_listings
 from marketplace.clock import now
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.state import transition
-from tests.builders import (make_business, make_community, make_listing, make_member,
-                            make_public_listing, make_published_round, make_staff)
+from tests.builders import (
+    make_business,
+    make_community,
+    make_listing,
+    make_member,
+    make_public_listing,
+    make_published_round,
+    make_staff,
+)
 
 
 def titles(page):
@@ -23,18 +31,30 @@ def titles(page):
 def test_search_index_triggers_exist(app, db):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite triggers")
-    names = {r[0] for r in db.session.execute(sa.text("SELECT name FROM sqlite_master WHERE type='trigger'"))}
-    assert {"listing_search_insert", "listing_search_approve", "listing_search_unapprove",
-            "listing_search_change", "listing_search_delete", "listing_search_business"} <= names, (
+    names = {
+        r[0]
+        for r in db.session.execute(sa.text("SELECT name FROM sqlite_master WHERE type='trigger'"))
+    }
+    assert {
+        "listing_search_insert",
+        "listing_search_approve",
+        "listing_search_unapprove",
+        "listing_search_change",
+        "listing_search_delete",
+        "listing_search_business",
+    } <= names, (
         "The search triggers are gone: a batch migration that recreates 'listings' or "
-        "'businesses' drops them; recreate them as in migration c7a1e5d2f4b9.")
+        "'businesses' drops them; recreate them as in migration c7a1e5d2f4b9."
+    )
 
 
 def test_index_follows_approve_withdraw_take_down_and_business_renames(app, db):
     rnd = make_published_round()
     member = make_member()
     business = make_business(member.community, name="Dapur Bu Sri")
-    listing = make_listing(ListingStatus.SUBMITTED, business=business, rnd=rnd, title="Rendang Padang")
+    listing = make_listing(
+        ListingStatus.SUBMITTED, business=business, rnd=rnd, title="Rendang Padang"
+    )
     db.session.commit()
     assert titles(search_listings(now(), q="rendang")) == []
     transition(listing, "approve", actor=make_staff(), now=now())
@@ -58,8 +78,12 @@ def test_index_follows_approve_withdraw_take_down_and_business_renames(app, db):
 def test_typo_prefix_and_diacritics(app, db):
     rnd = make_published_round()
     make_public_listing(rnd=rnd, title="Keripik Singkong Balado", description="Renyah.")
-    make_public_listing(rnd=rnd, title="Kopi Gayo Énak", description="Arabika.",
-                        business=make_business(name="Kedai Pak Asep"))
+    make_public_listing(
+        rnd=rnd,
+        title="Kopi Gayo Énak",
+        description="Arabika.",
+        business=make_business(name="Kedai Pak Asep"),
+    )
     db.session.commit()
     page = search_listings(now(), q="kripik")  # misspelt: did-you-mean / trigram
     assert titles(page) == ["Keripik Singkong Balado"]
@@ -72,6 +96,7 @@ def test_typo_prefix_and_diacritics(app, db):
 
 def test_title_matches_rank_first_then_newest(app, db, clock):
     from datetime import timedelta
+
     rnd = make_published_round()
     make_public_listing(rnd=rnd, title="Teh Telang", description="Teman minum kopi.")
     clock.advance(minutes=1)
@@ -79,7 +104,9 @@ def test_title_matches_rank_first_then_newest(app, db, clock):
     clock.advance(minutes=1)
     make_public_listing(rnd=rnd, title="Kopi Robusta Baru")
     clock.advance(minutes=1)
-    make_public_listing(rnd=rnd, title="Gula Aren", business=make_business(name="Kedai Kopi Pak Asep"))
+    make_public_listing(
+        rnd=rnd, title="Gula Aren", business=make_business(name="Kedai Kopi Pak Asep")
+    )
     db.session.commit()
     page = search_listings(now(), q="kopi")
     assert page.sort == "relevan"
@@ -116,11 +143,23 @@ def test_search_page_highlights_and_says_what_it_searched(client, db):
         assert "Menampilkan hasil untuk" in body and "<mark>Keripik</mark>" in body
 
 
-@pytest.mark.parametrize("typed, rupiah", [
-    ("15000", 15000), ("15.000", 15000), ("Rp15.000", 15000), ("rp 15.000", 15000), ("15rb", 15000),
-    ("1,5jt", 1_500_000), ("1.5 juta", 1_500_000), ("", None), ("abc", None), ("-5", None),
-    ("9" * 30, None), ("2000000000", None),
-])
+@pytest.mark.parametrize(
+    "typed, rupiah",
+    [
+        ("15000", 15000),
+        ("15.000", 15000),
+        ("Rp15.000", 15000),
+        ("rp 15.000", 15000),
+        ("15rb", 15000),
+        ("1,5jt", 1_500_000),
+        ("1.5 juta", 1_500_000),
+        ("", None),
+        ("abc", None),
+        ("-5", None),
+        ("9" * 30, None),
+        ("2000000000", None),
+    ],
+)
 def test_price_bounds_as_people_type_them(typed, rupiah):
     assert parse_price_bound(typed) == rupiah
 
@@ -142,7 +181,9 @@ def test_price_range_halal_community_and_sorts(app, db, client):
     assert sorted(titles(search_listings(at, filters=args.filters))) == ["Mahal", "Sedang"]
     args = CatalogueArgs.from_args({"harga_min": "100000", "harga_max": "10000"})  # swapped
     assert (args.price_min, args.price_max) == (10000, 100000)
-    assert titles(search_listings(at, filters=CatalogueArgs.from_args({"halal": "1"}).filters)) == ["Sedang"]
+    assert titles(search_listings(at, filters=CatalogueArgs.from_args({"halal": "1"}).filters)) == [
+        "Sedang"
+    ]
     only_a = CatalogueArgs.from_args({"komunitas": a.slug})
     assert sorted(titles(search_listings(at, filters=only_a.filters))) == ["Murah", "Sedang"]
     # price sorts page by keyset both ways
@@ -150,12 +191,17 @@ def test_price_range_halal_community_and_sorts(app, db, client):
     assert titles(first) == ["Murah", "Sedang"]
     second = search_listings(at, sort="murah", per_page=2, after=first.next)
     assert titles(second) == ["Mahal"] and second.next is None
-    assert titles(search_listings(at, sort="murah", per_page=2, after=second.prev)) == ["Murah", "Sedang"]
+    assert titles(search_listings(at, sort="murah", per_page=2, after=second.prev)) == [
+        "Murah",
+        "Sedang",
+    ]
     # a cursor of another order is refused
     with pytest.raises(InvalidCursor):
         search_listings(at, sort="mahal", after=first.next)
     # the page: filters combine in a shareable URL and stay selected
-    body = client.get(f"/katalog?urut=murah&harga_min=10rb&komunitas={a.slug}").get_data(as_text=True)
+    body = client.get(f"/katalog?urut=murah&harga_min=10rb&komunitas={a.slug}").get_data(
+        as_text=True
+    )
     assert "Sedang" in body and "Murah" not in body and "Mahal" not in body
     assert 'value="murah" selected' in body and 'value="10000"' in body
     assert f'name="komunitas" value="{a.slug}"' in body
@@ -164,8 +210,12 @@ def test_price_range_halal_community_and_sorts(app, db, client):
 
 def test_empty_results_suggest_what_to_drop(client, db):
     rnd = make_published_round()
-    make_public_listing(rnd=rnd, title="Kopi Setu", category_slug="minuman",
-                        business=make_business(make_community(district_slug="setu")))
+    make_public_listing(
+        rnd=rnd,
+        title="Kopi Setu",
+        category_slug="minuman",
+        business=make_business(make_community(district_slug="setu")),
+    )
     db.session.commit()
     body = client.get("/katalog?q=kopi&kecamatan=pamulang").get_data(as_text=True)
     assert "Belum ada produk yang cocok" in body
@@ -173,10 +223,20 @@ def test_empty_results_suggest_what_to_drop(client, db):
     assert 'href="/katalog?q=kopi"' in body
 
 
-@pytest.mark.parametrize("query", [
-    "urut=zzz", "urut=relevan", "harga_min=-1", "harga_max=%00", "halal=%FF", "komunitas=" + "x" * 500,
-    "per_page=-5&urut=murah", "cursor=cmE6OTk5OjE&q=kopi", "cursor=bmE6LTE6MQ&urut=murah",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "urut=zzz",
+        "urut=relevan",
+        "harga_min=-1",
+        "harga_max=%00",
+        "halal=%FF",
+        "komunitas=" + "x" * 500,
+        "per_page=-5&urut=murah",
+        "cursor=cmE6OTk5OjE&q=kopi",
+        "cursor=bmE6LTE6MQ&urut=murah",
+    ],
+)
 def test_odd_new_parameters_never_500(client, db, query):
     make_public_listing(title="Kopi")
     db.session.commit()

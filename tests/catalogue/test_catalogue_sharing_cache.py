@@ -1,5 +1,6 @@
 """Sharing (Open Graph, Twitter, JSON-LD, WhatsApp share), the counted WhatsApp redirect,
 sitemap/robots, the page cache and its invalidation, compression, JSON API errors."""
+
 from __future__ import annotations
 
 import gzip
@@ -10,15 +11,22 @@ from urllib.parse import unquote
 
 import sqlalchemy as sa
 
+from marketplace.catalogue.models import WhatsappTap
 from marketplace.catalogue.sharing import og_image
 from marketplace.catalogue.taps import whatsapp_taps
-from marketplace.catalogue.models import WhatsappTap
 from marketplace.clock import now
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.state import transition
 from marketplace.slugs import slugify
-from tests.builders import (make_business, make_listing, make_member, make_public_listing,
-                            make_published_round, make_round, make_staff)
+from tests.builders import (
+    make_business,
+    make_listing,
+    make_member,
+    make_public_listing,
+    make_published_round,
+    make_round,
+    make_staff,
+)
 
 
 def meta(body: str, prop: str) -> str | None:
@@ -27,7 +35,9 @@ def meta(body: str, prop: str) -> str | None:
 
 
 def test_listing_page_has_open_graph_twitter_canonical_and_escaped_json_ld(client, db):
-    listing = make_public_listing(title='Kue </script><script>alert(1)</script> "Enak"', price=15000)
+    listing = make_public_listing(
+        title='Kue </script><script>alert(1)</script> "Enak"', price=15000
+    )
     db.session.commit()
     r = client.get(f"/produk/{listing.id}", follow_redirects=True)
     body = r.get_data(as_text=True)
@@ -37,7 +47,9 @@ def test_listing_page_has_open_graph_twitter_canonical_and_escaped_json_ld(clien
     assert "Rp15.000" in meta(body, "og:title")
     image = meta(body, "og:image")
     assert image and image.startswith("http://localhost/")
-    assert meta(body, "twitter:card") == "summary_large_image" and meta(body, "twitter:image") == image
+    assert (
+        meta(body, "twitter:card") == "summary_large_image" and meta(body, "twitter:image") == image
+    )
     assert "<script>alert(1)" not in body
     data = re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1)
     product = json.loads(data)
@@ -47,10 +59,21 @@ def test_listing_page_has_open_graph_twitter_canonical_and_escaped_json_ld(clien
 
 def test_og_image_is_the_jpeg_under_300_kb_else_a_smaller_webp(app, db):
     from marketplace.media.models import ImageVariant
+
     listing = make_public_listing()
     image = listing.cover.image
-    image.variants.append(ImageVariant(name="ig1080", backend="local", key="x/ig.jpg", content_type="image/jpeg",
-                                       size=200_000, checksum="0" * 64, width=1080, height=810))
+    image.variants.append(
+        ImageVariant(
+            name="ig1080",
+            backend="local",
+            key="x/ig.jpg",
+            content_type="image/jpeg",
+            size=200_000,
+            checksum="0" * 64,
+            width=1080,
+            height=810,
+        )
+    )
     db.session.flush()
     with app.test_request_context("/"):
         og = og_image(listing)
@@ -64,8 +87,14 @@ def test_og_image_is_the_jpeg_under_300_kb_else_a_smaller_webp(app, db):
 def test_every_public_page_has_social_tags(client, db):
     listing = make_public_listing()
     db.session.commit()
-    for url in ("/", "/katalog", "/katalog?kategori=makanan", f"/usaha/{listing.business_id}",
-                f"/komunitas/{listing.community.slug}", f"/edisi/{listing.round.edition}"):
+    for url in (
+        "/",
+        "/katalog",
+        "/katalog?kategori=makanan",
+        f"/usaha/{listing.business_id}",
+        f"/komunitas/{listing.community.slug}",
+        f"/edisi/{listing.round.edition}",
+    ):
         body = client.get(url).get_data(as_text=True)
         assert meta(body, "og:title") and meta(body, "og:url") and meta(body, "twitter:card"), url
         assert '<link rel="canonical" href="http://localhost/' in body, url
@@ -133,7 +162,9 @@ def test_page_cache_serves_anonymous_pages_and_a_decision_invalidates_them(clien
     assert "Teh Kedua" not in first.get_data(as_text=True)
     again = client.get("/katalog")
     assert again.headers.get("ETag") and again.get_data() == first.get_data()
-    assert "nonce" not in first.get_data(as_text=True) and "csrf_token" not in first.get_data(as_text=True)
+    assert "nonce" not in first.get_data(as_text=True) and "csrf_token" not in first.get_data(
+        as_text=True
+    )
 
     transition(waiting, "approve", actor=make_staff(), now=now())
     db.session.commit()
@@ -145,8 +176,11 @@ def test_page_cache_serves_anonymous_pages_and_a_decision_invalidates_them(clien
 
 def test_page_cache_respects_a_scheduled_publication(client, db, clock):
     publishes = now() + timedelta(hours=1)
-    rnd = make_round(opens_at=publishes - timedelta(days=10), closes_at=publishes - timedelta(days=2),
-                     publishes_at=publishes)
+    rnd = make_round(
+        opens_at=publishes - timedelta(days=10),
+        closes_at=publishes - timedelta(days=2),
+        publishes_at=publishes,
+    )
     make_public_listing(title="Sudah Tayang")
     make_listing(ListingStatus.APPROVED, rnd=rnd, title="Tayang Nanti")
     db.session.commit()
@@ -166,6 +200,7 @@ def test_logged_in_pages_are_neither_served_from_nor_put_in_the_cache(client, db
     db.session.commit()
     other = app.test_client()
     from tests.conftest import login
+
     login(other, member)
     mine = other.get("/").get_data(as_text=True)
     assert "csrf_token" in mine and "csrf_token" not in anon  # the logout form
@@ -174,6 +209,7 @@ def test_logged_in_pages_are_neither_served_from_nor_put_in_the_cache(client, db
 
 def test_drafts_edits_do_not_invalidate_the_cache(app, db):
     from marketplace.catalogue.pagecache import current_generation
+
     rnd = make_published_round()
     draft = make_listing(ListingStatus.DRAFT, rnd=rnd)
     db.session.commit()
@@ -195,7 +231,12 @@ def test_html_is_compressed_and_varies_on_encoding(client, db):
         assert b"<!doctype html>" in gzip.decompress(r.data).lower()
         assert "Content-Security-Policy" in r.headers and "X-Request-Id" in r.headers
     etag = r.headers["ETag"]
-    assert client.get("/katalog", headers={"Accept-Encoding": "gzip", "If-None-Match": etag}).status_code == 304
+    assert (
+        client.get(
+            "/katalog", headers={"Accept-Encoding": "gzip", "If-None-Match": etag}
+        ).status_code
+        == 304
+    )
 
 
 def test_api_errors_are_json(client, db):

@@ -1,11 +1,17 @@
 """Only approved listings of published rounds are public: pages, lists and the API."""
+
 from datetime import timedelta
 
 import pytest
 
 from marketplace.listings.models import ListingStatus
-from tests.builders import (make_business, make_listing, make_public_listing, make_published_round,
-                            make_round)
+from tests.builders import (
+    make_business,
+    make_listing,
+    make_public_listing,
+    make_published_round,
+    make_round,
+)
 
 HIDDEN = [s for s in ListingStatus if s != ListingStatus.APPROVED]
 
@@ -19,8 +25,13 @@ def test_non_approved_listing_is_404_and_absent_everywhere(client, db, status):
 
     assert client.get(f"/produk/{hidden.id}").status_code == 404
     assert client.get(f"/produk/{hidden.id}-rahasia-dapur").status_code == 404
-    for url in ("/", "/katalog", "/katalog?q=rahasia", f"/edisi/{rnd.edition}",
-                f"/usaha/{visible.business_id}"):
+    for url in (
+        "/",
+        "/katalog",
+        "/katalog?q=rahasia",
+        f"/edisi/{rnd.edition}",
+        f"/usaha/{visible.business_id}",
+    ):
         body = client.get(url).get_data(as_text=True)
         assert "Rahasia Dapur" not in body, url
     assert "Keripik Tampil" in client.get("/katalog").get_data(as_text=True)
@@ -73,6 +84,7 @@ def test_business_without_public_listing_is_404(client, db):
 def test_pending_community_page_is_404(client, db):
     from marketplace.auth.models import CommunityStatus
     from tests.builders import make_community
+
     pending = make_community(status=CommunityStatus.PENDING)
     verified = make_community(name="Komunitas Pamulang Maju")
     make_public_listing(business=make_business(community=verified, name="Dapur Maju"))
@@ -86,7 +98,13 @@ def test_pending_community_page_is_404(client, db):
 
 
 def test_unknown_and_huge_ids_are_404(client, db):
-    for url in ("/produk/999999", "/produk/99999999999999999999999999", "/produk/0",
-                "/usaha/99999999999999999999999999", "/edisi/99999999999999999999999",
-                "/edisi/0", "/komunitas/tidak-ada"):
+    for url in (
+        "/produk/999999",
+        "/produk/99999999999999999999999999",
+        "/produk/0",
+        "/usaha/99999999999999999999999999",
+        "/edisi/99999999999999999999999",
+        "/edisi/0",
+        "/komunitas/tidak-ada",
+    ):
         assert client.get(url).status_code == 404, url

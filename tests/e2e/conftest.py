@@ -1,6 +1,7 @@
 """The real app served on a free port on 127.0.0.1 (its own SQLite database from the
 migrations, local media, a FixedClock the test moves), and a Playwright page on it that
 saves screenshots and runs axe-core on every page it lands on."""
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,6 @@ from tests.browser import ARTIFACTS, axe_violations, format_violations, new_cont
 from tests.conftest import T0, base_config
 
 
-
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args, **kwargs):  # one line per request would drown a failure
         pass
@@ -30,8 +30,9 @@ class LiveServer:
 
     def __init__(self, app, clock: FixedClock):
         self.app, self.clock = app, clock
-        self._server = make_server("127.0.0.1", 0, app, threaded=True,
-                                   request_handler=_QuietHandler)
+        self._server = make_server(
+            "127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler
+        )
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -98,10 +99,19 @@ class Journey:
     that every document the tab loaded was seen."""
 
     def __init__(self, page, base_url: str, folder: Path, who: str, counter: list[int]):
-        self.page, self.base, self.folder, self.who, self._counter = page, base_url, folder, who, counter
+        self.page, self.base, self.folder, self.who, self._counter = (
+            page,
+            base_url,
+            folder,
+            who,
+            counter,
+        )
         self.loaded: list[str] = []
         self.checked: set[str] = set()
-        page.on("framenavigated", lambda frame: frame == page.main_frame and self.loaded.append(frame.url))
+        page.on(
+            "framenavigated",
+            lambda frame: frame == page.main_frame and self.loaded.append(frame.url),
+        )
 
     def goto(self, path: str, name: str | None = None):
         response = self.page.goto(self.base + path)
@@ -121,8 +131,9 @@ class Journey:
         """Screenshot the page and assert axe-core finds no serious or critical violation."""
         self.page.wait_for_load_state("load")
         self._counter[0] += 1
-        self.page.screenshot(path=str(self.folder / f"{self._counter[0]:02d}-{self.who}-{name}.png"),
-                             full_page=True)
+        self.page.screenshot(
+            path=str(self.folder / f"{self._counter[0]:02d}-{self.who}-{name}.png"), full_page=True
+        )
         if axe:
             found = axe_violations(self.page)
             assert not found, format_violations(f"{self.who} / {name} ({self.page.url})", found)

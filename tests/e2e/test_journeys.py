@@ -3,6 +3,7 @@
 
 Screenshots of every page land in test-artifacts/e2e/<test>/; axe-core runs on each.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,17 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 
 from marketplace.listings.models import Listing
-from tests.builders import PASSWORD, make_business, make_community, make_listing, make_member, \
-    make_public_listing, make_round, make_staff, with_real_photos
+from tests.builders import (
+    PASSWORD,
+    make_business,
+    make_community,
+    make_listing,
+    make_member,
+    make_public_listing,
+    make_round,
+    make_staff,
+    with_real_photos,
+)
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -32,7 +42,6 @@ def log_in(tab, email: str, password: str = PASSWORD) -> None:
 
 
 def test_listing_from_sign_up_to_shopper(server, journeys):
-    page_of = {}
     with server.seed():
         moderator = make_staff()
         rnd = make_round(quota=5, name="Edisi 14")
@@ -62,9 +71,17 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     log_in(staff, moderator_email)
     staff.seen("staf-ringkasan")
     staff.go(staff.page.get_by_role("link", name="Periksa komunitas").click, "staf-komunitas")
-    staff.go(staff.page.get_by_role("link", name="UMKM Serpong Maju").click, "staf-komunitas-detail")
-    staff.go(staff.page.get_by_role("button", name="Verifikasi komunitas").click, "staf-komunitas-terverifikasi")
-    assert "Terverifikasi" in staff.page.inner_text("h1") or "terverifikasi" in staff.page.inner_text("h1").lower()
+    staff.go(
+        staff.page.get_by_role("link", name="UMKM Serpong Maju").click, "staf-komunitas-detail"
+    )
+    staff.go(
+        staff.page.get_by_role("button", name="Verifikasi komunitas").click,
+        "staf-komunitas-terverifikasi",
+    )
+    assert (
+        "Terverifikasi" in staff.page.inner_text("h1")
+        or "terverifikasi" in staff.page.inner_text("h1").lower()
+    )
 
     # 3. The member adds a business, then a listing with three photos.
     member.goto("/portal/", "portal")
@@ -92,7 +109,9 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     kept = page.locator("fieldset.photos img")
     assert kept.count() == 2, "the two accepted photos are not kept as thumbnails"
     for img in kept.all():
-        assert img.evaluate("i => i.complete && i.naturalWidth > 0"), "a kept photo's thumbnail is broken"
+        assert img.evaluate("i => i.complete && i.naturalWidth > 0"), (
+            "a kept photo's thumbnail is broken"
+        )
     member.go(page.get_by_role("button", name="Simpan dan ajukan").click)
     page.wait_for_url(re.compile(r"/portal/produk/\d+$"))
     member.seen("produk-diajukan")
@@ -108,7 +127,9 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     staff.page.get_by_label("Minta perbaikan").check()
     staff.page.get_by_label("Alasan", exact=True).select_option(label="Deskripsi kurang lengkap")
     staff.page.get_by_label("Catatan untuk komunitas").fill("Sebutkan bahan cokelatnya.")
-    staff.go(staff.page.get_by_role("button", name="Simpan", exact=True).click, "staf-minta-perbaikan")
+    staff.go(
+        staff.page.get_by_role("button", name="Simpan", exact=True).click, "staf-minta-perbaikan"
+    )
 
     # 5. The member sees the reason, fixes the listing and resubmits.
     member.goto("/portal/", "portal-alasan")
@@ -142,7 +163,9 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     shopper.go(lambda: search.press("Enter"), "cari-salah-ketik")
     cards = spage.locator("main").get_by_role("link", name=title)
     if cards.count() == 0:  # no direct hit: follow the "did you mean" / prefix suggestion
-        suggestion = spage.locator("main a[href*='q=']").filter(has_text=re.compile("keripik", re.I)).first
+        suggestion = (
+            spage.locator("main a[href*='q=']").filter(has_text=re.compile("keripik", re.I)).first
+        )
         assert suggestion.count(), "neither results nor a suggestion for a misspelt word"
         shopper.go(suggestion.click, "cari-saran")
     assert spage.locator("main").get_by_role("link", name="Keripik Singkong Balado").count()
@@ -194,7 +217,9 @@ def test_shopper_switches_to_english_and_back(server, journeys):
     assert urlsplit(page.url).path.startswith(path)  # back on the same product
     assert page.get_attribute("html", "lang") == "en"
     nav = page.get_by_role("navigation", name=re.compile("menu", re.I)).first
-    assert re.match(r"Catalog", nav.get_by_role("link").first.inner_text()), "the menu is not in English"
+    assert re.match(r"Catalog", nav.get_by_role("link").first.inner_text()), (
+        "the menu is not in English"
+    )
     assert "Rp45.000" in page.inner_text(".price")
     # the choice is remembered on the next page
     shopper.go(page.get_by_role("link", name=re.compile(r"^Catalog")).first.click, "katalog-en")
@@ -214,7 +239,11 @@ def test_member_gets_404_for_another_communitys_listing(server, journeys):
     member = journeys("anggota")
     log_in(member, email)
     member.seen("portal")
-    for path in (f"/portal/produk/{theirs_id}", f"/portal/produk/{theirs_id}/ubah", f"/produk/{theirs_id}"):
+    for path in (
+        f"/portal/produk/{theirs_id}",
+        f"/portal/produk/{theirs_id}/ubah",
+        f"/produk/{theirs_id}",
+    ):
         response = member.goto(path)
         assert response.status == 404, path
         member.seen("404-" + path.strip("/").replace("/", "-"))

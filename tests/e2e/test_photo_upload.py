@@ -1,6 +1,7 @@
 """Uploading photos from a phone-sized Chromium with upload.js running under the site's real
 CSP (not bypassed): previews at once, a 12-MP JPEG shrunk to 2560 px in the browser, the
 iPhone HEIC sent as is and served upright without GPS, the cover chosen without a reload."""
+
 from __future__ import annotations
 
 import io
@@ -65,10 +66,13 @@ def test_phone_upload_with_javascript(server, browser, tmp_path):
         previews.first.wait_for()
         assert previews.count() == 2
         page.wait_for_function(
-            "() => document.querySelector('#photo-previews figcaption').textContent.includes('→')")
+            "() => document.querySelector('#photo-previews figcaption').textContent.includes('→')"
+        )
         page.screenshot(path=str(folder / "01-pratinjau.png"), full_page=True)
-        sent = page.evaluate("() => Array.from(document.querySelector('input[name=photos]').files)"
-                             ".map(f => [f.name, f.type, f.size])")
+        sent = page.evaluate(
+            "() => Array.from(document.querySelector('input[name=photos]').files)"
+            ".map(f => [f.name, f.type, f.size])"
+        )
         assert sent[0][0] == "IMG_4032.jpg" and sent[0][1] == "image/jpeg"
         assert sent[0][2] < jpeg.stat().st_size
         assert sent[1][0] == "iphone.heic" and sent[1][2] == HEIC.stat().st_size  # as is
@@ -106,6 +110,8 @@ def test_phone_upload_with_javascript(server, browser, tmp_path):
         with server.seed() as db:
             assert db.session.get(Listing, listing_id).photos[0].image_id == heic_id
             assert db.session.execute(db.select(db.func.count(Image.id))).scalar_one() == 2
-        assert not [p for p in problems if "Content Security Policy" in p or "upload.js" in p], problems
+        assert not [p for p in problems if "Content Security Policy" in p or "upload.js" in p], (
+            problems
+        )
     finally:
         context.close()

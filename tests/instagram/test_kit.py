@@ -1,5 +1,6 @@
 """The kit of a round: the staff's choice and order, posts of at most 10, captions within
 Instagram's limits, the ZIP from the web and from the command line, and who may reach it."""
+
 import io
 import zipfile
 
@@ -9,14 +10,30 @@ from PIL import Image
 from marketplace.audit import AuditEvent
 from marketplace.errors import InvalidInput
 from marketplace.instagram.models import KitEntry
-from marketplace.instagram.services import (CAPTION_LIMIT, MAX_MENTIONS, cover_caption, find_round,
-                                            group_posts, kit_listings, kit_plan, post_caption,
-                                            save_selection, selection)
+from marketplace.instagram.services import (
+    CAPTION_LIMIT,
+    MAX_MENTIONS,
+    cover_caption,
+    find_round,
+    group_posts,
+    kit_listings,
+    kit_plan,
+    post_caption,
+    save_selection,
+    selection,
+)
 from marketplace.listings.models import ListingStatus
 from marketplace.media.services import save_upload
 from marketplace.site_settings import get_settings
-from tests.builders import (jpeg_bytes, make_business, make_community, make_listing, make_member,
-                            make_published_round, make_round)
+from tests.builders import (
+    jpeg_bytes,
+    make_business,
+    make_community,
+    make_listing,
+    make_member,
+    make_published_round,
+    make_round,
+)
 
 S = ListingStatus
 
@@ -28,10 +45,17 @@ def _approved(rnd, n, *, with_photo=False, **kw):
         community.instagram = f"komunitas_{community.id}"
         business = make_business(community, name=f"Usaha {i + 1}")
         business.instagram = f"usaha_{business.id}"
-        listing = make_listing(S.APPROVED, business=business, rnd=rnd, title=kw.get("title", f"Produk {i + 1}"),
-                               price=kw.get("price", 15000 + i))
+        listing = make_listing(
+            S.APPROVED,
+            business=business,
+            rnd=rnd,
+            title=kw.get("title", f"Produk {i + 1}"),
+            price=kw.get("price", 15000 + i),
+        )
         if with_photo:
-            listing.photos[0].image = save_upload(jpeg_bytes(1200, 900, (30 * i % 255, 90, 160)), now=rnd.publishes_at)
+            listing.photos[0].image = save_upload(
+                jpeg_bytes(1200, 900, (30 * i % 255, 90, 160)), now=rnd.publishes_at
+            )
         out.append(listing)
     return out
 
@@ -52,7 +76,10 @@ def test_captions_carry_mentions_and_hashtags_within_the_limit(app, db):
     listings = _approved(rnd, 3)
     listings[1].business.instagram = None  # a business without Instagram is named, not mentioned
     text = post_caption(rnd, listings, part=1, parts=1)
-    assert f"@{listings[0].business.instagram}" in text and f"@{listings[2].business.instagram}" in text
+    assert (
+        f"@{listings[0].business.instagram}" in text
+        and f"@{listings[2].business.instagram}" in text
+    )
     assert listings[1].business.name in text
     assert f"@{listings[0].community.instagram}" in text
     for tag in get_settings().hashtag_list:
@@ -64,7 +91,13 @@ def test_captions_carry_mentions_and_hashtags_within_the_limit(app, db):
 
 def test_a_caption_of_ten_long_entries_still_fits_instagram(app, db):
     rnd = make_published_round()
-    listings = _approved(rnd, 10, title="Keripik Singkong Balado Pedas Manis Khas Pamulang Resep Nenek Asli Tanpa Pengawet"[:80])
+    listings = _approved(
+        rnd,
+        10,
+        title="Keripik Singkong Balado Pedas Manis Khas Pamulang Resep Nenek Asli Tanpa Pengawet"[
+            :80
+        ],
+    )
     for l in listings:
         l.business.name = "Usaha Mikro Kecil Menengah Keluarga Besar " * 2
     settings = get_settings()
@@ -91,11 +124,15 @@ def test_staff_choose_order_and_which_listings_go_in(app, db, clock):
     rnd = make_published_round()
     a, b, c = _approved(rnd, 3)
     staff = make_member()  # not staff: services do not check roles, views do
-    save_selection(rnd, order=[c.id, a.id, b.id, 999], included={c.id, b.id}, actor=staff, now=clock())
+    save_selection(
+        rnd, order=[c.id, a.id, b.id, 999], included={c.id, b.id}, actor=staff, now=clock()
+    )
     db.session.commit()
     assert kit_listings(rnd) == [c, b]
     assert [(r.listing, r.included) for r in selection(rnd)] == [(c, True), (a, False), (b, True)]
-    event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "instagram.selection")).scalar_one()
+    event = db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.action == "instagram.selection")
+    ).scalar_one()
     assert event.details == {"order": [c.id, b.id], "left_out": [a.id]}
     # approved later: at the end, included, marked new
     (d,) = _approved(rnd, 1)
@@ -114,18 +151,26 @@ def test_selection_through_the_page(app, db, as_staff):
     db.session.commit()
     page = as_staff.get(f"/staff/instagram/{rnd.id}")
     assert page.status_code == 200 and a.title in page.text and "Unduh kit (ZIP)" in page.text
-    r = as_staff.post(f"/staff/instagram/{rnd.id}/pilihan",
-                      data={f"posisi-{a.id}": "2", f"posisi-{b.id}": "1", f"masuk-{b.id}": "1"})
+    r = as_staff.post(
+        f"/staff/instagram/{rnd.id}/pilihan",
+        data={f"posisi-{a.id}": "2", f"posisi-{b.id}": "1", f"masuk-{b.id}": "1"},
+    )
     assert r.status_code == 302
     assert kit_listings(rnd) == [b]
     assert db.session.execute(db.select(db.func.count(KitEntry.id))).scalar_one() == 2
-    assert as_staff.post(f"/staff/instagram/{rnd.id}/pilihan", data={}, csrf=False).status_code == 400
+    assert (
+        as_staff.post(f"/staff/instagram/{rnd.id}/pilihan", data={}, csrf=False).status_code == 400
+    )
 
 
 def test_zip_download_holds_every_slide_and_caption(app, db, as_staff):
     rnd = make_published_round()
     listings = _approved(rnd, 12, with_photo=True)
-    listings[0].title = "Keripik Singkong Balado Pedas Manis Khas Pamulang Resep Nenek Asli Tanpa Pengawet"[:80]
+    listings[
+        0
+    ].title = "Keripik Singkong Balado Pedas Manis Khas Pamulang Resep Nenek Asli Tanpa Pengawet"[
+        :80
+    ]
     listings[1].price = None
     db.session.commit()
     r = as_staff.get(f"/staff/instagram/{rnd.id}/kit.zip")
@@ -137,7 +182,10 @@ def test_zip_download_holds_every_slide_and_caption(app, db, as_staff):
     jpgs = [n for n in names if n.endswith(".jpg")]
     assert len(jpgs) == 13  # cover + 12
     assert root + "00-sampul/01-sampul.jpg" in names and root + "BACA-SAYA.txt" in names
-    assert len([n for n in jpgs if "/01-post/" in n]) == 10 and len([n for n in jpgs if "/02-post/" in n]) == 2
+    assert (
+        len([n for n in jpgs if "/01-post/" in n]) == 10
+        and len([n for n in jpgs if "/02-post/" in n]) == 2
+    )
     for name in jpgs:
         image = Image.open(io.BytesIO(zf.read(name)))
         assert image.format == "JPEG" and image.size == (1080, 1350)
@@ -165,15 +213,21 @@ def test_slide_and_cover_images(app, db, as_staff):
     assert r.status_code == 200 and r.mimetype == "image/jpeg"
     assert Image.open(io.BytesIO(r.data)).size == (1080, 1350)
     assert as_staff.get(f"/staff/instagram/{rnd.id}/slide/{other.id}.jpg").status_code == 404
-    assert Image.open(io.BytesIO(as_staff.get(f"/staff/instagram/{rnd.id}/sampul.jpg").data)).size == (1080, 1350)
+    assert Image.open(
+        io.BytesIO(as_staff.get(f"/staff/instagram/{rnd.id}/sampul.jpg").data)
+    ).size == (1080, 1350)
 
 
 def test_only_staff_reach_the_kit(app, db, client, as_member):
     rnd = make_published_round()
     _approved(rnd, 1)
     db.session.commit()
-    for url in ("/staff/instagram/", f"/staff/instagram/{rnd.id}", f"/staff/instagram/{rnd.id}/kit.zip",
-                f"/staff/instagram/{rnd.id}/sampul.jpg"):
+    for url in (
+        "/staff/instagram/",
+        f"/staff/instagram/{rnd.id}",
+        f"/staff/instagram/{rnd.id}/kit.zip",
+        f"/staff/instagram/{rnd.id}/sampul.jpg",
+    ):
         assert as_member.get(url).status_code == 404
     anonymous = app.test_client()
     assert anonymous.get(f"/staff/instagram/{rnd.id}/kit.zip").status_code == 302

@@ -1,20 +1,30 @@
 """Slides without the database: 1080×1350, and text that never leaves its box or runs into
 another field, whatever the name's length or script."""
+
 import io
 
 import pytest
 from PIL import Image
 
 from marketplace.instagram import text as T
-from marketplace.instagram.slides import (HEIGHT, PHOTO_HEIGHT, WIDTH, Brand, CoverCard, ListingCard,
-                                          render_cover, render_listing)
+from marketplace.instagram.slides import (
+    HEIGHT,
+    PHOTO_HEIGHT,
+    WIDTH,
+    Brand,
+    CoverCard,
+    ListingCard,
+    render_cover,
+    render_listing,
+)
 
 BRAND = Brand("Dinas Koperasi dan UMKM Kota Tangerang Selatan", "#0E4D92", "#F9B233", "#FFFFFF")
 NAME_80 = "Keripik Singkong Balado Pedas Manis Khas Pamulang Resep Nenek Asli Tanpa Pengawet"
 TITLES = {
     "80 characters": NAME_80[:80],
     "emoji": "Kue 🍰 Lapis Legit 😀 Spesial 🎂🎂🎂 Buatan Mama 👩‍🍳 untuk Lebaran ✨✨",
-    "chinese": "月饼传统手工中秋礼盒豆沙莲蓉蛋黄月饼传统手工中秋礼盒豆沙莲蓉蛋黄月饼传统手工中秋礼盒豆沙莲蓉蛋黄月饼",
+    "chinese": "月饼传统手工中秋礼盒豆沙莲蓉蛋黄月饼传统手工中秋礼盒豆沙莲蓉"
+    "蛋黄月饼传统手工中秋礼盒豆沙莲蓉蛋黄月饼",
     "arabic": "تمر عجوة المدينة المنورة الأصلي Kurma Ajwa Madinah Asli Premium 1 kg",
     "one long word": "Supercalifragilisticexpialidocious" * 2 + "X" * 12,
     "cyrillic and thai": "Медовик домашний торт ขนมไทย Kue Madu Rumahan",
@@ -27,8 +37,15 @@ def _photo():
 
 
 def _card(title, price="Rp15.000", **kw):
-    values = dict(title=title, price=price, business="Keripik Bu Sri", district="Pamulang",
-                  whatsapp="0813-3000-4100", edition="Edisi 14", photo=_photo())
+    values = dict(
+        title=title,
+        price=price,
+        business="Keripik Bu Sri",
+        district="Pamulang",
+        whatsapp="0813-3000-4100",
+        edition="Edisi 14",
+        photo=_photo(),
+    )
     values.update(kw)
     return ListingCard(**values)
 
@@ -47,7 +64,7 @@ def _assert_clean_layout(slide, top=PHOTO_HEIGHT):
             assert top <= box[1] and box[3] <= HEIGHT, (name, box)
     names = list(fields)
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
+        for b in names[i + 1 :]:
             for box_a in fields[a]:
                 for box_b in fields[b]:
                     assert not _overlap(box_a, box_b), (a, b, box_a, box_b)
@@ -63,7 +80,9 @@ def test_listing_slide_text_stays_in_its_box(kind):
 @pytest.mark.parametrize("kind", list(TITLES))
 def test_every_field_can_be_long_and_odd_at_once(kind):
     long = TITLES[kind]
-    slide = render_listing(_card(long, price="Hubungi penjual", business=long * 2, district=long), BRAND)
+    slide = render_listing(
+        _card(long, price="Hubungi penjual", business=long * 2, district=long), BRAND
+    )
     _assert_clean_layout(slide)
     # the WhatsApp number is never cut: it is drawn whole, at the right margin
     assert slide.regions["whatsapp"] and max(b[2] for b in slide.regions["whatsapp"]) <= WIDTH - 40
@@ -88,14 +107,21 @@ def test_fit_wraps_shrinks_and_ends_with_an_ellipsis():
 
 def test_characters_no_font_has_are_left_out_not_drawn_as_boxes():
     assert T.clean("Kue 🍰 Lapis") == "Kue Lapis"
-    assert T.clean("月饼 Kue") == "月饼 Kue"      # Chinese through the fallback font
+    assert T.clean("月饼 Kue") == "月饼 Kue"  # Chinese through the fallback font
     assert [p for _f, p in T.runs("Kue 月饼")] == ["Kue ", "月饼"]
 
 
 def test_cover_slide():
-    slide = render_cover(CoverCard("Etalase UMKM Tangsel", "Edisi 14 · 12 Januari 2026",
-                                   "45 produk pilihan dari 7 komunitas UMKM", "#UMKMTangsel " * 10,
-                                   [_photo()] * 3), BRAND)
+    slide = render_cover(
+        CoverCard(
+            "Etalase UMKM Tangsel",
+            "Edisi 14 · 12 Januari 2026",
+            "45 produk pilihan dari 7 komunitas UMKM",
+            "#UMKMTangsel " * 10,
+            [_photo()] * 3,
+        ),
+        BRAND,
+    )
     assert slide.image.size == (WIDTH, HEIGHT)
     _assert_clean_layout(slide, top=0)
 

@@ -1,5 +1,6 @@
 """Compile the catalogues before these tests if a .po is newer than its .mo (what `make
 translations` does), so running pytest directly still tests the current translations."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,6 +3,7 @@
 Extraction runs on the current code, so a string added anywhere without a translation makes
 this fail (listing the strings) until `make extract` is run and translations/en_ID is filled.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,23 +63,30 @@ def test_no_fuzzy_or_empty_entries_and_placeholders_match():
 def test_strings_in_the_current_code_are_all_in_the_english_catalogue(tmp_path, monkeypatch):
     fresh = tmp_path / "fresh.pot"
     monkeypatch.chdir(ROOT)  # locations relative to the repository, as in messages.pot
-    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", *_keywords(),
-                                "-o", str(fresh), "."])
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", "babel.cfg", *_keywords(), "-o", str(fresh), "."]
+    )
     po = _read(PO, "en_ID")
     have = {(m.context, m.id) for m in po if m.id and m.string and not m.fuzzy}
-    missing = [f"{m.id!r} ({_where(m)})" for m in _read(fresh)
-               if m.id and (m.context, m.id) not in have]
+    missing = [
+        f"{m.id!r} ({_where(m)})" for m in _read(fresh) if m.id and (m.context, m.id) not in have
+    ]
     assert not missing, (
         f"{len(missing)} strings in the code have no English translation yet. Run `make extract`,"
-        " then translate them in translations/en_ID/LC_MESSAGES/messages.po:\n" + "\n".join(missing))
+        " then translate them in translations/en_ID/LC_MESSAGES/messages.po:\n" + "\n".join(missing)
+    )
 
 
 def test_wtforms_own_messages_have_indonesian():
     """WTForms ships no Indonesian; ours must cover every message of the installed WTForms."""
     from wtforms.i18n import messages_path
+
     ours = _read(ROOT / "translations" / "id" / "LC_MESSAGES" / "wtforms.po", "id")
     have = {m.id: m for m in ours if m.id}
-    missing = [repr(m.id) for m in _read(Path(messages_path()) / "wtforms.pot") if m.id
-               and (m.id not in have or not have[m.id].string or have[m.id].fuzzy)]
+    missing = [
+        repr(m.id)
+        for m in _read(Path(messages_path()) / "wtforms.pot")
+        if m.id and (m.id not in have or not have[m.id].string or have[m.id].fuzzy)
+    ]
     assert not missing, "translations/id/LC_MESSAGES/wtforms.po lacks:\n" + "\n".join(missing)
     assert not list(ours.check())

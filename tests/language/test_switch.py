@@ -1,5 +1,6 @@
 """The language switch: Indonesian by default, English after one tap, remembered by a cookie;
 the redirect stays on the site; prices stay Rp15.000 and times stay WIB in both languages."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -54,11 +55,22 @@ def test_choice_is_remembered_until_switched_back(client, app):
     assert '<html lang="id">' in client.get("/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example/", "https://evil.example/", "http:evil.example", "/\\evil.example",
-    "\\\\evil.example", "javascript:alert(1)", "/%2F%2Fevil.example", "evil.example", "",
-    "/%5Cevil.example", " //evil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "http:evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "/%2F%2Fevil.example",
+        "evil.example",
+        "",
+        "/%5Cevil.example",
+        " //evil.example",
+    ],
+)
 def test_next_never_leaves_the_site(client, target):
     r = switch(client, "en_ID", target)
     assert r.status_code == 303 and r.headers["Location"] == "/"
@@ -151,8 +163,14 @@ def test_staff_pages_in_english(as_staff, as_admin, db):
 
 
 def test_wtforms_messages_follow_the_language(client):
-    data = {"community_name": "Komunitas Uji", "district_id": "zz", "name": "Sri",
-            "email": "sri@example.id", "password": "kata sandi panjang sekali", "whatsapp": "0812-3456-7890"}
+    data = {
+        "community_name": "Komunitas Uji",
+        "district_id": "zz",
+        "name": "Sri",
+        "email": "sri@example.id",
+        "password": "kata sandi panjang sekali",
+        "whatsapp": "0812-3456-7890",
+    }
     body = client.post("/daftar", data=data).get_data(as_text=True)
     assert "Pilihan tidak valid." in body and "could not coerce" not in body
     english(client)
@@ -184,6 +202,7 @@ def test_instagram_kit_stays_indonesian_for_an_english_reader(as_admin, db):
     """The kit is posted on the agency's Indonesian account: captions never follow the UI."""
     import io
     import zipfile
+
     rnd = make_published_round()
     make_public_listing(rnd=rnd, title="Keripik Singkong Balado", price=15000)
     db.session.commit()
@@ -203,12 +222,19 @@ def test_decision_text_for_the_community_stays_indonesian(as_staff, db):
     from marketplace.listings.models import ListingStatus
     from marketplace.notifications import Notification
     from tests.builders import make_listing
+
     listing = make_listing(ListingStatus.SUBMITTED, rnd=make_round())
     db.session.commit()
     english(as_staff)
-    r = as_staff.post(f"/staff/moderasi/produk/{listing.id}/keputusan",
-                      data={"action": "request_changes", "version": "1", "reason_id": "0",
-                            "reason_text": "Foto gelap"})
+    r = as_staff.post(
+        f"/staff/moderasi/produk/{listing.id}/keputusan",
+        data={
+            "action": "request_changes",
+            "version": "1",
+            "reason_id": "0",
+            "reason_text": "Foto gelap",
+        },
+    )
     assert r.status_code in (302, 303)
     note = db.session.execute(sa.select(Notification)).scalar_one()
     assert "perlu perbaikan: Foto gelap" in note.message and "WIB" in note.message

@@ -1,16 +1,23 @@
 """Where a community stands and what it can do after a decision: notifications with the
 unread count, the reason's explanation and note, next round's dates, withdraw, copy into the
 open round, carry into the next round with history, and members by signed invitation."""
+
 from datetime import timedelta
 
 from marketplace.audit import AuditEvent
 from marketplace.auth.models import User
 from marketplace.listings.models import Listing, ListingStatus
-from marketplace.moderation.models import ModerationReason
 from marketplace.moderation.decisions import decide
+from marketplace.moderation.models import ModerationReason
 from marketplace.notifications import Notification
-from tests.builders import (make_business, make_listing, make_member, make_published_round, make_round,
-                            make_staff)
+from tests.builders import (
+    make_business,
+    make_listing,
+    make_member,
+    make_published_round,
+    make_round,
+    make_staff,
+)
 from tests.conftest import login
 
 S = ListingStatus
@@ -21,11 +28,22 @@ def _own_listing(client, status=S.SUBMITTED, **kw):
     return make_listing(status, business=business, **kw)
 
 
-def test_a_decision_shows_in_the_portal_with_reason_explanation_note_and_unread_count(as_member, db, clock):
+def test_a_decision_shows_in_the_portal_with_reason_explanation_note_and_unread_count(
+    as_member, db, clock
+):
     listing = _own_listing(as_member)
-    reason = db.session.execute(db.select(ModerationReason).where(ModerationReason.code == "foto-buram")).scalar_one()
-    decide(listing, "request_changes", moderator=make_staff(), seen_version=1, reason_id=reason.id,
-           note="Foto kedua gelap", now=clock())
+    reason = db.session.execute(
+        db.select(ModerationReason).where(ModerationReason.code == "foto-buram")
+    ).scalar_one()
+    decide(
+        listing,
+        "request_changes",
+        moderator=make_staff(),
+        seen_version=1,
+        reason_id=reason.id,
+        note="Foto kedua gelap",
+        now=clock(),
+    )
     db.session.commit()
     page = as_member.get("/portal/").get_data(as_text=True)
     assert "Foto buram" in page and "Foto kedua gelap" in page and reason.explanation in page
@@ -34,7 +52,9 @@ def test_a_decision_shows_in_the_portal_with_reason_explanation_note_and_unread_
     assert reason.explanation in detail and "Foto kedua gelap" in detail
     notes = as_member.get("/portal/notifikasi").get_data(as_text=True)
     assert "perlu perbaikan: Foto buram." in notes and "Perbaiki lalu ajukan ulang sebelum" in notes
-    assert db.session.execute(db.select(Notification.read_at)).scalar_one() is None  # a GET changes nothing
+    assert (
+        db.session.execute(db.select(Notification.read_at)).scalar_one() is None
+    )  # a GET changes nothing
     assert as_member.post("/portal/notifikasi/baca").status_code == 302
     assert "belum dibaca" not in as_member.get("/portal/").get_data(as_text=True)
 
@@ -66,34 +86,55 @@ def test_withdraw_any_time_even_when_public(as_member, db, clock):
 
 
 def test_copy_a_past_listing_into_the_open_round(as_member, db, clock):
-    past = _own_listing(as_member, S.APPROVED, rnd=make_published_round(), title="Sambal Roa", photos=2)
+    past = _own_listing(
+        as_member, S.APPROVED, rnd=make_published_round(), title="Sambal Roa", photos=2
+    )
     current = make_round()
     db.session.commit()
     page = as_member.get(f"/portal/produk/{past.id}").get_data(as_text=True)
     assert f"Salin ke {current.title}" in page
     r = as_member.post(f"/portal/produk/{past.id}/salin")
-    copy = db.session.execute(db.select(Listing).where(Listing.copied_from_id == past.id)).scalar_one()
+    copy = db.session.execute(
+        db.select(Listing).where(Listing.copied_from_id == past.id)
+    ).scalar_one()
     assert r.headers["Location"].endswith(f"/portal/produk/{copy.id}")
-    assert (copy.round_id, copy.status, copy.title, copy.version) == (current.id, S.DRAFT, "Sambal Roa", 1)
+    assert (copy.round_id, copy.status, copy.title, copy.version) == (
+        current.id,
+        S.DRAFT,
+        "Sambal Roa",
+        1,
+    )
     assert [p.image_id for p in copy.photos] == [p.image_id for p in past.photos]
     db.session.refresh(past)
     assert past.status == S.APPROVED  # the original stays public
-    event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "listing.copy")).scalar_one()
+    event = db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.action == "listing.copy")
+    ).scalar_one()
     assert event.details["copied_from"] == past.id
 
 
-def test_carry_a_listing_sent_back_for_changes_into_the_next_round_with_its_history(as_member, db, clock):
+def test_carry_a_listing_sent_back_for_changes_into_the_next_round_with_its_history(
+    as_member, db, clock
+):
     rnd = make_round()
     listing = _own_listing(as_member, S.SUBMITTED, rnd=rnd, title="Kue Lapis")
-    decide(listing, "request_changes", moderator=make_staff(), seen_version=1, reason_text="Harga belum ada",
-           now=clock())
+    decide(
+        listing,
+        "request_changes",
+        moderator=make_staff(),
+        seen_version=1,
+        reason_text="Harga belum ada",
+        now=clock(),
+    )
     nxt = make_round(opens_at=rnd.publishes_at + timedelta(days=1))
     db.session.commit()
     clock.set(rnd.publishes_at + timedelta(hours=1))  # too late to resubmit in its own round
     page = as_member.get(f"/portal/produk/{listing.id}").get_data(as_text=True)
     assert f"Bawa ke {nxt.title}" in page
     as_member.post(f"/portal/produk/{listing.id}/bawa")
-    carried = db.session.execute(db.select(Listing).where(Listing.copied_from_id == listing.id)).scalar_one()
+    carried = db.session.execute(
+        db.select(Listing).where(Listing.copied_from_id == listing.id)
+    ).scalar_one()
     db.session.refresh(listing)
     assert listing.status == S.WITHDRAWN and (carried.round_id, carried.status) == (nxt.id, S.DRAFT)
     detail = as_member.get(f"/portal/produk/{carried.id}").get_data(as_text=True)
@@ -120,12 +161,13 @@ def test_another_community_cannot_copy(as_member, db, clock):
 
 # --- members ------------------------------------------------------------------------------------
 
+
 def _invite(client, email="anggota.baru@contoh.id"):
     r = client.post("/portal/anggota/undang", data={"email": email})
     page = r.get_data(as_text=True)
     assert r.status_code == 200, page
     start = page.index("http://localhost/portal/undangan/")
-    return page[start:page.index('"', start)].replace("http://localhost", "")
+    return page[start : page.index('"', start)].replace("http://localhost", "")
 
 
 def test_coordinator_invites_a_member_who_joins_then_removes_them(app, as_member, db, clock):
@@ -135,9 +177,13 @@ def test_coordinator_invites_a_member_who_joins_then_removes_them(app, as_member
     assert "Buat akun untuk anggota.baru@contoh.id" in page
     r = guest.post(link, data={"name": "Ani", "password": "kopi susu gula aren"})
     assert r.status_code == 302
-    ani = db.session.execute(db.select(User).where(User.email == "anggota.baru@contoh.id")).scalar_one()
+    ani = db.session.execute(
+        db.select(User).where(User.email == "anggota.baru@contoh.id")
+    ).scalar_one()
     assert ani.community_id == as_member.user.community_id and not ani.is_coordinator and ani.active
-    assert guest.post(link, data={"name": "Ani", "password": "kopi susu gula aren"}).status_code == 400  # used
+    assert (
+        guest.post(link, data={"name": "Ani", "password": "kopi susu gula aren"}).status_code == 400
+    )  # used
     login(guest, ani, "kopi susu gula aren")
     assert guest.get("/portal/").status_code == 200
     # a plain member cannot manage members
@@ -149,8 +195,12 @@ def test_coordinator_invites_a_member_who_joins_then_removes_them(app, as_member
     db.session.refresh(ani)
     assert not ani.active
     assert guest.get("/portal/").status_code == 302
-    actions = [e.action for e in db.session.execute(db.select(AuditEvent).where(AuditEvent.action.like("member.%"))
-                                                      .order_by(AuditEvent.id)).scalars()]
+    actions = [
+        e.action
+        for e in db.session.execute(
+            db.select(AuditEvent).where(AuditEvent.action.like("member.%")).order_by(AuditEvent.id)
+        ).scalars()
+    ]
     assert actions == ["member.invite", "member.join", "member.remove"]
 
 
@@ -190,8 +240,12 @@ def test_deadline_through_the_portal_one_second_before_and_at_the_close(as_membe
     from datetime import datetime
 
     from marketplace.clock import WIB
-    rnd = make_round(opens_at=datetime(2026, 12, 7, 8, 0, tzinfo=WIB), closes_at=datetime(2026, 12, 12, 0, 0, tzinfo=WIB),
-                     publishes_at=datetime(2026, 12, 14, 9, 0, tzinfo=WIB))
+
+    rnd = make_round(
+        opens_at=datetime(2026, 12, 7, 8, 0, tzinfo=WIB),
+        closes_at=datetime(2026, 12, 12, 0, 0, tzinfo=WIB),
+        publishes_at=datetime(2026, 12, 14, 9, 0, tzinfo=WIB),
+    )
     on_time = _own_listing(as_member, S.DRAFT, rnd=rnd, title="Tepat waktu")
     late = _own_listing(as_member, S.DRAFT, rnd=rnd, title="Terlambat")
     db.session.commit()
@@ -210,13 +264,25 @@ def test_deadline_through_the_portal_one_second_before_and_at_the_close(as_membe
 
 def test_a_decision_can_be_forwarded_to_the_seller_on_whatsapp(as_member, db, clock):
     from urllib.parse import parse_qs, urlsplit
+
     listing = _own_listing(as_member, S.SUBMITTED)
-    decide(listing, "request_changes", moderator=make_staff(), seen_version=listing.version,
-           reason_text="Foto buram", now=clock())
+    decide(
+        listing,
+        "request_changes",
+        moderator=make_staff(),
+        seen_version=listing.version,
+        reason_text="Foto buram",
+        now=clock(),
+    )
     db.session.commit()
     page = as_member.get("/portal/notifikasi").get_data(as_text=True)
     import re
-    link = re.search(r'href="(https://wa\.me/[^"]+)"[^>]*>Teruskan ke penjual', page).group(1).replace("&amp;", "&")
+
+    link = (
+        re.search(r'href="(https://wa\.me/[^"]+)"[^>]*>Teruskan ke penjual', page)
+        .group(1)
+        .replace("&amp;", "&")
+    )
     parts = urlsplit(link)
     assert parts.path == "/" + listing.business.whatsapp_digits
     assert "Foto buram" in parse_qs(parts.query)["text"][0]

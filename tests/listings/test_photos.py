@@ -1,6 +1,7 @@
 """Managing a listing's photos through the form, without JavaScript: add, remove, reorder,
 choose the cover; limits shown before upload; removed photos leave storage after the
 commit, never before."""
+
 from __future__ import annotations
 
 import io
@@ -8,14 +9,20 @@ import re
 
 import sqlalchemy as sa
 
-from marketplace.listings.models import Listing, ListingStatus as S, Photo
+from marketplace.listings.models import Listing, Photo
+from marketplace.listings.models import ListingStatus as S
 from marketplace.media.models import Image
 from marketplace.media.services import save_upload
 from marketplace.media.storage import get_storage
 from tests.builders import jpeg_bytes, make_business, make_listing, make_member, make_round
 
-FORM = {"title": "Keripik Singkong Balado", "category_id": "1", "price": "15rb", "unit": "pack",
-        "description": "Renyah."}
+FORM = {
+    "title": "Keripik Singkong Balado",
+    "category_id": "1",
+    "price": "15rb",
+    "unit": "pack",
+    "description": "Renyah.",
+}
 
 
 def form(business_id, order=(), **over):
@@ -60,15 +67,19 @@ def test_form_shows_the_limits_before_upload(as_member, db):
 def test_enter_in_a_text_field_saves_a_draft_not_a_photo_button(as_member, db):
     setup_business(as_member, db)
     html = as_member.get("/portal/produk/baru").get_data(as_text=True)
-    in_form = html[html.index('id="listing-form"'):]
+    in_form = html[html.index('id="listing-form"') :]
     first_submit = re.search(r'<button type="submit"[^>]*>', in_form).group(0)
     assert 'name="action" value="draft"' in first_submit
 
 
 def test_add_photos_without_saving_keeps_the_form(as_member, db):
     business = setup_business(as_member, db)
-    data = form(business.id, title="Sambal Cumi 🌶️", photo_op="add:0",
-                photos=[upload(), upload(colour=(0, 90, 200), name="IMG_2.HEIC")])
+    data = form(
+        business.id,
+        title="Sambal Cumi 🌶️",
+        photo_op="add:0",
+        photos=[upload(), upload(colour=(0, 90, 200), name="IMG_2.HEIC")],
+    )
     data.pop("photo_order")
     r = post(as_member, "/portal/produk/baru", data)
     html = r.get_data(as_text=True)
@@ -81,19 +92,27 @@ def test_add_photos_without_saving_keeps_the_form(as_member, db):
 
 def test_reorder_cover_and_save(as_member, db, clock):
     business = setup_business(as_member, db)
-    a, b, c = (save_upload(jpeg_bytes(480, 360, col), uploaded_by=as_member.user, now=clock())
-               for col in ((200, 0, 0), (0, 200, 0), (0, 0, 200)))
+    a, b, c = (
+        save_upload(jpeg_bytes(480, 360, col), uploaded_by=as_member.user, now=clock())
+        for col in ((200, 0, 0), (0, 200, 0), (0, 0, 200))
+    )
     db.session.commit()
     url = "/portal/produk/baru"
     r = post(as_member, url, form(business.id, [a.id, b.id, c.id], photo_op=f"down:{a.id}"))
     html = r.get_data(as_text=True)
     assert order_in(html) == [b.id, a.id, c.id]
-    html = post(as_member, url, form(business.id, order_in(html), photo_op=f"cover:{c.id}")).get_data(as_text=True)
+    html = post(
+        as_member, url, form(business.id, order_in(html), photo_op=f"cover:{c.id}")
+    ).get_data(as_text=True)
     assert order_in(html) == [c.id, b.id, a.id]
-    html = post(as_member, url, form(business.id, order_in(html), photo_op=f"up:{a.id}")).get_data(as_text=True)
+    html = post(as_member, url, form(business.id, order_in(html), photo_op=f"up:{a.id}")).get_data(
+        as_text=True
+    )
     assert order_in(html) == [c.id, a.id, b.id]
     # moving the first up or the last down changes nothing
-    html = post(as_member, url, form(business.id, order_in(html), photo_op=f"up:{c.id}")).get_data(as_text=True)
+    html = post(as_member, url, form(business.id, order_in(html), photo_op=f"up:{c.id}")).get_data(
+        as_text=True
+    )
     assert order_in(html) == [c.id, a.id, b.id]
     assert db.session.execute(sa.select(Listing)).first() is None
 
@@ -110,8 +129,9 @@ def test_removing_a_new_photo_deletes_it_at_once(as_member, db, clock):
     b = save_upload(jpeg_bytes(480, 360, (0, 200, 0)), uploaded_by=as_member.user, now=clock())
     db.session.commit()
     b_keys = {v.key for v in b.variants}
-    html = post(as_member, "/portal/produk/baru",
-                form(business.id, [a.id, b.id], photo_op=f"remove:{b.id}")).get_data(as_text=True)
+    html = post(
+        as_member, "/portal/produk/baru", form(business.id, [a.id, b.id], photo_op=f"remove:{b.id}")
+    ).get_data(as_text=True)
     assert order_in(html) == [a.id]
     assert db.session.get(Image, b.id) is None
     assert not b_keys & stored()
@@ -124,21 +144,36 @@ def test_ids_that_are_not_yours_are_ignored(as_member, db, clock):
     other_listing = make_listing()
     db.session.commit()
     used = other_listing.photos[0].image_id
-    html = post(as_member, "/portal/produk/baru",
-                form(business.id, [theirs.id, mine.id, used, 99999], photo_op="add:0")).get_data(as_text=True)
+    html = post(
+        as_member,
+        "/portal/produk/baru",
+        form(business.id, [theirs.id, mine.id, used, 99999], photo_op="add:0"),
+    ).get_data(as_text=True)
     assert order_in(html) == [mine.id]
     # and a "remove" aimed at someone else's photo touches nothing
-    post(as_member, "/portal/produk/baru", form(business.id, [mine.id], photo_op=f"remove:{theirs.id}"))
+    post(
+        as_member,
+        "/portal/produk/baru",
+        form(business.id, [mine.id], photo_op=f"remove:{theirs.id}"),
+    )
     assert db.session.get(Image, theirs.id) is not None
 
 
 def test_files_past_the_limit_are_not_processed(as_member, db, clock):
     business = setup_business(as_member, db)
-    have = [save_upload(jpeg_bytes(480, 360, (i * 40, 0, 0)), uploaded_by=as_member.user, now=clock()).id
-            for i in range(4)]
+    have = [
+        save_upload(
+            jpeg_bytes(480, 360, (i * 40, 0, 0)), uploaded_by=as_member.user, now=clock()
+        ).id
+        for i in range(4)
+    ]
     db.session.commit()
-    data = form(business.id, have, photo_op="add:0",
-                photos=[upload(colour=(0, 0, 250)), upload(colour=(0, 250, 0), name="keenam.jpg")])
+    data = form(
+        business.id,
+        have,
+        photo_op="add:0",
+        photos=[upload(colour=(0, 0, 250)), upload(colour=(0, 250, 0), name="keenam.jpg")],
+    )
     r = post(as_member, "/portal/produk/baru", data)
     html = r.get_data(as_text=True)
     assert r.status_code == 400
@@ -162,13 +197,19 @@ def test_removed_photo_leaves_storage_only_after_the_commit(as_member, db, app, 
     def delete(key):
         # Another connection must already see the row gone: the commit happened first.
         with db.engine.connect() as conn:
-            seen_by_others.append(conn.execute(
-                sa.select(sa.func.count()).select_from(Image).where(Image.id == second.id)).scalar_one())
+            seen_by_others.append(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(Image).where(Image.id == second.id)
+                ).scalar_one()
+            )
         real_delete(key)
 
     monkeypatch.setattr(storage, "delete", delete)
-    r = post(as_member, f"/portal/produk/{listing.id}/ubah",
-             form(business.id, [first.id], action="draft"))
+    r = post(
+        as_member,
+        f"/portal/produk/{listing.id}/ubah",
+        form(business.id, [first.id], action="draft"),
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     db.session.refresh(listing)
     assert [p.image_id for p in listing.photos] == [first.id]
@@ -182,11 +223,16 @@ def test_a_photo_another_listing_uses_is_not_deleted(as_member, db, clock):
     business = make_business(community=as_member.user.community)
     shared = save_upload(jpeg_bytes(480, 360), uploaded_by=as_member.user, now=clock())
     own = save_upload(jpeg_bytes(480, 360, (0, 0, 200)), uploaded_by=as_member.user, now=clock())
-    listing, copy = make_listing(business=business, photos=0), make_listing(business=business, photos=0)
+    listing, copy = (
+        make_listing(business=business, photos=0),
+        make_listing(business=business, photos=0),
+    )
     listing.photos = [Photo(image=own, position=0), Photo(image=shared, position=1)]
     copy.photos = [Photo(image=shared, position=0)]  # e.g. copied into the next round
     db.session.commit()
-    r = post(as_member, f"/portal/produk/{listing.id}/ubah", form(business.id, [own.id], action="draft"))
+    r = post(
+        as_member, f"/portal/produk/{listing.id}/ubah", form(business.id, [own.id], action="draft")
+    )
     assert r.status_code == 302
     assert db.session.get(Image, shared.id) is not None
     assert {v.key for v in shared.variants} <= stored()

@@ -1,17 +1,32 @@
 """The community portal through the test client: businesses, listings with photos,
 submit, edit and resubmit after changes were requested, withdraw, and isolation."""
+
 import io
 import re
 
 from marketplace.audit import AuditEvent
-from marketplace.listings.models import Business, Listing, ListingStatus as S
+from marketplace.listings.models import Business, Listing
+from marketplace.listings.models import ListingStatus as S
 from marketplace.listings.state import transition
-from tests.builders import jpeg_bytes, make_business, make_listing, make_member, make_round, make_staff
+from tests.builders import (
+    jpeg_bytes,
+    make_business,
+    make_listing,
+    make_member,
+    make_round,
+    make_staff,
+)
 
 
 def _business_form(**over):
-    data = {"name": "Keripik Bu Sri", "owner_name": "Sri Wahyuni", "district_id": "3",
-            "whatsapp": "0812-3456-7890", "instagram": "@keripik_bu_sri", "story": "Sejak 2019."}
+    data = {
+        "name": "Keripik Bu Sri",
+        "owner_name": "Sri Wahyuni",
+        "district_id": "3",
+        "whatsapp": "0812-3456-7890",
+        "instagram": "@keripik_bu_sri",
+        "story": "Sejak 2019.",
+    }
     data.update(over)
     return data
 
@@ -20,12 +35,17 @@ def test_business_phone_stored_as_e164(as_member, db):
     r = as_member.post("/portal/usaha/baru", data=_business_form())
     assert r.status_code == 302
     b = db.session.execute(db.select(Business)).scalar_one()
-    assert (b.whatsapp, b.instagram, b.community_id) == ("+6281234567890", "keripik_bu_sri",
-                                                         as_member.user.community_id)
+    assert (b.whatsapp, b.instagram, b.community_id) == (
+        "+6281234567890",
+        "keripik_bu_sri",
+        as_member.user.community_id,
+    )
 
 
 def test_bad_business_input_keeps_what_was_typed(as_member, db):
-    r = as_member.post("/portal/usaha/baru", data=_business_form(whatsapp="12345", name="Toko 🌶️ Sambal"))
+    r = as_member.post(
+        "/portal/usaha/baru", data=_business_form(whatsapp="12345", name="Toko 🌶️ Sambal")
+    )
     html = r.get_data(as_text=True)
     assert r.status_code == 400
     assert "bukan nomor Indonesia yang valid" in html
@@ -34,8 +54,15 @@ def test_bad_business_input_keeps_what_was_typed(as_member, db):
 
 
 def _listing_form(business_id, **over):
-    data = {"business_id": str(business_id), "title": "Keripik Singkong Balado", "category_id": "1",
-            "price": "15rb", "unit": "pack", "description": "Renyah.\nPedas manis.", "action": "submit"}
+    data = {
+        "business_id": str(business_id),
+        "title": "Keripik Singkong Balado",
+        "category_id": "1",
+        "price": "15rb",
+        "unit": "pack",
+        "description": "Renyah.\nPedas manis.",
+        "action": "submit",
+    }
     data.update(over)
     return data
 
@@ -55,7 +82,9 @@ def test_new_listing_with_photo_is_submitted(as_member, db, clock):
     listing = db.session.execute(db.select(Listing)).scalar_one()
     assert (listing.status, listing.price, listing.unit) == (S.SUBMITTED, 15000, "pack")
     assert listing.description == "Renyah.\nPedas manis."
-    assert len(listing.photos) == 2 and listing.photos[1].image.height > listing.photos[1].image.width
+    assert (
+        len(listing.photos) == 2 and listing.photos[1].image.height > listing.photos[1].image.width
+    )
     page = as_member.get(r.headers["Location"]).get_data(as_text=True)
     assert "Menunggu moderasi" in page and "Rp15.000" in page
 
@@ -72,7 +101,9 @@ def test_refused_photo_keeps_the_form_and_the_good_photo(as_member, db, app):
     assert "kecil.jpg" in html
     assert 'value="Sambal Cumi 🌶️"' in html and 'value="15rb"' in html
     assert db.session.execute(db.select(Listing)).first() is None
-    pending = re.search(r'name="photo_order" id="photo-order" value="([\d,]*)"', html).group(1).split(",")
+    pending = (
+        re.search(r'name="photo_order" id="photo-order" value="([\d,]*)"', html).group(1).split(",")
+    )
     assert len(pending) == 1
     # the next try sends only the form: the accepted photo comes along
     data = _listing_form(business.id, title="Sambal Cumi 🌶️", pending_image=pending[0])
@@ -80,19 +111,25 @@ def test_refused_photo_keeps_the_form_and_the_good_photo(as_member, db, app):
     assert r.status_code == 302
     listing = db.session.execute(db.select(Listing)).scalar_one()
     assert [p.image_id for p in listing.photos] == [int(pending[0])]
-    refusal = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "upload.rejected")).scalar_one()
+    refusal = db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.action == "upload.rejected")
+    ).scalar_one()
     assert refusal.actor_id == as_member.user.id
 
 
 def test_photos_from_another_user_cannot_be_attached(as_member, db, clock):
     from marketplace.media.services import save_upload
+
     stranger = make_member()
     foreign = save_upload(jpeg_bytes(), uploaded_by=stranger, now=clock())
     business = make_business(community=as_member.user.community)
     make_round()
     db.session.commit()
-    r = as_member.post("/portal/produk/baru", data=_listing_form(business.id, pending_image=str(foreign.id)),
-                       content_type="multipart/form-data")
+    r = as_member.post(
+        "/portal/produk/baru",
+        data=_listing_form(business.id, pending_image=str(foreign.id)),
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400
     assert db.session.execute(db.select(Listing)).first() is None
 
@@ -100,26 +137,40 @@ def test_photos_from_another_user_cannot_be_attached(as_member, db, clock):
 def test_edit_and_resubmit_after_changes_requested(as_member, db, clock):
     business = make_business(community=as_member.user.community)
     listing = make_listing(S.SUBMITTED, business=business)
-    transition(listing, "request_changes", actor=make_staff(), now=clock(), reason="Harga belum dicantumkan")
+    transition(
+        listing,
+        "request_changes",
+        actor=make_staff(),
+        now=clock(),
+        reason="Harga belum dicantumkan",
+    )
     db.session.commit()
     page = as_member.get(f"/portal/produk/{listing.id}").get_data(as_text=True)
     assert "Harga belum dicantumkan" in page and "Perlu perbaikan" in page
     keep = str(listing.photos[0].image_id)
-    r = as_member.post(f"/portal/produk/{listing.id}/ubah",
-                       data=_listing_form(business.id, price="Rp 20.000", keep_photo=keep),
-                       content_type="multipart/form-data")
+    r = as_member.post(
+        f"/portal/produk/{listing.id}/ubah",
+        data=_listing_form(business.id, price="Rp 20.000", keep_photo=keep),
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     db.session.refresh(listing)
     assert (listing.status, listing.price) == (S.SUBMITTED, 20000)
-    actions = [e.action for e in db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+    actions = [
+        e.action
+        for e in db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)).scalars()
+    ]
     assert actions[-2:] == ["listing.update", "listing.resubmit"]
 
 
 def test_approved_listing_is_frozen(as_member, db):
     listing = make_listing(S.APPROVED, business=make_business(community=as_member.user.community))
     db.session.commit()
-    r = as_member.post(f"/portal/produk/{listing.id}/ubah", data=_listing_form(listing.business_id, title="Baru"),
-                       content_type="multipart/form-data")
+    r = as_member.post(
+        f"/portal/produk/{listing.id}/ubah",
+        data=_listing_form(listing.business_id, title="Baru"),
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     db.session.refresh(listing)
     assert listing.title == "Keripik Singkong Balado"
@@ -147,8 +198,11 @@ def test_another_community_gets_404(as_member, db):
     other = make_listing(S.DRAFT)
     other_business = other.business
     db.session.commit()
-    for url in (f"/portal/produk/{other.id}", f"/portal/produk/{other.id}/ubah",
-                f"/portal/usaha/{other_business.id}/ubah"):
+    for url in (
+        f"/portal/produk/{other.id}",
+        f"/portal/produk/{other.id}/ubah",
+        f"/portal/usaha/{other_business.id}/ubah",
+    ):
         assert as_member.get(url).status_code == 404
     assert as_member.post(f"/portal/produk/{other.id}/tarik").status_code == 404
     assert as_member.post(f"/portal/produk/{other.id}/ajukan").status_code == 404
@@ -173,6 +227,7 @@ def test_racing_double_tap_creates_one_listing(as_member, db, app):
     from unittest import mock
 
     from marketplace.listings import listings as services
+
     business = make_business(community=as_member.user.community)
     make_round()
     db.session.commit()
@@ -182,11 +237,16 @@ def test_racing_double_tap_creates_one_listing(as_member, db, app):
     data["photos"] = [_photo()]
     first = as_member.post("/portal/produk/baru", data=data, content_type="multipart/form-data")
     assert first.status_code == 302
-    with mock.patch.object(services, "listing_for_form_key", side_effect=[None, db.session.execute(
-            db.select(Listing)).scalar_one()]):
+    with mock.patch.object(
+        services,
+        "listing_for_form_key",
+        side_effect=[None, db.session.execute(db.select(Listing)).scalar_one()],
+    ):
         data = _listing_form(business.id, form_key=form_key)
         data["photos"] = [_photo()]
-        second = as_member.post("/portal/produk/baru", data=data, content_type="multipart/form-data")
+        second = as_member.post(
+            "/portal/produk/baru", data=data, content_type="multipart/form-data"
+        )
     assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
     assert db.session.execute(db.select(db.func.count(Listing.id))).scalar_one() == 1
 
@@ -195,7 +255,9 @@ def test_withdraw_asks_first_and_a_withdrawn_listing_can_start_over(as_member, d
     listing = make_listing(S.SUBMITTED, business=make_business(community=as_member.user.community))
     db.session.commit()
     detail = as_member.get(f"/portal/produk/{listing.id}").get_data(as_text=True)
-    assert f'href="/portal/produk/{listing.id}/tarik"' in detail  # a link to the confirmation, not a POST
+    assert (
+        f'href="/portal/produk/{listing.id}/tarik"' in detail
+    )  # a link to the confirmation, not a POST
     page = as_member.get(f"/portal/produk/{listing.id}/tarik").get_data(as_text=True)
     assert "tidak dapat dibatalkan" in page
     db.session.refresh(listing)
@@ -206,28 +268,45 @@ def test_withdraw_asks_first_and_a_withdrawn_listing_can_start_over(as_member, d
     # its round is still open: it can be copied into it to start over
     r = as_member.post(f"/portal/produk/{listing.id}/salin")
     assert r.status_code == 302
-    copy = db.session.execute(db.select(Listing).where(Listing.copied_from_id == listing.id)).scalar_one()
+    copy = db.session.execute(
+        db.select(Listing).where(Listing.copied_from_id == listing.id)
+    ).scalar_one()
     assert (copy.round_id, copy.status) == (listing.round_id, S.DRAFT)
 
 
 def test_shop_links_must_point_at_the_marketplace(as_member, db):
-    r = as_member.post("/portal/usaha/baru", data=_business_form(shopee_url="https://evil.example/shopee.co.id",
-                                                                 tokopedia_url="javascript:alert(1)"))
+    r = as_member.post(
+        "/portal/usaha/baru",
+        data=_business_form(
+            shopee_url="https://evil.example/shopee.co.id", tokopedia_url="javascript:alert(1)"
+        ),
+    )
     html = r.get_data(as_text=True)
     assert r.status_code == 400 and "shopee.co.id" in html and "tokopedia.com" in html
-    r = as_member.post("/portal/usaha/baru", data=_business_form(shopee_url="shopee.co.id/toko_bu_sri",
-                                                                 tokopedia_url="http://www.tokopedia.com/bu-sri"))
+    r = as_member.post(
+        "/portal/usaha/baru",
+        data=_business_form(
+            shopee_url="shopee.co.id/toko_bu_sri", tokopedia_url="http://www.tokopedia.com/bu-sri"
+        ),
+    )
     assert r.status_code == 302
     b = db.session.execute(db.select(Business)).scalar_one()
-    assert (b.shopee_url, b.tokopedia_url) == ("https://shopee.co.id/toko_bu_sri", "https://www.tokopedia.com/bu-sri")
+    assert (b.shopee_url, b.tokopedia_url) == (
+        "https://shopee.co.id/toko_bu_sri",
+        "https://www.tokopedia.com/bu-sri",
+    )
 
 
 def test_business_changes_are_audited_old_to_new(as_member, db, clock):
     business = make_business(community=as_member.user.community)
     db.session.commit()
     as_member.post("/masuk/ulang", data={"password": "kata sandi rahasia"})
-    data = _business_form(name="Keripik Bu Sri", whatsapp="0899-9999-0000", password="kata sandi rahasia")
+    data = _business_form(
+        name="Keripik Bu Sri", whatsapp="0899-9999-0000", password="kata sandi rahasia"
+    )
     r = as_member.post(f"/portal/usaha/{business.id}/ubah", data=data)
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
-    event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "business.update")).scalar_one()
+    event = db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.action == "business.update")
+    ).scalar_one()
     assert event.details["changes"]["whatsapp"] == ["+6281234567890", "+6289999990000"]

@@ -1,5 +1,6 @@
 """The quota counts submitted, changes_requested and approved listings; the deadline is
 exact to the second in WIB."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -15,7 +16,15 @@ from tests.builders import make_business, make_community, make_listing, make_mem
 def test_quota_counts_only_slot_holding_states(app, db, clock):
     business = make_business()
     rnd = make_round(quota=3)
-    for status in (S.SUBMITTED, S.CHANGES_REQUESTED, S.APPROVED, S.REJECTED, S.WITHDRAWN, S.DRAFT, S.REMOVED):
+    for status in (
+        S.SUBMITTED,
+        S.CHANGES_REQUESTED,
+        S.APPROVED,
+        S.REJECTED,
+        S.WITHDRAWN,
+        S.DRAFT,
+        S.REMOVED,
+    ):
         make_listing(status, business=business, rnd=rnd)
     assert slots_used(business.community_id, rnd.id) == 3
     other = make_business()
@@ -56,8 +65,11 @@ def _wib(*args) -> datetime:
 
 def test_deadline_to_the_second_in_wib(app, db, clock):
     # Opens Monday 08:00 WIB, closes Saturday 00:00 WIB (= Friday 17:00 UTC).
-    rnd = make_round(opens_at=_wib(2026, 12, 7, 8, 0, 0), closes_at=_wib(2026, 12, 12, 0, 0, 0),
-                     publishes_at=_wib(2026, 12, 14, 9, 0, 0))
+    rnd = make_round(
+        opens_at=_wib(2026, 12, 7, 8, 0, 0),
+        closes_at=_wib(2026, 12, 12, 0, 0, 0),
+        publishes_at=_wib(2026, 12, 14, 9, 0, 0),
+    )
     db.session.commit()
     db.session.expire_all()  # read the times back from the database
     assert rnd.closes_at.isoformat() == "2026-12-11T17:00:00+00:00"
@@ -70,7 +82,9 @@ def test_deadline_to_the_second_in_wib(app, db, clock):
     transition(early, "submit", actor=member, now=_wib(2026, 12, 7, 8, 0, 0))  # opens_at inclusive
     transition(on_time, "submit", actor=member, now=_wib(2026, 12, 11, 23, 59, 59))
     with pytest.raises(RoundClosed) as exc:
-        transition(late, "submit", actor=member, now=_wib(2026, 12, 12, 0, 0, 0))  # closes_at exclusive
+        transition(
+            late, "submit", actor=member, now=_wib(2026, 12, 12, 0, 0, 0)
+        )  # closes_at exclusive
     assert "Batas waktu" in exc.value.message
     assert (early.status, on_time.status, late.status) == (S.SUBMITTED, S.SUBMITTED, S.DRAFT)
 
@@ -85,7 +99,12 @@ def test_unverified_community_cannot_submit(app, db, clock):
 
 def test_round_phases_from_the_clock(app, db, clock):
     from marketplace.rounds.models import Phase
-    rnd = make_round(opens_at=_wib(2026, 12, 7, 8), closes_at=_wib(2026, 12, 12), publishes_at=_wib(2026, 12, 14, 9))
+
+    rnd = make_round(
+        opens_at=_wib(2026, 12, 7, 8),
+        closes_at=_wib(2026, 12, 12),
+        publishes_at=_wib(2026, 12, 14, 9),
+    )
     one = timedelta(seconds=1)
     assert rnd.phase(rnd.opens_at - one) == Phase.SCHEDULED
     assert rnd.phase(rnd.opens_at) == Phase.OPEN
@@ -97,7 +116,11 @@ def test_round_phases_from_the_clock(app, db, clock):
 
 def test_a_midnight_deadline_reads_as_the_end_of_the_day_before(app, db, clock):
     from marketplace.formatting import deadline
+
     with app.test_request_context():
         # Saturday 00.00 WIB is shown as Friday, 24.00: nobody reads "Sabtu, 00.00" as Friday night.
-        assert deadline(_wib(2026, 12, 12, 0, 0, 0)) == "Jumat, 11 Desember 2026, pukul 24.00 WIB (tengah malam)"
+        assert (
+            deadline(_wib(2026, 12, 12, 0, 0, 0))
+            == "Jumat, 11 Desember 2026, pukul 24.00 WIB (tengah malam)"
+        )
         assert deadline(_wib(2026, 12, 11, 17, 0, 0)) == "Jumat, 11 Desember 2026, 17.00 WIB"

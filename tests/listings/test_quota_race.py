@@ -2,6 +2,7 @@
 them: the quota count and the submit are one step (SQLite: the write lock is taken before
 the count; PostgreSQL: the community row is locked). The second request is played by a
 thread with its own session and connection, as another gunicorn worker would have."""
+
 from __future__ import annotations
 
 import threading
@@ -21,14 +22,19 @@ def _other_worker(app, listing_id: int, user_id: int, at) -> str:
 
     def run():
         from marketplace.extensions import db
+
         with app.app_context():
             if db.engine.dialect.name == "sqlite":
                 db.session.execute(sa.text("PRAGMA busy_timeout = 300"))
             else:
                 db.session.execute(sa.text("SET lock_timeout = '300ms'"))
             try:
-                transition(db.session.get(Listing, listing_id), "submit",
-                           actor=db.session.get(User, user_id), now=at)
+                transition(
+                    db.session.get(Listing, listing_id),
+                    "submit",
+                    actor=db.session.get(User, user_id),
+                    now=at,
+                )
                 db.session.commit()
                 outcome["result"] = "won"
             except QuotaExceeded:

@@ -1,4 +1,5 @@
 """The listing state machine: every allowed and every forbidden transition."""
+
 from datetime import timedelta
 
 import pytest
@@ -48,8 +49,9 @@ def test_every_transition(app, db, clock, action, status):
         transition(listing, action, actor=actor, now=clock(), reason=reason)
         assert listing.status == ALLOWED[(action, status)]
         assert listing.version == version + 1
-        event = db.session.execute(db.select(AuditEvent).where(
-            AuditEvent.action == f"listing.{action}")).scalar_one()
+        event = db.session.execute(
+            db.select(AuditEvent).where(AuditEvent.action == f"listing.{action}")
+        ).scalar_one()
         assert (event.from_state, event.to_state) == (status.value, ALLOWED[(action, status)].value)
         assert event.actor_id == actor.id and event.object_id == listing.id
         assert event.reason == reason
@@ -64,7 +66,13 @@ def test_members_cannot_take_staff_actions(app, db, clock, action):
     business = make_business()
     listing = make_listing(S.SUBMITTED if action != "take_down" else S.APPROVED, business=business)
     with pytest.raises(NotAllowed):
-        transition(listing, action, actor=make_member(community=business.community), now=clock(), reason="x")
+        transition(
+            listing,
+            action,
+            actor=make_member(community=business.community),
+            now=clock(),
+            reason="x",
+        )
 
 
 @pytest.mark.parametrize("action", ["submit", "withdraw"])
@@ -93,5 +101,6 @@ def test_resubmit_refused_once_the_round_publishes(app, db, clock):
     assert listing.status == S.SUBMITTED
     listing2 = make_listing(S.CHANGES_REQUESTED, business=business, rnd=listing.round)
     from marketplace.errors import RoundClosed
+
     with pytest.raises(RoundClosed):
         transition(listing2, "resubmit", actor=member, now=listing.round.publishes_at)

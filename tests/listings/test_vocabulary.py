@@ -1,6 +1,7 @@
 """The listing lifecycle's one vocabulary (``listings.models.ACTIONS``): every action has an
 Indonesian label and verb with an English translation, every ``listing.*`` audit code the
 code writes is declared, and the table, the decisions and the audit labels read from it."""
+
 import re
 from pathlib import Path
 
@@ -14,8 +15,13 @@ from marketplace.listings.models import ACTIONS, STATUS_LABELS, ListingStatus
 from marketplace.listings.state import REASON_REQUIRED, TRANSITIONS, action_verb, transition
 from marketplace.moderation.models import REASON_REQUIRED as DECISION_REASON_REQUIRED
 from marketplace.moderation.models import DecisionAction
-from tests.builders import (make_business, make_listing, make_member, make_published_round,
-                            make_round)
+from tests.builders import (
+    make_business,
+    make_listing,
+    make_member,
+    make_published_round,
+    make_round,
+)
 from tests.language.conftest import compiled_catalogues  # noqa: F401 (.mo files current)
 
 S = ListingStatus

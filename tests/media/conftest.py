@@ -1,5 +1,6 @@
 """Fixtures for the media tests: the member who uploads, the media root, moto's S3
 server and a ``backend`` fixture that runs a test on the local disk and on S3."""
+
 from __future__ import annotations
 
 import os
@@ -13,6 +14,7 @@ import pytest
 @pytest.fixture
 def member(app):
     from tests.builders import make_member
+
     return make_member()
 
 
@@ -45,8 +47,12 @@ def moto_endpoint():
 @pytest.fixture
 def s3_env(monkeypatch):
     """Fake credentials, and no shared AWS config from the machine."""
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
@@ -59,7 +65,9 @@ def bucket(moto_endpoint, s3_env) -> str:
     from marketplace.media.storage import S3Storage
 
     name = f"etalase-{uuid.uuid4().hex[:12]}"
-    S3Storage(name, endpoint_url=moto_endpoint, region="us-east-1").client.create_bucket(Bucket=name)
+    S3Storage(name, endpoint_url=moto_endpoint, region="us-east-1").client.create_bucket(
+        Bucket=name
+    )
     return name
 
 
@@ -68,8 +76,12 @@ def backend(request, app) -> str:
     """Runs the test twice: with the app's storage on the local disk, then on S3 (a fresh
     bucket on moto's server, reached over HTTP). Returns the backend's name."""
     if request.param == "s3":
-        app.config.update(MEDIA_BACKEND="s3", S3_BUCKET=request.getfixturevalue("bucket"),
-                          S3_ENDPOINT_URL=request.getfixturevalue("moto_endpoint"),
-                          S3_REGION="us-east-1", S3_PUBLIC_BASE_URL=None)
+        app.config.update(
+            MEDIA_BACKEND="s3",
+            S3_BUCKET=request.getfixturevalue("bucket"),
+            S3_ENDPOINT_URL=request.getfixturevalue("moto_endpoint"),
+            S3_REGION="us-east-1",
+            S3_PUBLIC_BASE_URL=None,
+        )
     app.extensions.pop("media_storage", None)
     return request.param

@@ -1,4 +1,5 @@
 """Helpers for the media tests: the image manifests, inspecting stored derivatives."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,15 @@ def manifest_entries() -> list[Entry]:
             if identity in seen:
                 continue
             seen.add(identity)
-            entries.append(Entry(f"{source}:{name}", path, spec["expect"], spec.get("upright"),
-                                 tuple(spec.get("strip", ()))))
+            entries.append(
+                Entry(
+                    f"{source}:{name}",
+                    path,
+                    spec["expect"],
+                    spec.get("upright"),
+                    tuple(spec.get("strip", ())),
+                )
+            )
     return entries
 
 
@@ -67,8 +75,8 @@ def jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
         marker = data[i + 1]
         if marker == 0xDA:  # start of scan: metadata segments come before it
             break
-        length = struct.unpack(">H", data[i + 2:i + 4])[0]
-        out.append((marker, data[i + 4:i + 2 + length]))
+        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
+        out.append((marker, data[i + 4 : i + 2 + length]))
         i += 2 + length
     return out
 
@@ -78,7 +86,7 @@ def webp_chunks(data: bytes) -> list[bytes]:
     assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"
     out, i = [], 12
     while i + 8 <= len(data):
-        fourcc, size = data[i:i + 4], struct.unpack("<I", data[i + 4:i + 8])[0]
+        fourcc, size = data[i : i + 4], struct.unpack("<I", data[i + 4 : i + 8])[0]
         out.append(fourcc)
         i += 8 + size + (size & 1)
     return out
@@ -92,7 +100,7 @@ def assert_clean_derivative(data: bytes, content_type: str, width: int, height: 
         expected_format = "WEBP"
     else:
         assert content_type == "image/jpeg"
-        for marker, payload in jpeg_segments(data):
+        for marker, _payload in jpeg_segments(data):
             assert marker != 0xE1, "APP1 (EXIF/XMP) segment in a served JPEG"
             assert marker != 0xE2, "APP2 (ICC profile) segment in a served JPEG"
             assert marker != 0xFE, "comment segment in a served JPEG"
@@ -108,8 +116,15 @@ def assert_clean_derivative(data: bytes, content_type: str, width: int, height: 
             assert key not in im.info, key
 
 
-def photo(width: int = 1200, height: int = 900, *, mode: str = "RGB", fmt: str = "JPEG",
-          exif: PILImage.Exif | None = None, **save) -> bytes:
+def photo(
+    width: int = 1200,
+    height: int = 900,
+    *,
+    mode: str = "RGB",
+    fmt: str = "JPEG",
+    exif: PILImage.Exif | None = None,
+    **save,
+) -> bytes:
     """A picture with some structure (a gradient and a block), saved by Pillow."""
     base = PILImage.linear_gradient("L").resize((width, height))
     im = PILImage.merge("RGB", (base, base.transpose(PILImage.Transpose.FLIP_TOP_BOTTOM), base))

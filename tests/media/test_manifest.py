@@ -1,5 +1,6 @@
 """Every file of the image manifests goes through the real upload path (``save_upload``),
 once with the local backend and once with S3 (moto's server over HTTP)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,7 @@ def test_manifest_is_found():
     assert {e.expect for e in ENTRIES} == {"accept", "reject"}
 
 
-@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.expect == "accept"],
-                         ids=lambda e: e.id)
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.expect == "accept"], ids=lambda e: e.id)
 def test_accepted_entry_is_stored_upright_and_clean(app, db, member, backend, entry):
     image = save_upload(entry.path.read_bytes(), uploaded_by=member, now=T0)
 
@@ -47,10 +47,10 @@ def test_accepted_entry_is_stored_upright_and_clean(app, db, member, backend, en
     assert widths["w1080"] == widths["ig1080"] == min(1080, image.width)
 
 
-@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.expect == "reject"],
-                         ids=lambda e: e.id)
-def test_rejected_entry_is_refused_and_nothing_is_written(app, db, member, media_root, backend,
-                                                         entry):
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.expect == "reject"], ids=lambda e: e.id)
+def test_rejected_entry_is_refused_and_nothing_is_written(
+    app, db, member, media_root, backend, entry
+):
     data = entry.path.read_bytes()
     with pytest.raises(ImageRejected) as refused:
         save_upload(data, uploaded_by=member, now=T0)
@@ -58,8 +58,11 @@ def test_rejected_entry_is_refused_and_nothing_is_written(app, db, member, media
     assert refused.value.message.strip()
     assert files_under(media_root) == []
     assert list(get_storage().list()) == []
-    events = db.session.execute(db.select(AuditEvent).where(
-        AuditEvent.action == "upload.rejected")).scalars().all()
+    events = (
+        db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "upload.rejected"))
+        .scalars()
+        .all()
+    )
     assert len(events) == 1
     assert events[0].actor_id == member.id
     assert events[0].object_type == "image"

@@ -1,6 +1,7 @@
 """Photos nobody sent us yet, drawn with Pillow here (no big files in the repository): each
 is either accepted (upright, sRGB RGB, no metadata, every derivative) or refused with a
 message, never a crash. Then the same through the real upload path on both backends."""
+
 from __future__ import annotations
 
 import io
@@ -37,7 +38,9 @@ def _png_header_only(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims ``width`` × ``height`` (a "pixel flood" file)."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 64)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    )
 
 
 def _png16_rgb(width: int = 640, height: int = 480) -> bytes:
@@ -50,8 +53,12 @@ def _png16_rgb(width: int = 640, height: int = 480) -> bytes:
             row += struct.pack(">HHH", r, g, b)
         rows.append(bytes(row))
     ihdr = struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr)
-            + _chunk(b"IDAT", zlib.compress(b"".join(rows), 1)) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", ihdr)
+        + _chunk(b"IDAT", zlib.compress(b"".join(rows), 1))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def _exif_with_orientation(value) -> bytes:
@@ -68,7 +75,12 @@ def _with_app1(payload: bytes) -> bytes:
 
 def _orientation_as_text() -> bytes:
     """EXIF Orientation stored as the ASCII string "6" instead of a SHORT."""
-    ifd = struct.pack(">H", 1) + struct.pack(">HHI", 0x0112, 2, 2) + b"6\x00\x00\x00" + struct.pack(">I", 0)
+    ifd = (
+        struct.pack(">H", 1)
+        + struct.pack(">HHI", 0x0112, 2, 2)
+        + b"6\x00\x00\x00"
+        + struct.pack(">I", 0)
+    )
     return _with_app1(b"Exif\x00\x00" + b"MM\x00\x2a" + struct.pack(">I", 8) + ifd)
 
 
@@ -92,6 +104,7 @@ def _animated_webp() -> bytes:
 
 def _heic_with_alpha() -> bytes:
     from pillow_heif import from_pillow
+
     im = _scene(800, 600).convert("RGBA")
     alpha = PILImage.new("L", im.size, 255)
     alpha.paste(0, (0, 0, 400, 600))  # left half transparent
@@ -113,21 +126,38 @@ def _cmyk_progressive() -> bytes:
 # name → (bytes builder, expected upright (w, h) or None for a refusal)
 ACCEPT = {
     "webp-lossy": (lambda: _save(_scene(1000, 750), "WEBP", quality=80), (1000, 750)),
-    "webp-lossless-alpha": (lambda: _save(_scene(700, 700).convert("RGBA"), "WEBP", lossless=True), (700, 700)),
+    "webp-lossless-alpha": (
+        lambda: _save(_scene(700, 700).convert("RGBA"), "WEBP", lossless=True),
+        (700, 700),
+    ),
     "webp-animated": (_animated_webp, (600, 400)),
-    "jpeg-progressive": (lambda: _save(_scene(1600, 1200), "JPEG", progressive=True, quality=85), (1600, 1200)),
+    "jpeg-progressive": (
+        lambda: _save(_scene(1600, 1200), "JPEG", progressive=True, quality=85),
+        (1600, 1200),
+    ),
     "jpeg-progressive-cmyk": (_cmyk_progressive, (800, 600)),
     "jpeg-greyscale": (lambda: _save(_scene(800, 600).convert("L"), "JPEG"), (800, 600)),
     "jpeg-4-2-0-odd-size": (lambda: _save(_scene(1001, 667), "JPEG", subsampling=2), (1001, 667)),
     "jpeg-strip-1px-tall": (lambda: _save(_scene(2000, 1), "JPEG"), (2000, 1)),
     "png-strip-1px-wide": (lambda: _save(_scene(1, 3000), "PNG"), (1, 3000)),
     "png-16bit-rgb": (_png16_rgb, (640, 480)),
-    "png-16bit-grey": (lambda: _save(_scene(600, 400).convert("L").point(lambda v: v * 256).convert("I;16"), "PNG"), (600, 400)),
-    "png-palette-transparent": (lambda: _save(_scene(600, 400).convert("P"), "PNG", transparency=0), (600, 400)),
+    "png-16bit-grey": (
+        lambda: _save(
+            _scene(600, 400).convert("L").point(lambda v: v * 256).convert("I;16"), "PNG"
+        ),
+        (600, 400),
+    ),
+    "png-palette-transparent": (
+        lambda: _save(_scene(600, 400).convert("P"), "PNG", transparency=0),
+        (600, 400),
+    ),
     "png-1bit": (lambda: _save(_scene(600, 400).convert("1"), "PNG"), (600, 400)),
     "png-la": (lambda: _save(_scene(600, 400).convert("LA"), "PNG"), (600, 400)),
     "apng": (_apng, (600, 400)),
-    "gif-interlaced": (lambda: _save(_scene(500, 400).convert("P"), "GIF", interlace=True), (500, 400)),
+    "gif-interlaced": (
+        lambda: _save(_scene(500, 400).convert("P"), "GIF", interlace=True),
+        (500, 400),
+    ),
     "mpo": (_mpo, (1200, 900)),
     "exif-orientation-0": (lambda: _exif_with_orientation(0), (900, 600)),
     "exif-orientation-9": (lambda: _exif_with_orientation(9), (900, 600)),
@@ -196,8 +226,18 @@ def test_16_bit_rgb_keeps_its_gradient(app):
     assert left[0] < 30 and right[0] > 220  # scaled to 8 bits, not clipped to white
 
 
-@pytest.mark.parametrize("name", ["webp-animated", "apng", "heic-with-alpha", "png-16bit-rgb",
-                                  "jpeg-strip-1px-tall", "exif-orientation-65535", "mpo"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "webp-animated",
+        "apng",
+        "heic-with-alpha",
+        "png-16bit-rgb",
+        "jpeg-strip-1px-tall",
+        "exif-orientation-65535",
+        "mpo",
+    ],
+)
 def test_odd_photos_through_the_upload_path_on_both_backends(app, db, member, backend, name):
     build, upright = ACCEPT[name]
     image = save_upload(build(), uploaded_by=member, now=T0)
@@ -219,6 +259,7 @@ def test_odd_refusals_write_nothing_on_both_backends(app, db, member, media_root
 
 def _small_heic() -> bytes:
     from pillow_heif import from_pillow
+
     buf = io.BytesIO()
     from_pillow(_scene(480, 360)).save(buf, quality=60)
     return buf.getvalue()
@@ -252,7 +293,7 @@ def test_damaged_files_are_accepted_or_refused_never_a_crash(app, fmt):
         elif kind == "cut":
             del data[at:]
         else:
-            data[at:at] = data[at:at + rng.randint(1, 300)]
+            data[at:at] = data[at : at + rng.randint(1, 300)]
         try:
             result = process_image(bytes(data))
         except ImageRejected as exc:

@@ -1,4 +1,5 @@
 """save_upload, read_upload, URLs and the picture macro."""
+
 from __future__ import annotations
 
 import hashlib
@@ -106,6 +107,7 @@ def test_flush_failure_removes_what_was_written(app, db, member, media_root, mon
 
 # --- read_upload -------------------------------------------------------------------------
 
+
 def _file(data: bytes, filename: str = "foto.jpg", content_type: str = "image/jpeg") -> FileStorage:
     return FileStorage(io.BytesIO(data), filename=filename, content_type=content_type)
 
@@ -131,10 +133,21 @@ def test_read_upload_at_exactly_the_limit(app):
 KEY_PATTERN = re.compile(r"[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.(webp|jpg)")
 
 
-@pytest.mark.parametrize("filename", ["../../x.py", "產品.jpg", "a.php%00.jpg", "x" * 300 + ".jpg",
-                                      "foto.png", "/etc/passwd", "..\\..\\win.ini"])
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "../../x.py",
+        "產品.jpg",
+        "a.php%00.jpg",
+        "x" * 300 + ".jpg",
+        "foto.png",
+        "/etc/passwd",
+        "..\\..\\win.ini",
+    ],
+)
 def test_any_file_name_with_valid_content_is_stored_under_a_generated_key(
-        app, db, member, media_root, tmp_path, filename):
+    app, db, member, media_root, tmp_path, filename
+):
     def outside_media():
         return {p for p in files_under(tmp_path.parent) if media_root not in p.parents}
 
@@ -154,6 +167,7 @@ def test_text_named_jpg_is_refused(app, db):
 
 
 # --- URLs and templates ------------------------------------------------------------------
+
 
 def test_variant_url_and_media_url(app, db):
     image = save_upload(photo(), now=T0)
@@ -180,8 +194,7 @@ def test_picture_macro_renders_a_responsive_img(app, db):
     html = render_template_string(PICTURE, image=image, kw={"alt": 'Keripik "pedas" <b>'})
     urls = {v.name: variant_url(v) for v in image.variants}
     assert html.startswith(f'<img src="{urls["w640"]}"')
-    assert (f'srcset="{urls["w320"]} 320w, {urls["w640"]} 640w, {urls["w1080"]} 1080w"'
-            in html)
+    assert f'srcset="{urls["w320"]} 320w, {urls["w640"]} 640w, {urls["w1080"]} 1080w"' in html
     assert 'sizes="(max-width: 600px) 50vw, 300px"' in html
     assert 'width="640" height="480"' in html
     assert 'loading="lazy"' in html and 'decoding="async"' in html
@@ -192,8 +205,9 @@ def test_picture_macro_renders_a_responsive_img(app, db):
 
 def test_picture_macro_options(app, db):
     image = save_upload(photo(900, 1200), now=T0)
-    html = render_template_string(PICTURE, image=image, kw={
-        "alt": "Foto", "eager": True, "class": "hero", "sizes": "100vw"})
+    html = render_template_string(
+        PICTURE, image=image, kw={"alt": "Foto", "eager": True, "class": "hero", "sizes": "100vw"}
+    )
     assert 'loading="eager"' in html and 'class="hero"' in html and 'sizes="100vw"' in html
     assert 'width="640" height="853"' in html
 

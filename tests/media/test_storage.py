@@ -1,23 +1,42 @@
 """The storage contract, run against the local backend and against S3 (moto's server)."""
+
 from __future__ import annotations
 
 import os
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from marketplace.media.storage import (IMMUTABLE_CACHE_CONTROL, InvalidKey, LocalStorage,
-                                       S3Storage, get_storage)
+from marketplace.media.storage import (
+    IMMUTABLE_CACHE_CONTROL,
+    InvalidKey,
+    LocalStorage,
+    S3Storage,
+    get_storage,
+)
 
 from .support import files_under
 
 KEY = "ab/cd/abcdef0123456789.webp"
 BAD_KEYS = [
-    "", "../x.webp", "a/../../x.webp", "../../etc/passwd", "/etc/passwd", "a//b.webp",
-    "a\\b.webp", ".hidden.webp", "a/./b.webp", "a/.tmp-x.part", "a/b/", "x.webp\x00.jpg",
-    "產品.jpg", "a.php%00.jpg", "a b.webp", "x" * 201,
+    "",
+    "../x.webp",
+    "a/../../x.webp",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "a//b.webp",
+    "a\\b.webp",
+    ".hidden.webp",
+    "a/./b.webp",
+    "a/.tmp-x.part",
+    "a/b/",
+    "x.webp\x00.jpg",
+    "產品.jpg",
+    "a.php%00.jpg",
+    "a b.webp",
+    "x" * 201,
 ]
 
 
@@ -30,6 +49,7 @@ def storage(request, tmp_path):
 
 
 # --- the contract, for both backends -----------------------------------------------------
+
 
 def test_save_then_open_exists_and_delete(storage):
     assert not storage.exists(KEY)
@@ -69,15 +89,19 @@ def test_url_names_the_key(storage):
 
 @pytest.mark.parametrize("key", BAD_KEYS, ids=repr)
 def test_malformed_keys_are_refused_before_any_io(storage, key):
-    for call in (lambda: storage.save(key, b"x", "image/webp"), lambda: storage.open(key),
-                 lambda: storage.delete(key), lambda: storage.exists(key),
-                 lambda: storage.url(key)):
+    for call in (
+        lambda: storage.save(key, b"x", "image/webp"),
+        lambda: storage.open(key),
+        lambda: storage.delete(key),
+        lambda: storage.exists(key),
+        lambda: storage.url(key),
+    ):
         with pytest.raises(InvalidKey):
             call()
 
 
 def test_list_reports_every_object_with_size_and_time(storage):
-    before = datetime.now(timezone.utc) - timedelta(minutes=5)
+    before = datetime.now(UTC) - timedelta(minutes=5)
     assert list(storage.list()) == []
     storage.save(KEY, b"12345", "image/webp")
     storage.save("ef/01/other.jpg", b"", "image/jpeg")
@@ -86,12 +110,13 @@ def test_list_reports_every_object_with_size_and_time(storage):
     assert (listed[KEY].size, listed["ef/01/other.jpg"].size) == (5, 0)
     for obj in listed.values():
         assert obj.modified.tzinfo is not None
-        assert before <= obj.modified <= datetime.now(timezone.utc) + timedelta(minutes=5)
+        assert before <= obj.modified <= datetime.now(UTC) + timedelta(minutes=5)
     storage.delete(KEY)
     assert [o.key for o in storage.list()] == ["ef/01/other.jpg"]
 
 
 # --- local backend -----------------------------------------------------------------------
+
 
 def test_local_writes_under_the_root_only(tmp_path):
     storage = LocalStorage(tmp_path / "media")
@@ -152,6 +177,7 @@ def test_local_url_uses_the_prefix(tmp_path):
 
 # --- S3 backend --------------------------------------------------------------------------
 
+
 def test_s3_objects_carry_type_and_cache_headers_and_no_public_acl(moto_endpoint, bucket):
     storage = S3Storage(bucket, endpoint_url=moto_endpoint, region="us-east-1")
     storage.save(KEY, b"RIFF....WEBP", "image/webp")
@@ -163,8 +189,12 @@ def test_s3_objects_carry_type_and_cache_headers_and_no_public_acl(moto_endpoint
 
 
 def test_s3_url_with_a_public_base(moto_endpoint, bucket):
-    storage = S3Storage(bucket, endpoint_url=moto_endpoint, region="us-east-1",
-                        public_base_url="https://cdn.contoh.id/foto/")
+    storage = S3Storage(
+        bucket,
+        endpoint_url=moto_endpoint,
+        region="us-east-1",
+        public_base_url="https://cdn.contoh.id/foto/",
+    )
     assert storage.url(KEY) == f"https://cdn.contoh.id/foto/{KEY}"
 
 
@@ -180,6 +210,7 @@ def test_s3_url_without_a_public_base_is_presigned_and_works(moto_endpoint, buck
 
 # --- choosing the backend ----------------------------------------------------------------
 
+
 def test_get_storage_is_local_by_default_and_cached(app):
     storage = get_storage()
     assert isinstance(storage, LocalStorage)
@@ -188,8 +219,13 @@ def test_get_storage_is_local_by_default_and_cached(app):
 
 
 def test_get_storage_builds_s3_from_config(app, moto_endpoint, bucket):
-    app.config.update(MEDIA_BACKEND="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=moto_endpoint,
-                      S3_REGION="us-east-1", S3_PUBLIC_BASE_URL="https://cdn.contoh.id")
+    app.config.update(
+        MEDIA_BACKEND="s3",
+        S3_BUCKET=bucket,
+        S3_ENDPOINT_URL=moto_endpoint,
+        S3_REGION="us-east-1",
+        S3_PUBLIC_BASE_URL="https://cdn.contoh.id",
+    )
     storage = get_storage()
     assert isinstance(storage, S3Storage)
     assert storage.backend == "s3"
@@ -206,8 +242,10 @@ def test_unknown_backend_is_a_configuration_error(app):
 
 # --- each row's recorded backend -----------------------------------------------------------
 
-def test_a_photo_row_moved_to_another_backend_is_read_from_there(app, db, member, moto_endpoint,
-                                                                 bucket):
+
+def test_a_photo_row_moved_to_another_backend_is_read_from_there(
+    app, db, member, moto_endpoint, bucket
+):
     """Moving photos from disk to a bucket is a data migration: copy the objects, set the
     rows' backend; the URL and the bytes follow each row, whatever MEDIA_BACKEND says."""
     from marketplace.media.services import save_upload, variant_url
@@ -215,9 +253,13 @@ def test_a_photo_row_moved_to_another_backend_is_read_from_there(app, db, member
 
     from .support import photo
 
-    app.config.update(S3_BUCKET=bucket, S3_ENDPOINT_URL=moto_endpoint, S3_REGION="us-east-1",
-                      S3_PUBLIC_BASE_URL="https://cdn.contoh.id")
-    image = save_upload(photo(), uploaded_by=member, now=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    app.config.update(
+        S3_BUCKET=bucket,
+        S3_ENDPOINT_URL=moto_endpoint,
+        S3_REGION="us-east-1",
+        S3_PUBLIC_BASE_URL="https://cdn.contoh.id",
+    )
+    image = save_upload(photo(), uploaded_by=member, now=datetime(2026, 3, 1, tzinfo=UTC))
     variant = image.variant("w640")
     assert variant.backend == "local"
     assert variant_url(variant) == f"/media/{variant.key}"

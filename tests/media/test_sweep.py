@@ -3,8 +3,8 @@
 Stored objects carry the storage's own modification time (the wall clock: file mtime, S3
 LastModified), so these tests pin the app's clock to the machine's current time and move
 it forward instead of waiting."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 
@@ -45,7 +45,9 @@ def run_sweep(app, *args):
     return app.test_cli_runner().invoke(args=["media", "sweep", *args])
 
 
-def test_unattached_photo_older_than_a_day_goes_with_its_files(app, db, member, backend, clock, start):
+def test_unattached_photo_older_than_a_day_goes_with_its_files(
+    app, db, member, backend, clock, start
+):
     old = save_upload(photo(480, 360), uploaded_by=member, now=start)
     used = save_upload(photo(400, 400), uploaded_by=member, now=start)
     attach(used)
@@ -62,7 +64,9 @@ def test_unattached_photo_older_than_a_day_goes_with_its_files(app, db, member, 
     remaining = db.session.execute(db.select(Image.id)).scalars().all()
     assert sorted(remaining) == sorted([used.id, young.id])
     assert stored_keys() == keys_of(used) | keys_of(young)
-    event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "media.sweep")).scalar_one()
+    event = db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.action == "media.sweep")
+    ).scalar_one()
     assert event.details["image_ids"] == [old.id]
 
 

@@ -1,4 +1,5 @@
 """GET /media/<key>: stored derivatives only, with safe headers."""
+
 from __future__ import annotations
 
 import io
@@ -40,18 +41,21 @@ def test_conditional_get_answers_304(app, db, client):
         assert again.status_code == 304
 
 
-@pytest.mark.parametrize("path", [
-    "/media/00/00/missing.webp",
-    "/media/notes.txt",
-    "/media/page.html",
-    "/media/ab/cd/.tmp-x.webp",
-    "/media/../instance/secret_key",
-    "/media/..%2f..%2fsecret.webp",
-    "/media/%2e%2e/%2e%2e/secret.webp",
-    "/media/ab//cd.webp",
-    "/media/ab\\..\\secret.webp",
-    "/media/outside/secret.webp",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/00/00/missing.webp",
+        "/media/notes.txt",
+        "/media/page.html",
+        "/media/ab/cd/.tmp-x.webp",
+        "/media/../instance/secret_key",
+        "/media/..%2f..%2fsecret.webp",
+        "/media/%2e%2e/%2e%2e/secret.webp",
+        "/media/ab//cd.webp",
+        "/media/ab\\..\\secret.webp",
+        "/media/outside/secret.webp",
+    ],
+)
 def test_unknown_or_unsafe_paths_are_404(app, client, media_root, tmp_path, path):
     media_root.mkdir(parents=True, exist_ok=True)
     (media_root / "notes.txt").write_text("not a picture")

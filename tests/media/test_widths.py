@@ -8,6 +8,7 @@ A browser needs ``slot × devicePixelRatio`` pixels; following the HTML rule (th
 candidate at least that wide, else the widest), the file it fetches should be no more than
 twice as wide as needed (4× the pixels) and, unless the photo is that wide, not narrower.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,12 @@ def pick(needed: float) -> int:
 def test_each_slot_gets_a_close_fit(what, viewport, dpr, slot):
     needed = slot * dpr
     chosen = pick(needed)
-    assert chosen >= min(needed, WEB_WIDTHS[-1]) * 0.95, f"{what}: {chosen} px for {needed:.0f} needed"
-    assert chosen <= 2 * needed, f"{what}: {chosen} px is more than twice the {needed:.0f} px needed"
+    assert chosen >= min(needed, WEB_WIDTHS[-1]) * 0.95, (
+        f"{what}: {chosen} px for {needed:.0f} needed"
+    )
+    assert chosen <= 2 * needed, (
+        f"{what}: {chosen} px is more than twice the {needed:.0f} px needed"
+    )
 
 
 def test_the_instagram_kit_gets_a_1080_jpeg():
@@ -50,7 +55,9 @@ def test_the_instagram_kit_gets_a_1080_jpeg():
     assert [(v.name, v.width) for v in ig] == [("ig1080", 1080)]
 
 
-@pytest.mark.parametrize("template", ["templates/catalogue/_card.html", "templates/catalogue/listing.html"])
+@pytest.mark.parametrize(
+    "template", ["templates/catalogue/_card.html", "templates/catalogue/listing.html"]
+)
 def test_catalogue_templates_use_the_responsive_picture(template):
     from tests.media.support import REPO
 

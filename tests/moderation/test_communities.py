@@ -1,4 +1,5 @@
 """Community verification by staff: list (pending first), detail, verify, suspend."""
+
 from marketplace.audit import AuditEvent
 from marketplace.auth.models import CommunityStatus
 from tests.builders import make_business, make_community, make_member
@@ -6,20 +7,29 @@ from tests.conftest import login
 
 
 def _events(db, action):
-    return list(db.session.execute(db.select(AuditEvent).where(AuditEvent.action == action)).scalars())
+    return list(
+        db.session.execute(db.select(AuditEvent).where(AuditEvent.action == action)).scalars()
+    )
 
 
 def test_pending_community_is_verified_and_audited(app, db, as_staff, clock):
     c = make_community(name="Komunitas Kue Pamulang", status=CommunityStatus.PENDING)
     db.session.commit()
-    r = as_staff.post(f"/staff/komunitas/{c.id}/verifikasi", data={"note": "Dokumen lengkap"},
-                      follow_redirects=True)
+    r = as_staff.post(
+        f"/staff/komunitas/{c.id}/verifikasi",
+        data={"note": "Dokumen lengkap"},
+        follow_redirects=True,
+    )
     assert r.status_code == 200 and "sudah terverifikasi" in r.get_data(as_text=True)
     db.session.refresh(c)
     assert c.status == CommunityStatus.VERIFIED and c.verified_at == clock()
     (event,) = _events(db, "community.verify")
     assert event.actor_id == as_staff.user.id and event.object_id == c.id
-    assert (event.from_state, event.to_state, event.reason) == ("pending", "verified", "Dokumen lengkap")
+    assert (event.from_state, event.to_state, event.reason) == (
+        "pending",
+        "verified",
+        "Dokumen lengkap",
+    )
 
 
 def test_verifying_twice_is_a_message_not_an_error(app, db, as_staff):
@@ -53,7 +63,11 @@ def test_list_puts_pending_first_and_filters_by_status(app, db, as_staff):
     make_community(name="Sedang Ditangguhkan", status=CommunityStatus.SUSPENDED)
     db.session.commit()
     page = as_staff.get("/staff/komunitas").get_data(as_text=True)
-    assert page.index("Baru Mendaftar") < page.index("Sudah Terverifikasi") < page.index("Sedang Ditangguhkan")
+    assert (
+        page.index("Baru Mendaftar")
+        < page.index("Sudah Terverifikasi")
+        < page.index("Sedang Ditangguhkan")
+    )
     page = as_staff.get("/staff/komunitas?status=pending").get_data(as_text=True)
     assert "Baru Mendaftar" in page and "Sudah Terverifikasi" not in page
     assert as_staff.get("/staff/komunitas?status=nonsense").status_code == 200
@@ -66,7 +80,13 @@ def test_community_page_shows_members_and_businesses_with_staff_only_details(app
     b.nib = "1234567890123"
     db.session.commit()
     page = as_staff.get(f"/staff/komunitas/{c.id}").get_data(as_text=True)
-    for text in (member.email, "Dodol Bu Ani", "Sri Wahyuni", "1234567890123", "Verifikasi komunitas"):
+    for text in (
+        member.email,
+        "Dodol Bu Ani",
+        "Sri Wahyuni",
+        "1234567890123",
+        "Verifikasi komunitas",
+    ):
         assert text in page
     assert as_staff.get("/staff/komunitas/99999").status_code == 404
 
@@ -82,7 +102,9 @@ def test_members_get_404_and_change_nothing(app, db, client):
     for url in ("/staff/", "/staff/komunitas", f"/staff/komunitas/{c.id}"):
         assert client.get(url).status_code == 404
     assert client.post(f"/staff/komunitas/{c.id}/verifikasi").status_code == 404
-    assert client.post(f"/staff/komunitas/{c.id}/tangguhkan", data={"reason": "x"}).status_code == 404
+    assert (
+        client.post(f"/staff/komunitas/{c.id}/tangguhkan", data={"reason": "x"}).status_code == 404
+    )
     db.session.refresh(c)
     assert c.status == CommunityStatus.PENDING
     assert _events(db, "community.verify") == [] and _events(db, "community.suspend") == []

@@ -2,14 +2,15 @@
 deciding one version, and a community editing while a moderator decides. Each side runs in
 its own thread (own app context, own database session and connection); a barrier makes both
 read version 1 before either writes."""
+
 import threading
 
 from marketplace.errors import StaleVersion
 from marketplace.listings import listings as listing_services
 from marketplace.listings.models import ListingStatus
 from marketplace.moderation import review_views as moderation_views
-from marketplace.moderation.models import ModerationDecision
 from marketplace.moderation.decisions import decide
+from marketplace.moderation.models import ModerationDecision
 from tests.builders import make_listing, make_member, make_staff
 from tests.conftest import login
 
@@ -53,8 +54,12 @@ def test_two_moderators_post_at_once_one_decision_the_other_told(app, db, monkey
     url = f"/staff/moderasi/produk/{listing.id}/keputusan"
     ra, rb = _run_together(
         lambda: a.post(url, data={"action": "approve", "version": "1"}, follow_redirects=True),
-        lambda: b.post(url, data={"action": "reject", "version": "1", "reason_text": "Duplikat"},
-                       follow_redirects=True))
+        lambda: b.post(
+            url,
+            data={"action": "reject", "version": "1", "reason_text": "Duplikat"},
+            follow_redirects=True,
+        ),
+    )
     pages = [r.get_data(as_text=True) for r in (ra, rb)]
     assert all(r.status_code == 200 for r in (ra, rb))
     won = [p for p in pages if "Keputusan untuk" in p]
@@ -82,6 +87,7 @@ def test_community_edit_and_decision_at_once_never_lose_the_edit(app, db, clock)
                 from marketplace.auth.models import User
                 from marketplace.extensions import db as _db
                 from marketplace.listings.models import Listing
+
                 mine = _db.session.get(Listing, ids[0])
                 _ = (mine.version, mine.photos, mine.round)
                 barrier.wait()
@@ -94,14 +100,24 @@ def test_community_edit_and_decision_at_once_never_lose_the_edit(app, db, clock)
                     return exc.message
                 finally:
                     _db.session.remove()
+
         return job
 
     def edit(mine, member, _moderator):
-        values, errors = listing_services.validate_listing(listing_services.ListingInput(
-            business_id=mine.business_id, category_id=mine.category_id, title="Versi dua",
-            description="Baru", price="20rb"), actor=member)
+        values, errors = listing_services.validate_listing(
+            listing_services.ListingInput(
+                business_id=mine.business_id,
+                category_id=mine.category_id,
+                title="Versi dua",
+                description="Baru",
+                price="20rb",
+            ),
+            actor=member,
+        )
         assert not errors
-        listing_services.update_listing(mine, values, [p.image for p in mine.photos], actor=member, now=clock())
+        listing_services.update_listing(
+            mine, values, [p.image for p in mine.photos], actor=member, now=clock()
+        )
 
     def approve(mine, _member, moderator):
         decide(mine, "approve", moderator=moderator, seen_version=1, now=clock())
@@ -112,10 +128,16 @@ def test_community_edit_and_decision_at_once_never_lose_the_edit(app, db, clock)
     assert isinstance(refused, str) and "Produk ini" in refused, refused
     db.session.expire_all()
     from marketplace.listings.models import Listing
+
     final = db.session.get(Listing, ids[0])
     decisions = db.session.execute(db.select(ModerationDecision)).scalars().all()
-    if results[0] == "ok":   # the edit won: still waiting for a decision on version 2
-        assert (final.title, final.status, final.version, decisions) == ("Versi dua", S.SUBMITTED, 2, [])
-    else:                    # the decision won: approved exactly what the moderator saw
+    if results[0] == "ok":  # the edit won: still waiting for a decision on version 2
+        assert (final.title, final.status, final.version, decisions) == (
+            "Versi dua",
+            S.SUBMITTED,
+            2,
+            [],
+        )
+    else:  # the decision won: approved exactly what the moderator saw
         assert (final.title, final.status, final.version) == ("Versi satu", S.APPROVED, 2)
         assert [d.listing_version for d in decisions] == [1]

@@ -1,5 +1,6 @@
 """Decisions on a listing version: approve / request changes / reject / take down, reasons,
 stale versions, two moderators at once, save and next, audit and decision records."""
+
 from datetime import timedelta
 
 import pytest
@@ -7,8 +8,8 @@ import pytest
 from marketplace.audit import AuditEvent
 from marketplace.errors import FormErrors, InvalidTransition, NotAllowed, StaleVersion
 from marketplace.listings.models import ListingStatus
-from marketplace.moderation.models import DecisionAction, ModerationDecision, ModerationReason
 from marketplace.moderation.decisions import decide
+from marketplace.moderation.models import DecisionAction, ModerationDecision, ModerationReason
 from tests.builders import make_listing, make_member, make_round, make_staff
 from tests.conftest import login
 
@@ -16,7 +17,9 @@ S = ListingStatus
 
 
 def _reason(db, code="foto-buram") -> ModerationReason:
-    return db.session.execute(db.select(ModerationReason).where(ModerationReason.code == code)).scalar_one()
+    return db.session.execute(
+        db.select(ModerationReason).where(ModerationReason.code == code)
+    ).scalar_one()
 
 
 def _decisions(db, listing=None):
@@ -27,9 +30,13 @@ def _decisions(db, listing=None):
 
 
 def _listing_events(db, listing):
-    return list(db.session.execute(
-        db.select(AuditEvent).where(AuditEvent.object_type == "listing", AuditEvent.object_id == listing.id)
-        .order_by(AuditEvent.id)).scalars())
+    return list(
+        db.session.execute(
+            db.select(AuditEvent)
+            .where(AuditEvent.object_type == "listing", AuditEvent.object_id == listing.id)
+            .order_by(AuditEvent.id)
+        ).scalars()
+    )
 
 
 def _url(listing, suffix="/keputusan"):
@@ -42,17 +49,25 @@ def _submitted(**kw):
 
 # --- through the pages ---------------------------------------------------------------------
 
+
 def test_approve_writes_a_decision_and_an_audit_event(app, db, as_staff, clock):
     listing = _submitted()
     db.session.commit()
-    r = as_staff.post(_url(listing), data={"action": "approve", "version": "1", "save": "Simpan"},
-                      follow_redirects=True)
+    r = as_staff.post(
+        _url(listing),
+        data={"action": "approve", "version": "1", "save": "Simpan"},
+        follow_redirects=True,
+    )
     assert r.status_code == 200 and "tersimpan" in r.get_data(as_text=True)
     db.session.refresh(listing)
     assert listing.status == S.APPROVED and listing.version == 2
     assert listing.decided_at == clock() and listing.approved_at == clock()
     (d,) = _decisions(db, listing)
-    assert (d.action, d.listing_version, d.moderator_id) == (DecisionAction.APPROVE, 1, as_staff.user.id)
+    assert (d.action, d.listing_version, d.moderator_id) == (
+        DecisionAction.APPROVE,
+        1,
+        as_staff.user.id,
+    )
     assert (d.from_status, d.to_status, d.reason) == ("submitted", "approved", None)
     event = _listing_events(db, listing)[-1]
     assert event.action == "listing.approve" and event.actor_id == as_staff.user.id
@@ -63,24 +78,45 @@ def test_request_changes_with_a_preset_reason_and_a_note(app, db, as_staff):
     listing = _submitted()
     preset = _reason(db, "foto-buram")
     db.session.commit()
-    r = as_staff.post(_url(listing), data={"action": "request_changes", "version": "1",
-                                           "reason_id": str(preset.id), "note": "Foto kedua gelap.\nTolong ulang."})
+    r = as_staff.post(
+        _url(listing),
+        data={
+            "action": "request_changes",
+            "version": "1",
+            "reason_id": str(preset.id),
+            "note": "Foto kedua gelap.\nTolong ulang.",
+        },
+    )
     assert r.status_code == 302
     db.session.refresh(listing)
     assert listing.status == S.CHANGES_REQUESTED
     (d,) = _decisions(db, listing)
-    assert d.reason_id == preset.id and d.reason == "Foto buram" and d.note == "Foto kedua gelap.\nTolong ulang."
+    assert (
+        d.reason_id == preset.id
+        and d.reason == "Foto buram"
+        and d.note == "Foto kedua gelap.\nTolong ulang."
+    )
     event = _listing_events(db, listing)[-1]
-    assert (event.action, event.reason, event.note) == ("listing.request_changes", "Foto buram",
-                                                        "Foto kedua gelap.\nTolong ulang.")
+    assert (event.action, event.reason, event.note) == (
+        "listing.request_changes",
+        "Foto buram",
+        "Foto kedua gelap.\nTolong ulang.",
+    )
     assert event.details["reason_code"] == "foto-buram" and event.details["explanation"]
 
 
 def test_reject_with_free_reason_text(app, db, as_staff):
     listing = _submitted()
     db.session.commit()
-    as_staff.post(_url(listing), data={"action": "reject", "version": "1", "reason_id": "0",
-                                       "reason_text": "Produk impor, bukan buatan UMKM"})
+    as_staff.post(
+        _url(listing),
+        data={
+            "action": "reject",
+            "version": "1",
+            "reason_id": "0",
+            "reason_text": "Produk impor, bukan buatan UMKM",
+        },
+    )
     db.session.refresh(listing)
     assert listing.status == S.REJECTED
     (d,) = _decisions(db, listing)
@@ -91,8 +127,15 @@ def test_preset_and_text_together_are_both_kept(app, db, as_staff):
     listing = _submitted()
     preset = _reason(db, "harga-kosong")
     db.session.commit()
-    as_staff.post(_url(listing), data={"action": "request_changes", "version": "1",
-                                       "reason_id": str(preset.id), "reason_text": "isi harga per pack"})
+    as_staff.post(
+        _url(listing),
+        data={
+            "action": "request_changes",
+            "version": "1",
+            "reason_id": str(preset.id),
+            "reason_text": "isi harga per pack",
+        },
+    )
     (d,) = _decisions(db, listing)
     assert d.reason == "Harga belum dicantumkan: isi harga per pack"
 
@@ -101,8 +144,16 @@ def test_preset_and_text_together_are_both_kept(app, db, as_staff):
 def test_reason_is_required_and_nothing_changes_without_it(app, db, as_staff, action):
     listing = _submitted()
     db.session.commit()
-    r = as_staff.post(_url(listing), data={"action": action, "version": "1", "reason_id": "0",
-                                           "reason_text": "  ", "note": "catatan tetap ada"})
+    r = as_staff.post(
+        _url(listing),
+        data={
+            "action": action,
+            "version": "1",
+            "reason_id": "0",
+            "reason_text": "  ",
+            "note": "catatan tetap ada",
+        },
+    )
     assert r.status_code == 400
     page = r.get_data(as_text=True)
     assert "Pilih alasan atau tuliskan alasannya." in page
@@ -129,7 +180,9 @@ def test_a_listing_changed_since_it_was_opened_is_refused(app, db, as_staff):
     listing.version = 2  # the community edited it meanwhile (update_listing bumps the version)
     listing.title = "Keripik Singkong Balado Level 5"
     db.session.commit()
-    r = as_staff.post(_url(listing), data={"action": "approve", "version": "1"}, follow_redirects=True)
+    r = as_staff.post(
+        _url(listing), data={"action": "approve", "version": "1"}, follow_redirects=True
+    )
     assert r.status_code == 200
     page = r.get_data(as_text=True)
     assert "Produk ini sudah berubah sejak Anda membukanya." in page
@@ -147,10 +200,15 @@ def test_two_moderators_deciding_the_same_version_one_wins_the_other_is_told(app
     login(b, budi)
     # both open the review page and see version 1
     for c in (a, b):
-        assert 'name="version" type="hidden" value="1"' in c.get(_url(listing, "")).get_data(as_text=True)
+        assert 'name="version" type="hidden" value="1"' in c.get(_url(listing, "")).get_data(
+            as_text=True
+        )
     ra = a.post(_url(listing), data={"action": "approve", "version": "1"})
-    rb = b.post(_url(listing), data={"action": "reject", "version": "1", "reason_text": "Duplikat"},
-                follow_redirects=True)
+    rb = b.post(
+        _url(listing),
+        data={"action": "reject", "version": "1", "reason_text": "Duplikat"},
+        follow_redirects=True,
+    )
     assert ra.status_code == 302
     assert "Produk ini sudah diputuskan oleh moderator lain." in rb.get_data(as_text=True)
     db.session.refresh(listing)
@@ -165,7 +223,9 @@ def test_a_double_tap_by_the_same_moderator_records_one_decision(app, db, as_sta
     listing = _submitted()
     db.session.commit()
     as_staff.post(_url(listing), data={"action": "approve", "version": "1"})
-    r = as_staff.post(_url(listing), data={"action": "approve", "version": "1"}, follow_redirects=True)
+    r = as_staff.post(
+        _url(listing), data={"action": "approve", "version": "1"}, follow_redirects=True
+    )
     assert "Produk ini sudah Anda putuskan." in r.get_data(as_text=True)
     assert len(_decisions(db, listing)) == 1
 
@@ -180,11 +240,16 @@ def test_save_and_next_goes_to_the_next_submitted_listing_of_the_round(app, db, 
     _submitted(rnd=other_round, title="Lain")
     db.session.commit()
     r = as_staff.post(_url(first), data={"action": "approve", "version": "1", "save_next": "1"})
-    assert r.status_code == 302 and r.headers["Location"].startswith(f"/staff/moderasi/produk/{second.id}")
+    assert r.status_code == 302 and r.headers["Location"].startswith(
+        f"/staff/moderasi/produk/{second.id}"
+    )
     r = as_staff.post(_url(second), data={"action": "approve", "version": "1", "save_next": "1"})
     assert r.headers["Location"].startswith(f"/staff/moderasi/produk/{third.id}")
-    r = as_staff.post(_url(third), data={"action": "approve", "version": "1", "save_next": "1"},
-                      follow_redirects=True)
+    r = as_staff.post(
+        _url(third),
+        data={"action": "approve", "version": "1", "save_next": "1"},
+        follow_redirects=True,
+    )
     assert "Tidak ada lagi produk yang menunggu" in r.get_data(as_text=True)
     assert r.request.path == f"/staff/moderasi/{rnd.id}"
 
@@ -197,7 +262,9 @@ def test_save_and_next_keeps_the_queue_filter(app, db, as_staff, clock):
     a.submitted_at, c.submitted_at = clock() - timedelta(hours=3), clock() - timedelta(hours=1)
     db.session.commit()
     cat = a.category_id
-    r = as_staff.post(f"{_url(a)}?kategori={cat}", data={"action": "approve", "version": "1", "save_next": "1"})
+    r = as_staff.post(
+        f"{_url(a)}?kategori={cat}", data={"action": "approve", "version": "1", "save_next": "1"}
+    )
     assert r.headers["Location"].startswith(f"/staff/moderasi/produk/{c.id}?")
     assert f"kategori={cat}" in r.headers["Location"]
 
@@ -217,13 +284,22 @@ def test_take_down_of_an_approved_listing_needs_a_reason(app, db, as_staff):
     page = as_staff.get(_url(listing, "")).get_data(as_text=True)
     assert "Turunkan produk" in page and 'value="take_down"' in page
     r = as_staff.post(_url(listing), data={"action": "take_down", "version": "1", "reason_id": "0"})
-    assert r.status_code == 400 and "Pilih alasan atau tuliskan alasannya." in r.get_data(as_text=True)
+    assert r.status_code == 400 and "Pilih alasan atau tuliskan alasannya." in r.get_data(
+        as_text=True
+    )
     db.session.refresh(listing)
     assert listing.status == S.APPROVED
 
     preset = _reason(db, "konten-tidak-pantas")
-    r = as_staff.post(_url(listing), data={"action": "take_down", "version": "1",
-                                           "reason_id": str(preset.id), "note": "Ada keluhan pembeli"})
+    r = as_staff.post(
+        _url(listing),
+        data={
+            "action": "take_down",
+            "version": "1",
+            "reason_id": str(preset.id),
+            "note": "Ada keluhan pembeli",
+        },
+    )
     assert r.status_code == 302
     db.session.refresh(listing)
     assert listing.status == S.REMOVED
@@ -235,10 +311,15 @@ def test_take_down_of_an_approved_listing_needs_a_reason(app, db, as_staff):
 def test_an_action_that_does_not_fit_the_status_is_a_message(app, db, as_staff):
     listing = make_listing(S.APPROVED)
     db.session.commit()
-    r = as_staff.post(_url(listing), data={"action": "reject", "version": "1", "reason_text": "x"},
-                      follow_redirects=True)
+    r = as_staff.post(
+        _url(listing),
+        data={"action": "reject", "version": "1", "reason_text": "x"},
+        follow_redirects=True,
+    )
     assert r.status_code == 200 and "keputusan ini tidak berlaku" in r.get_data(as_text=True)
-    r = as_staff.post(_url(listing), data={"action": "publish", "version": "1"}, follow_redirects=True)
+    r = as_staff.post(
+        _url(listing), data={"action": "publish", "version": "1"}, follow_redirects=True
+    )
     assert r.status_code == 200
     db.session.refresh(listing)
     assert listing.status == S.APPROVED and _decisions(db) == []
@@ -275,17 +356,22 @@ def test_decide_without_csrf_is_refused(app, db, as_staff):
 
 # --- the service directly ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("start, action, end", [
-    (S.SUBMITTED, "approve", S.APPROVED),
-    (S.SUBMITTED, "request_changes", S.CHANGES_REQUESTED),
-    (S.SUBMITTED, "reject", S.REJECTED),
-    (S.APPROVED, "take_down", S.REMOVED),
-])
+
+@pytest.mark.parametrize(
+    "start, action, end",
+    [
+        (S.SUBMITTED, "approve", S.APPROVED),
+        (S.SUBMITTED, "request_changes", S.CHANGES_REQUESTED),
+        (S.SUBMITTED, "reject", S.REJECTED),
+        (S.APPROVED, "take_down", S.REMOVED),
+    ],
+)
 def test_every_decision_leaves_one_decision_and_one_audit_event(app, db, clock, start, action, end):
     listing = make_listing(start)
     moderator = make_staff()
-    d = decide(listing, action, moderator=moderator, seen_version=1, reason_text="alasan",
-               now=clock()).decision
+    d = decide(
+        listing, action, moderator=moderator, seen_version=1, reason_text="alasan", now=clock()
+    ).decision
     assert listing.status == end and listing.version == 2
     assert _decisions(db, listing) == [d]
     (event,) = _listing_events(db, listing)
@@ -299,9 +385,16 @@ def test_a_concurrent_decision_that_wins_the_unique_constraint_gives_stale_versi
     alice, budi = make_staff(), make_staff()
     # Alice's decision landed between Budi's version check and his insert: the row exists
     # but (as in a race) the listing row he holds still says version 1.
-    db.session.add(ModerationDecision(listing_id=listing.id, listing_version=1, moderator_id=alice.id,
-                                      action=DecisionAction.APPROVE, from_status="submitted",
-                                      to_status="approved"))
+    db.session.add(
+        ModerationDecision(
+            listing_id=listing.id,
+            listing_version=1,
+            moderator_id=alice.id,
+            action=DecisionAction.APPROVE,
+            from_status="submitted",
+            to_status="approved",
+        )
+    )
     db.session.commit()
     with pytest.raises(StaleVersion, match="sudah diputuskan oleh moderator lain"):
         decide(listing, "reject", moderator=budi, seen_version=1, reason_text="x", now=clock())
@@ -319,16 +412,32 @@ def test_service_refusals(app, db, clock):
     with pytest.raises(StaleVersion, match="berubah"):
         decide(listing, "approve", moderator=moderator, seen_version=7, now=clock())
     with pytest.raises(InvalidTransition):
-        decide(listing, "take_down", moderator=moderator, seen_version=1, reason_text="x", now=clock())
+        decide(
+            listing, "take_down", moderator=moderator, seen_version=1, reason_text="x", now=clock()
+        )
     with pytest.raises(InvalidTransition):
         decide(listing, "publish", moderator=moderator, seen_version=1, now=clock())
     with pytest.raises(FormErrors) as exc:
-        decide(listing, "reject", moderator=moderator, seen_version=1, reason_text="x" * 201, now=clock())
+        decide(
+            listing,
+            "reject",
+            moderator=moderator,
+            seen_version=1,
+            reason_text="x" * 201,
+            now=clock(),
+        )
     assert "reason_text" in exc.value.errors
     retired = _reason(db, "duplikat")
     retired.is_active = False
     with pytest.raises(FormErrors):
-        decide(listing, "reject", moderator=moderator, seen_version=1, reason_id=retired.id, now=clock())
+        decide(
+            listing,
+            "reject",
+            moderator=moderator,
+            seen_version=1,
+            reason_id=retired.id,
+            now=clock(),
+        )
     assert listing.status == S.SUBMITTED and _decisions(db) == []
 
 

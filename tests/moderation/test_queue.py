@@ -1,16 +1,22 @@
 """The moderation queue: oldest first, filters, drafts hidden, dashboard figures."""
+
 from datetime import timedelta
 
 from marketplace.auth.models import CommunityStatus
 from marketplace.listings.models import ListingStatus
-from tests.builders import (district, make_business, make_community, make_listing, make_round)
+from tests.builders import district, make_business, make_community, make_listing, make_round
 
 S = ListingStatus
 
 
-def _submitted(rnd, title, minutes_ago, *, business=None, category_slug="makanan", status=S.SUBMITTED):
+def _submitted(
+    rnd, title, minutes_ago, *, business=None, category_slug="makanan", status=S.SUBMITTED
+):
     from marketplace.clock import now
-    listing = make_listing(status, rnd=rnd, business=business, title=title, category_slug=category_slug)
+
+    listing = make_listing(
+        status, rnd=rnd, business=business, title=title, category_slug=category_slug
+    )
     listing.submitted_at = now() - timedelta(minutes=minutes_ago)
     return listing
 
@@ -31,7 +37,10 @@ def test_queue_lists_submitted_listings_oldest_first(app, db, as_staff):
     db.session.commit()
     page = as_staff.get(f"/staff/moderasi/{rnd.id}").get_data(as_text=True)
     assert _titles_in_order(page, ["Produk Terbaru", "Produk Tengah", "Produk Terlama"]) == [
-        "Produk Terlama", "Produk Tengah", "Produk Terbaru"]
+        "Produk Terlama",
+        "Produk Tengah",
+        "Produk Terbaru",
+    ]
     for hidden in ("Produk Draf", "Produk Disetujui", "Periode Lain"):
         assert hidden not in page
 
@@ -40,27 +49,46 @@ def test_queue_filters_by_community_district_category_and_status(app, db, as_sta
     rnd = make_round()
     serpong = make_community(name="Komunitas Serpong", district_slug="serpong")
     pamulang = make_community(name="Komunitas Pamulang")
-    b_serpong, b_pamulang = make_business(serpong, "Usaha Serpong"), make_business(pamulang, "Usaha Pamulang")
+    b_serpong, b_pamulang = (
+        make_business(serpong, "Usaha Serpong"),
+        make_business(pamulang, "Usaha Pamulang"),
+    )
     _submitted(rnd, "Kue Serpong", 10, business=b_serpong)
     _submitted(rnd, "Batik Pamulang", 20, business=b_pamulang, category_slug="fesyen")
     _submitted(rnd, "Kue Pamulang", 30, business=b_pamulang)
-    _submitted(rnd, "Tas Ditolak", 40, business=b_pamulang, category_slug="kerajinan", status=S.REJECTED)
+    _submitted(
+        rnd, "Tas Ditolak", 40, business=b_pamulang, category_slug="kerajinan", status=S.REJECTED
+    )
     db.session.commit()
     base = f"/staff/moderasi/{rnd.id}"
 
     def titles(query):
         page = as_staff.get(f"{base}?{query}").get_data(as_text=True)
-        return {t for t in ("Kue Serpong", "Batik Pamulang", "Kue Pamulang", "Tas Ditolak") if t in page}
+        return {
+            t for t in ("Kue Serpong", "Batik Pamulang", "Kue Pamulang", "Tas Ditolak") if t in page
+        }
 
     assert titles(f"komunitas={serpong.id}") == {"Kue Serpong"}
     assert titles(f"kecamatan={district('pamulang').id}") == {"Batik Pamulang", "Kue Pamulang"}
     from tests.builders import category
+
     assert titles(f"kategori={category('fesyen').id}") == {"Batik Pamulang"}
     assert titles("status=rejected") == {"Tas Ditolak"}
-    assert titles("status=semua") == {"Kue Serpong", "Batik Pamulang", "Kue Pamulang", "Tas Ditolak"}
-    assert titles(f"kecamatan={district('pamulang').id}&kategori={category('makanan').id}") == {"Kue Pamulang"}
+    assert titles("status=semua") == {
+        "Kue Serpong",
+        "Batik Pamulang",
+        "Kue Pamulang",
+        "Tas Ditolak",
+    }
+    assert titles(f"kecamatan={district('pamulang').id}&kategori={category('makanan').id}") == {
+        "Kue Pamulang"
+    }
     # odd values are ignored, never a 500
-    assert titles("komunitas=abc&kecamatan=-1&status=draft") == {"Kue Serpong", "Batik Pamulang", "Kue Pamulang"}
+    assert titles("komunitas=abc&kecamatan=-1&status=draft") == {
+        "Kue Serpong",
+        "Batik Pamulang",
+        "Kue Pamulang",
+    }
     assert as_staff.get(f"{base}?page=999").status_code == 404
     assert as_staff.get(f"{base}?page=abc").status_code == 200
 
@@ -75,9 +103,17 @@ def test_review_page_shows_business_permits_photos_and_history(app, db, as_staff
     r = as_staff.get(f"/staff/moderasi/produk/{listing.id}")
     assert r.status_code == 200
     page = r.get_data(as_text=True)
-    for text in ("Sambal Bawang", "Sambal Mbok Sum", "Sri Wahyuni", "9120001234567",
-                 "2063674010123-29", "Komunitas Ciputat", 'name="version" type="hidden" value="1"',
-                 "Foto buram", "Simpan & berikutnya"):
+    for text in (
+        "Sambal Bawang",
+        "Sambal Mbok Sum",
+        "Sri Wahyuni",
+        "9120001234567",
+        "2063674010123-29",
+        "Komunitas Ciputat",
+        'name="version" type="hidden" value="1"',
+        "Foto buram",
+        "Simpan & berikutnya",
+    ):
         assert text in page, text
 
 
@@ -85,8 +121,13 @@ def test_drafts_are_not_for_staff(app, db, as_staff):
     draft = make_listing(S.DRAFT)
     db.session.commit()
     assert as_staff.get(f"/staff/moderasi/produk/{draft.id}").status_code == 404
-    assert as_staff.post(f"/staff/moderasi/produk/{draft.id}/keputusan",
-                         data={"action": "approve", "version": "1"}).status_code == 404
+    assert (
+        as_staff.post(
+            f"/staff/moderasi/produk/{draft.id}/keputusan",
+            data={"action": "approve", "version": "1"},
+        ).status_code
+        == 404
+    )
 
 
 def test_dashboard_counts_pending_communities_and_queues(app, db, as_staff, clock):
@@ -94,8 +135,11 @@ def test_dashboard_counts_pending_communities_and_queues(app, db, as_staff, cloc
     make_community(status=CommunityStatus.PENDING)
     open_round = make_round()
     _submitted(open_round, "A", 5)
-    reviewing = make_round(opens_at=clock() - timedelta(days=10), closes_at=clock() - timedelta(days=2),
-                           publishes_at=clock() + timedelta(days=1))
+    reviewing = make_round(
+        opens_at=clock() - timedelta(days=10),
+        closes_at=clock() - timedelta(days=2),
+        publishes_at=clock() + timedelta(days=1),
+    )
     for i in range(3):
         _submitted(reviewing, f"B{i}", 60 + i)
     db.session.commit()

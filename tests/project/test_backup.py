@@ -1,5 +1,6 @@
 """`flask backup create|restore`: a round trip brings back every row of every table and every
 stored object; restore checks the archive first and never overwrites without --force."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,8 +37,12 @@ def test_on_postgresql_the_command_points_to_pg_dump(app, tmp_path):
 def _rows(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table (the FTS index's own tables included), sorted."""
     with sqlite3.connect(path) as conn:
-        names = [n for (n,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        names = [
+            n
+            for (n,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+            )
+        ]
         return {n: sorted(conn.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names}
 
 
@@ -63,8 +68,10 @@ def filled(app, db):
     make_round(quota=3)
     listing = make_public_listing(title="Keripik Tempe Ñam 🍪")
     with_real_photos(listing)
-    with_real_photos(make_public_listing(title="Kopi Robusta"),
-                     Path(__file__).parents[1] / "fixtures" / "images" / "real" / "iphone.heic")
+    with_real_photos(
+        make_public_listing(title="Kopi Robusta"),
+        Path(__file__).parents[1] / "fixtures" / "images" / "real" / "iphone.heic",
+    )
     db.session.commit()
     return member
 
@@ -93,7 +100,9 @@ def test_round_trip_restores_every_row_and_every_object(app, filled, tmp_path, c
 
     # The restored site serves the photos it refers to.
     with target.app_context():
-        key = json.loads(tarfile.open(archive).extractfile("manifest.json").read())["media"][0]["key"]
+        key = json.loads(tarfile.open(archive).extractfile("manifest.json").read())["media"][0][
+            "key"
+        ]
     assert target.test_client().get(f"/media/{key}").status_code == 200
 
 
@@ -149,7 +158,9 @@ def _damaged(archive: Path, out: Path, member_prefix: str) -> Path:
 
 
 @pytest.mark.parametrize("member", ["media/", "database.sqlite3"])
-def test_a_damaged_archive_is_refused_before_anything_is_written(app, filled, tmp_path, clock, member):
+def test_a_damaged_archive_is_refused_before_anything_is_written(
+    app, filled, tmp_path, clock, member
+):
     archive = tmp_path / "b.tar.gz"
     assert _cli(app, ["backup", "create", str(archive)]).exit_code == 0
     bad = _damaged(archive, tmp_path / "rusak.tar.gz", member)
@@ -161,18 +172,31 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(app, filled, tm
 
 
 def test_an_archive_cannot_write_outside_the_photo_store(app, tmp_path, clock):
-    manifest = {"format": "etalase-backup", "version": 1, "alembic_revision": None,
-                "database": {"name": "database.sqlite3", "size": 0,
-                             "sha256": hashlib.sha256(b"").hexdigest()},
-                "media": [{"key": "../../escape.py", "size": 1, "sha256": "0" * 64}]}
+    manifest = {
+        "format": "etalase-backup",
+        "version": 1,
+        "alembic_revision": None,
+        "database": {
+            "name": "database.sqlite3",
+            "size": 0,
+            "sha256": hashlib.sha256(b"").hexdigest(),
+        },
+        "media": [{"key": "../../escape.py", "size": 1, "sha256": "0" * 64}],
+    }
     archive = tmp_path / "jahat.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
-        for name, data in (("manifest.json", json.dumps(manifest).encode()),
-                           ("database.sqlite3", b""), ("media/../../escape.py", b"x")):
+        for name, data in (
+            ("manifest.json", json.dumps(manifest).encode()),
+            ("database.sqlite3", b""),
+            ("media/../../escape.py", b"x"),
+        ):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     target = _fresh_app(tmp_path, clock, "elsewhere")
     result = _cli(target, ["backup", "restore", str(archive)])
     assert result.exit_code != 0
-    assert not (tmp_path / "escape.py").exists() and not (tmp_path / "elsewhere" / "escape.py").exists()
+    assert (
+        not (tmp_path / "escape.py").exists()
+        and not (tmp_path / "elsewhere" / "escape.py").exists()
+    )

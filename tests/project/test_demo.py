@@ -1,4 +1,5 @@
 """The demo loader builds a believable catalogue through the real services."""
+
 import sqlalchemy as sa
 
 from marketplace import demo
@@ -15,13 +16,24 @@ def test_demo_load(app, db, clock):
     db.session.commit()
     now = clock()
     communities = db.session.execute(db.select(Community)).scalars().all()
-    assert len({c.district_id for c in communities}) == 7 and all(c.is_verified for c in communities)
-    public = db.session.execute(sa.select(Listing.round_id).join(Round).where(public_listing_filter(now))).scalars().all()
+    assert len({c.district_id for c in communities}) == 7 and all(
+        c.is_verified for c in communities
+    )
+    public = (
+        db.session.execute(
+            sa.select(Listing.round_id).join(Round).where(public_listing_filter(now))
+        )
+        .scalars()
+        .all()
+    )
     assert len(public) >= 120 and len(set(public)) >= 3
     rnd = open_round(now)
     assert rnd is not None
-    queued = db.session.execute(sa.select(sa.func.count(Listing.id)).where(
-        Listing.round_id == rnd.id, Listing.status == ListingStatus.SUBMITTED)).scalar_one()
+    queued = db.session.execute(
+        sa.select(sa.func.count(Listing.id)).where(
+            Listing.round_id == rnd.id, Listing.status == ListingStatus.SUBMITTED
+        )
+    ).scalar_one()
     assert queued >= 10
     emails = set(db.session.execute(sa.select(User.email)).scalars())
     assert set(demo.ACCOUNTS.values()) <= emails

@@ -1,5 +1,6 @@
 """Deployment: production refuses unsafe configuration, ProxyFix only behind its flag, one
 JSON log line per request with the request id, and every environment variable documented."""
+
 from __future__ import annotations
 
 import json
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- production configuration ------------------------------------------------------------
+
 
 def test_production_needs_a_database_url_even_with_a_secret(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
@@ -48,6 +50,7 @@ def test_production_starts_with_both_and_hardens_cookies_and_logs(tmp_path, monk
 
 # --- reverse proxy -------------------------------------------------------------------------
 
+
 def _address_app(tmp_path, clock, app, **extra):
     config = base_config(tmp_path, clock)
     config["DATABASE_URL"] = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -57,6 +60,7 @@ def _address_app(tmp_path, clock, app, **extra):
     @probe.get("/_probe")
     def _probe():
         from flask import request
+
         return f"{request.remote_addr} {request.scheme}"
 
     return probe.test_client()
@@ -87,6 +91,7 @@ def test_proxy_flags_come_from_the_environment(tmp_path, monkeypatch):
 
 # --- request log -------------------------------------------------------------------------
 
+
 def _request_records(caplog):
     return [r for r in caplog.records if r.name == "marketplace.request"]
 
@@ -100,8 +105,11 @@ def test_one_log_line_per_request_with_the_request_id(client, caplog):
     assert record.request_id and response.headers["X-Request-Id"] == record.request_id
     line = json.loads(JsonFormatter().format(record))
     assert {k: line[k] for k in ("method", "path", "status", "request_id")} == {
-        "method": "GET", "path": "/katalog", "status": response.status_code,
-        "request_id": record.request_id}
+        "method": "GET",
+        "path": "/katalog",
+        "status": response.status_code,
+        "request_id": record.request_id,
+    }
     assert line["level"] == "INFO" and line["time"].endswith("+00:00")
     assert "rahasia" not in json.dumps(line), "no query string (search words) in the log"
 
@@ -128,7 +136,10 @@ def test_json_lines_stay_one_line_with_a_traceback():
         raise ValueError("baris\npertama")
     except ValueError:
         import sys
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "gagal\nlagi", None, sys.exc_info())
+
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "gagal\nlagi", None, sys.exc_info()
+        )
     text = JsonFormatter().format(record)
     assert "\n" not in text
     data = json.loads(text)
@@ -137,13 +148,18 @@ def test_json_lines_stay_one_line_with_a_traceback():
 
 # --- every environment variable is in the README ------------------------------------------
 
+
 def _env_names() -> set[str]:
     """Keys config.py takes from the environment, and the ones gunicorn.conf.py reads."""
     defaults = load_config(str(ROOT / "instance"), {"SECRET_KEY": "x"})
     source = (ROOT / "marketplace" / "config.py").read_text()
-    names = {key for key, value in defaults.items()
-             if key != "CLOCK" and (value is None or isinstance(value, (bool, int, str)))
-             and not isinstance(value, dict)}
+    names = {
+        key
+        for key, value in defaults.items()
+        if key != "CLOCK"
+        and (value is None or isinstance(value, (bool, int, str)))
+        and not isinstance(value, dict)
+    }
     names -= {"SQLALCHEMY_DATABASE_URI"}  # set through DATABASE_URL
     names |= set(re.findall(r"env(?:\.get\(|\[)\"([A-Z0-9_]+)\"", source))
     gunicorn = (ROOT / "gunicorn.conf.py").read_text()
@@ -153,12 +169,13 @@ def _env_names() -> set[str]:
 
 def test_readme_lists_every_environment_variable():
     readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## Configuration"):]
+    section = readme[readme.index("## Configuration") :]
     missing = sorted(name for name in _env_names() if f"`{name}`" not in section)
     assert missing == [], f"document these in README.md, section Configuration: {missing}"
 
 
 # --- input the databases cannot hold ---------------------------------------------------------
+
 
 def test_nul_characters_are_dropped_from_query_and_form_fields(app, client):
     from flask import request

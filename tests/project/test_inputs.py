@@ -1,12 +1,22 @@
 """What people really type: phones, prices, Instagram handles, text limits."""
+
 import pytest
 
 from marketplace.errors import InvalidInput
 from marketplace.inputs import clean_text, parse_instagram, parse_phone, parse_price
 
 
-@pytest.mark.parametrize("raw", ["0812-3456-7890", "+62 812 3456 7890", "6281234567890",
-                                 "(0812) 3456 7890", "081234567890", " 0812 3456 7890 "])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0812-3456-7890",
+        "+62 812 3456 7890",
+        "6281234567890",
+        "(0812) 3456 7890",
+        "081234567890",
+        " 0812 3456 7890 ",
+    ],
+)
 def test_phone_forms(app, raw):
     assert parse_phone(raw) == "+6281234567890"
 
@@ -18,11 +28,24 @@ def test_bad_phones_refused(app, raw):
     assert exc.value.message
 
 
-@pytest.mark.parametrize("raw,value", [
-    ("15000", 15000), ("15.000", 15000), ("Rp 15.000", 15000), ("15,000", 15000), ("15rb", 15000),
-    ("15 ribu", 15000), ("1,5 jt", 1_500_000), ("1.5jt", 1_500_000), ("Rp15.000,00", 15000),
-    ("Rp. 25.000", 25000), ("1.000.000.000", 1_000_000_000), ("", None), ("  ", None),
-])
+@pytest.mark.parametrize(
+    "raw,value",
+    [
+        ("15000", 15000),
+        ("15.000", 15000),
+        ("Rp 15.000", 15000),
+        ("15,000", 15000),
+        ("15rb", 15000),
+        ("15 ribu", 15000),
+        ("1,5 jt", 1_500_000),
+        ("1.5jt", 1_500_000),
+        ("Rp15.000,00", 15000),
+        ("Rp. 25.000", 25000),
+        ("1.000.000.000", 1_000_000_000),
+        ("", None),
+        ("  ", None),
+    ],
+)
 def test_price_forms(app, raw, value):
     assert parse_price(raw) == value
 
@@ -34,8 +57,16 @@ def test_bad_prices_refused(app, raw):
     assert exc.value.message
 
 
-@pytest.mark.parametrize("raw", ["@toko_bu_sri", "toko_bu_sri", "https://instagram.com/toko_bu_sri/",
-                                 "https://www.instagram.com/toko_bu_sri?igsh=abc", "Toko_Bu_Sri"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "@toko_bu_sri",
+        "toko_bu_sri",
+        "https://instagram.com/toko_bu_sri/",
+        "https://www.instagram.com/toko_bu_sri?igsh=abc",
+        "Toko_Bu_Sri",
+    ],
+)
 def test_instagram_forms(app, raw):
     assert parse_instagram(raw) == "toko_bu_sri"
 
@@ -48,7 +79,9 @@ def test_text_limits_with_a_message(app):
     assert "81" in exc.value.message and "80" in exc.value.message
 
 
-@pytest.mark.parametrize("raw,value", [("Rp15.000,-", 15000), ("15.000,-", 15000), ("1 M", 1_000_000_000)])
+@pytest.mark.parametrize(
+    "raw,value", [("Rp15.000,-", 15000), ("15.000,-", 15000), ("1 M", 1_000_000_000)]
+)
 def test_more_price_forms(app, raw, value):
     assert parse_price(raw) == value
 

@@ -1,6 +1,7 @@
 """Shared state for several workers: with REDIS_URL, rate limits (and the page cache) live in
 a real redis-server, so a second app instance (another gunicorn worker) sees them; without
 it they stay in memory and gunicorn warns at start-up."""
+
 from __future__ import annotations
 
 import os
@@ -35,9 +36,25 @@ def redis_url():
         pytest.skip("redis-server is not installed (bash .ci/install-redis.sh)")
     port = _free_port()
     proc = subprocess.Popen(
-        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--protected-mode", "yes", "--logfile", ""],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            exe,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "yes",
+            "--logfile",
+            "",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         for line in proc.stdout:  # the server says when it is ready; no sleeping
             if "Ready to accept connections" in line:
@@ -54,6 +71,7 @@ def redis_url():
 @pytest.fixture
 def redis_client(redis_url):
     import redis
+
     client = redis.Redis.from_url(redis_url)
     client.flushall()
     yield client
@@ -73,9 +91,12 @@ def _wrong_login(app, user):
     return client.post("/masuk", data={"email": user.email, "password": "bukan sandinya"})
 
 
-LIMITS = {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per 5 minutes",
-          "LOGIN_ACCOUNT_RATE_LIMIT": "3 per 5 minutes",
-          "LOGIN_ADDRESS_RATE_LIMIT": "3 per 5 minutes"}
+LIMITS = {
+    "RATELIMIT_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "3 per 5 minutes",
+    "LOGIN_ACCOUNT_RATE_LIMIT": "3 per 5 minutes",
+    "LOGIN_ADDRESS_RATE_LIMIT": "3 per 5 minutes",
+}
 
 
 def test_redis_url_sets_the_rate_limit_storage(tmp_path, clock, monkeypatch):
@@ -87,11 +108,13 @@ def test_redis_url_sets_the_rate_limit_storage(tmp_path, clock, monkeypatch):
     assert create_app(base_config(tmp_path, clock)).config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
-def test_login_throttle_is_shared_by_every_worker_through_redis(app, db, tmp_path, clock,
-                                                                 redis_url, redis_client):
+def test_login_throttle_is_shared_by_every_worker_through_redis(
+    app, db, tmp_path, clock, redis_url, redis_client
+):
     from limits.storage import RedisStorage
 
     from marketplace.extensions import limiter
+
     user = make_member()
     db.session.commit()
     worker_a = create_app(_config(app, tmp_path, clock, REDIS_URL=redis_url, **LIMITS))

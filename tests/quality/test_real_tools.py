@@ -5,6 +5,7 @@ portal's listing form.
 The pages come from the Flask test client; Chromium gets them through ``page.route`` (no
 server), stylesheets and photos included, so axe sees the page a phone would show.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,10 +24,16 @@ BASE = "http://localhost"
 @pytest.fixture
 def pages(app, db, client, as_member):
     """{name: (client, path)} for the pages under test, with real data behind them."""
-    listing = make_public_listing(title="Keripik Singkong Balado", price=15000,
-                                  description="Singkong pilihan.\nPedas manis, 250 gram.")
-    with_real_photos(listing, FIXTURES / "images/real/landscape_orientation_1.jpg",
-                     FIXTURES / "images/real/portrait_orientation_6.jpg")
+    listing = make_public_listing(
+        title="Keripik Singkong Balado",
+        price=15000,
+        description="Singkong pilihan.\nPedas manis, 250 gram.",
+    )
+    with_real_photos(
+        listing,
+        FIXTURES / "images/real/landscape_orientation_1.jpg",
+        FIXTURES / "images/real/portrait_orientation_6.jpg",
+    )
     rnd = listing.round
     make_round()  # the open round, so the member's listing form is there
     make_business(as_member.user.community, name="Kue Ani")
@@ -53,8 +60,11 @@ def test_pages_are_valid_html(pages, tmp_path):
         files.append(target)
     errors = run_vnu(files)  # one java run for every page
     assert not errors, "W3C Nu checker:\n" + "\n".join(
-        f"  {urlsplit(m.get('url', '')).path.rsplit('/', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
-        f"\n      {m.get('extract', '').strip()[:160]!r}" for m in errors)
+        f"  {urlsplit(m.get('url', '')).path.rsplit('/', 1)[-1]}:{m.get('lastLine', '?')}: "
+        f"{m['message']}"
+        f"\n      {m.get('extract', '').strip()[:160]!r}"
+        for m in errors
+    )
 
 
 def test_pages_pass_axe_core_on_a_phone(pages, browser, app):
@@ -64,10 +74,14 @@ def test_pages_pass_axe_core_on_a_phone(pages, browser, app):
     def serve(route, request):
         """Answer the browser from the test client of the page being checked."""
         parts = urlsplit(request.url)
-        response = current["client"].get(parts.path + (f"?{parts.query}" if parts.query else ""),
-                                          follow_redirects=True)
-        headers = {k: v for k, v in response.headers.items()
-                   if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")}
+        response = current["client"].get(
+            parts.path + (f"?{parts.query}" if parts.query else ""), follow_redirects=True
+        )
+        headers = {
+            k: v
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")
+        }
         route.fulfill(status=response.status_code, headers=headers, body=response.get_data())
 
     context.route(re.compile(r"^http://localhost/"), serve)

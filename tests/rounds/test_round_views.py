@@ -1,5 +1,6 @@
 """Rounds for staff: list with phases, create/edit in WIB, overlap refused, publish now."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,12 +10,18 @@ from marketplace.rounds.models import Round
 from tests.builders import make_listing, make_member, make_round
 from tests.conftest import login
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _form(**over):
-    data = {"name": "", "opens_at": "2027-01-04T08:00", "closes_at": "2027-01-10T17:00",
-            "publishes_at": "2027-01-13T09:00", "showcase_ends_at": "", "quota": "12"}
+    data = {
+        "name": "",
+        "opens_at": "2027-01-04T08:00",
+        "closes_at": "2027-01-10T17:00",
+        "publishes_at": "2027-01-13T09:00",
+        "showcase_ends_at": "",
+        "quota": "12",
+    }
     data.update(over)
     return data
 
@@ -24,7 +31,9 @@ def _rounds(db):
 
 
 def _events(db, action):
-    return list(db.session.execute(db.select(AuditEvent).where(AuditEvent.action == action)).scalars())
+    return list(
+        db.session.execute(db.select(AuditEvent).where(AuditEvent.action == action)).scalars()
+    )
 
 
 def test_admin_creates_a_round_with_times_typed_in_wib(app, db, as_admin):
@@ -48,16 +57,19 @@ def test_explicit_showcase_end_is_kept(app, db, as_admin):
 
 
 def test_edit_shows_and_takes_times_in_wib(app, db, as_admin):
-    rnd = make_round(opens_at=datetime(2027, 1, 4, 1, 0, tzinfo=UTC),
-                     closes_at=datetime(2027, 1, 10, 10, 0, tzinfo=UTC),
-                     publishes_at=datetime(2027, 1, 13, 2, 0, tzinfo=UTC))
+    rnd = make_round(
+        opens_at=datetime(2027, 1, 4, 1, 0, tzinfo=UTC),
+        closes_at=datetime(2027, 1, 10, 10, 0, tzinfo=UTC),
+        publishes_at=datetime(2027, 1, 13, 2, 0, tzinfo=UTC),
+    )
     db.session.commit()
     page = as_admin.get(f"/staff/rounds/{rnd.id}/ubah").get_data(as_text=True)
     assert 'value="2027-01-04T08:00"' in page and 'value="2027-01-10T17:00"' in page
     assert 'type="datetime-local"' in page
-    r = as_admin.post(f"/staff/rounds/{rnd.id}/ubah",
-                      data=_form(closes_at="2027-01-11T23:59", quota="7",
-                                 showcase_ends_at=""))
+    r = as_admin.post(
+        f"/staff/rounds/{rnd.id}/ubah",
+        data=_form(closes_at="2027-01-11T23:59", quota="7", showcase_ends_at=""),
+    )
     assert r.status_code == 302
     db.session.refresh(rnd)
     assert rnd.closes_at == datetime(2027, 1, 11, 16, 59, tzinfo=UTC)
@@ -69,28 +81,42 @@ def test_edit_shows_and_takes_times_in_wib(app, db, as_admin):
 def test_overlapping_window_is_refused_and_the_form_keeps_what_was_typed(app, db, as_admin):
     existing = make_round()  # open now: 2026-12-01 .. 2026-12-05
     db.session.commit()
-    r = as_admin.post("/staff/rounds/baru", data=_form(opens_at="2026-12-03T08:00",
-                                                        closes_at="2026-12-09T17:00",
-                                                        publishes_at="2026-12-12T09:00",
-                                                        name="Edisi Bentrok", quota="9"))
+    r = as_admin.post(
+        "/staff/rounds/baru",
+        data=_form(
+            opens_at="2026-12-03T08:00",
+            closes_at="2026-12-09T17:00",
+            publishes_at="2026-12-12T09:00",
+            name="Edisi Bentrok",
+            quota="9",
+        ),
+    )
     assert r.status_code == 400
     page = r.get_data(as_text=True)
     assert "bertabrakan" in page and existing.title in page
-    for typed in ('value="2026-12-03T08:00"', 'value="2026-12-09T17:00"',
-                  'value="2026-12-12T09:00"', 'value="Edisi Bentrok"', 'value="9"'):
+    for typed in (
+        'value="2026-12-03T08:00"',
+        'value="2026-12-09T17:00"',
+        'value="2026-12-12T09:00"',
+        'value="Edisi Bentrok"',
+        'value="9"',
+    ):
         assert typed in page
     assert _rounds(db) == [existing]
     assert _events(db, "round.create") == []
 
 
-@pytest.mark.parametrize("over, message", [
-    ({"closes_at": "2027-01-03T08:00"}, "Waktu tutup harus setelah waktu buka."),
-    ({"publishes_at": "2027-01-09T08:00"}, "Waktu tayang tidak boleh sebelum waktu tutup."),
-    ({"quota": "0"}, "Kuota per komunitas harus antara 1 dan 500."),
-    ({"quota": "sepuluh"}, "Kuota harus berupa angka."),
-    ({"opens_at": ""}, "Isi tanggal dan jam (WIB)."),
-    ({"opens_at": "besok pagi"}, "Tanggal dan jam tidak dikenali."),
-])
+@pytest.mark.parametrize(
+    "over, message",
+    [
+        ({"closes_at": "2027-01-03T08:00"}, "Waktu tutup harus setelah waktu buka."),
+        ({"publishes_at": "2027-01-09T08:00"}, "Waktu tayang tidak boleh sebelum waktu tutup."),
+        ({"quota": "0"}, "Kuota per komunitas harus antara 1 dan 500."),
+        ({"quota": "sepuluh"}, "Kuota harus berupa angka."),
+        ({"opens_at": ""}, "Isi tanggal dan jam (WIB)."),
+        ({"opens_at": "besok pagi"}, "Tanggal dan jam tidak dikenali."),
+    ],
+)
 def test_bad_orders_and_values_are_refused_with_a_message(app, db, as_admin, over, message):
     r = as_admin.post("/staff/rounds/baru", data=_form(**over))
     assert r.status_code == 400
@@ -105,17 +131,25 @@ def test_edit_refuses_overlap_with_another_round(app, db, as_admin):
     second = make_round(opens_at=first.closes_at + timedelta(days=1))
     db.session.commit()
     before = second.opens_at
-    r = as_admin.post(f"/staff/rounds/{second.id}/ubah",
-                      data=_form(opens_at="2026-12-02T08:00", closes_at="2026-12-20T08:00",
-                                 publishes_at="2026-12-22T08:00"))
+    r = as_admin.post(
+        f"/staff/rounds/{second.id}/ubah",
+        data=_form(
+            opens_at="2026-12-02T08:00",
+            closes_at="2026-12-20T08:00",
+            publishes_at="2026-12-22T08:00",
+        ),
+    )
     assert r.status_code == 400 and "bertabrakan" in r.get_data(as_text=True)
     db.session.refresh(second)
     assert second.opens_at == before
 
 
 def test_list_shows_phase_and_edition(app, db, as_staff, clock):
-    past = make_round(opens_at=clock() - timedelta(days=30), closes_at=clock() - timedelta(days=25),
-                      publishes_at=clock() - timedelta(days=22))
+    past = make_round(
+        opens_at=clock() - timedelta(days=30),
+        closes_at=clock() - timedelta(days=25),
+        publishes_at=clock() - timedelta(days=22),
+    )
     current = make_round()
     future = make_round(opens_at=current.closes_at + timedelta(days=10))
     db.session.commit()
@@ -169,7 +203,11 @@ def test_moderators_may_look_but_not_change_rounds(app, db, as_staff):
     rnd = make_round()
     db.session.commit()
     assert as_staff.get("/staff/rounds/").status_code == 200
-    for url in ("/staff/rounds/baru", f"/staff/rounds/{rnd.id}/ubah", f"/staff/rounds/{rnd.id}/tayangkan"):
+    for url in (
+        "/staff/rounds/baru",
+        f"/staff/rounds/{rnd.id}/ubah",
+        f"/staff/rounds/{rnd.id}/tayangkan",
+    ):
         assert as_staff.get(url).status_code == 403
         assert as_staff.post(url, data=_form()).status_code == 403
     assert len(_rounds(db)) == 1
@@ -180,8 +218,12 @@ def test_members_get_404_and_anonymous_visitors_the_login_page(app, db, client):
     rnd = make_round()
     member = make_member()
     db.session.commit()
-    urls = ["/staff/rounds/", "/staff/rounds/baru", f"/staff/rounds/{rnd.id}/ubah",
-            f"/staff/rounds/{rnd.id}/tayangkan"]
+    urls = [
+        "/staff/rounds/",
+        "/staff/rounds/baru",
+        f"/staff/rounds/{rnd.id}/ubah",
+        f"/staff/rounds/{rnd.id}/tayangkan",
+    ]
     for url in urls:
         r = client.get(url)
         assert r.status_code == 302 and "/masuk" in r.headers["Location"]
@@ -194,9 +236,11 @@ def test_members_get_404_and_anonymous_visitors_the_login_page(app, db, client):
 
 
 def test_create_form_suggests_the_next_biweekly_slot(app, db, as_admin):
-    make_round(opens_at=datetime(2027, 1, 4, 1, 0, tzinfo=UTC),
-               closes_at=datetime(2027, 1, 10, 10, 0, tzinfo=UTC),
-               publishes_at=datetime(2027, 1, 13, 2, 0, tzinfo=UTC))
+    make_round(
+        opens_at=datetime(2027, 1, 4, 1, 0, tzinfo=UTC),
+        closes_at=datetime(2027, 1, 10, 10, 0, tzinfo=UTC),
+        publishes_at=datetime(2027, 1, 13, 2, 0, tzinfo=UTC),
+    )
     db.session.commit()
     page = as_admin.get("/staff/rounds/baru").get_data(as_text=True)
     assert 'value="2027-01-18T08:00"' in page and 'value="2027-01-24T17:00"' in page

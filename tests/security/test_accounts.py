@@ -1,6 +1,7 @@
 """Accounts and sessions (SECURITY.md 9–15): hashing and rehash, the password policy, login
 failures that reveal nothing, throttling that ends by itself, cookie flags, clean sessions,
 fresh login for sensitive changes, and the staff second factor."""
+
 from __future__ import annotations
 
 import re
@@ -21,17 +22,33 @@ from tests.conftest import CSRFClient, base_config, copy_database, login
 
 
 def _actions(db) -> list[str]:
-    return [e.action for e in db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+    return [
+        e.action
+        for e in db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)).scalars()
+    ]
 
 
 # --- 9: passwords ----------------------------------------------------------------------------
 
+
 def test_production_hash_is_scrypt_with_p3(tmp_path, clock):
-    app = create_app({**base_config(tmp_path, clock), "PASSWORD_HASH_METHOD": None} | {"PASSWORD_HASH_METHOD": "scrypt:32768:8:3"})
-    assert create_app({"INSTANCE_PATH": str(tmp_path / "i2"), "SECRET_KEY": "x",
-                       "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}).config["PASSWORD_HASH_METHOD"] == "scrypt:32768:8:3"
+    app = create_app(
+        {**base_config(tmp_path, clock), "PASSWORD_HASH_METHOD": None}
+        | {"PASSWORD_HASH_METHOD": "scrypt:32768:8:3"}
+    )
+    assert (
+        create_app(
+            {
+                "INSTANCE_PATH": str(tmp_path / "i2"),
+                "SECRET_KEY": "x",
+                "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+            }
+        ).config["PASSWORD_HASH_METHOD"]
+        == "scrypt:32768:8:3"
+    )
     with app.app_context():
         from marketplace.auth.services import hash_password
+
         assert hash_password("kuda lari kencang").startswith("scrypt:32768:8:3$")
 
 
@@ -46,8 +63,20 @@ def test_login_rehashes_when_parameters_change(app, client, db):
     assert login(client, user).status_code == 302  # the new hash works
 
 
-@pytest.mark.parametrize("password", ["1234567", "password", "Password1", "12345678", "umkmtangsel",
-                                      "UMKM Tangsel", "aaaaaaaaaa", "Etalase-UMKM", "bismillah"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "1234567",
+        "password",
+        "Password1",
+        "12345678",
+        "umkmtangsel",
+        "UMKM Tangsel",
+        "aaaaaaaaaa",
+        "Etalase-UMKM",
+        "bismillah",
+    ],
+)
 def test_weak_and_common_passwords_are_refused_with_a_reason(app, password):
     with pytest.raises(InvalidInput) as exc:
         check_password_policy(password, "sri", "Sri Wahyuni")
@@ -61,24 +90,41 @@ def test_context_passwords_are_refused(app):
         check_password_policy("pamulang jaya", "sri", "Sri", "Komunitas Pamulang")
 
 
-@pytest.mark.parametrize("password", ["kuda lari kencang", "a" * 3 + "b" * 3 + "c" * 3, "🌶️🌶️ sambal pedas 🌶️",
-                                      "correct horse battery staple " * 5])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "kuda lari kencang",
+        "a" * 3 + "b" * 3 + "c" * 3,
+        "🌶️🌶️ sambal pedas 🌶️",
+        "correct horse battery staple " * 5,
+    ],
+)
 def test_long_passphrases_and_any_characters_are_allowed(app, password):
     check_password_policy(password, "sri", "Sri Wahyuni")
 
 
 def test_signup_tells_why_a_password_is_refused(client, db):
-    r = client.post("/daftar", data={"community_name": "UMKM Tangsel", "district_id": 1, "contact_name": "Sri",
-                                     "contact_phone": "0812-3456-7890", "email": "sri@contoh.id",
-                                     "password": "umkmtangsel"})
+    r = client.post(
+        "/daftar",
+        data={
+            "community_name": "UMKM Tangsel",
+            "district_id": 1,
+            "contact_name": "Sri",
+            "contact_phone": "0812-3456-7890",
+            "email": "sri@contoh.id",
+            "password": "umkmtangsel",
+        },
+    )
     assert r.status_code == 400 and "terlalu umum" in r.get_data(as_text=True)
 
 
 # --- 10: failures reveal nothing ----------------------------------------------------------------
 
+
 def test_unknown_account_wrong_password_and_inactive_look_the_same(app, client, db, monkeypatch):
     """Same status, same page (but for the typed e-mail), and the same hashing work."""
     import marketplace.auth.services as services
+
     calls = []
     real = services.check_password_hash
     monkeypatch.setattr(services, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
@@ -87,8 +133,12 @@ def test_unknown_account_wrong_password_and_inactive_look_the_same(app, client, 
     inactive.active = False
     db.session.commit()
     pages = []
-    for email, password in (("nobody@contoh.id", PASSWORD), (user.email, "salah sekali"), (inactive.email, PASSWORD),
-                            ("bukan-email", PASSWORD)):
+    for email, password in (
+        ("nobody@contoh.id", PASSWORD),
+        (user.email, "salah sekali"),
+        (inactive.email, PASSWORD),
+        ("bukan-email", PASSWORD),
+    ):
         calls.clear()
         r = client.post("/masuk", data={"email": email, "password": password})
         assert r.status_code == 200 and len(calls) == 1
@@ -98,6 +148,7 @@ def test_unknown_account_wrong_password_and_inactive_look_the_same(app, client, 
 
 
 # --- 11: brute force ----------------------------------------------------------------------------
+
 
 class FakeTime:
     """Stands in for ``time`` in the ``limits`` storage and strategies: moved by hand."""
@@ -110,6 +161,7 @@ class FakeTime:
 
     def __getattr__(self, name):
         import time
+
         return getattr(time, name)
 
 
@@ -118,33 +170,47 @@ def limited(tmp_path, clock, migrated_template, monkeypatch):
     """An app with rate limits on (in memory) and a hand-moved limiter clock."""
     import limits.storage.memory
     import limits.strategies
+
     fake = FakeTime()
     monkeypatch.setattr(limits.storage.memory, "time", fake)
     monkeypatch.setattr(limits.strategies, "time", fake)
-    app = create_app({**base_config(tmp_path, clock), **copy_database(migrated_template, tmp_path),
-                      "RATELIMIT_ENABLED": True,
-                      "LOGIN_RATE_LIMIT": "3 per 5 minutes", "LOGIN_ACCOUNT_RATE_LIMIT": "5 per 15 minutes",
-                      "LOGIN_ADDRESS_RATE_LIMIT": "8 per 5 minutes"})
+    app = create_app(
+        {
+            **base_config(tmp_path, clock),
+            **copy_database(migrated_template, tmp_path),
+            "RATELIMIT_ENABLED": True,
+            "LOGIN_RATE_LIMIT": "3 per 5 minutes",
+            "LOGIN_ACCOUNT_RATE_LIMIT": "5 per 15 minutes",
+            "LOGIN_ADDRESS_RATE_LIMIT": "8 per 5 minutes",
+        }
+    )
     app.test_client_class = CSRFClient
     from flask import g, request_started
 
     def fresh_g(sender, **extra):
         g.__dict__.clear()
+
     with app.app_context(), request_started.connected_to(fresh_g, app):
         app.fake_time = fake
         yield app
         from marketplace.extensions import db
+
         db.session.remove()
         db.engine.dispose()
 
 
 def _try(client, email, password="salah sekali", ip="10.0.0.1", **headers):
-    return client.post("/masuk", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": ip}, headers=headers)
+    return client.post(
+        "/masuk",
+        data={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": ip},
+        headers=headers,
+    )
 
 
 def test_login_is_throttled_per_account_and_address_and_the_lockout_ends_by_itself(limited):
     from marketplace.extensions import db
+
     user = make_member()
     db.session.commit()
     client = limited.test_client()
@@ -158,6 +224,7 @@ def test_login_is_throttled_per_account_and_address_and_the_lockout_ends_by_itse
 
 def test_spreading_guesses_over_addresses_hits_the_account_limit(limited):
     from marketplace.extensions import db
+
     user = make_member()
     db.session.commit()
     client = limited.test_client()
@@ -175,15 +242,20 @@ def test_many_accounts_from_one_address_hit_the_address_limit(limited):
 
 def test_forwarded_for_is_not_trusted_without_a_proxy(limited):
     from marketplace.extensions import db
+
     user = make_member()
     db.session.commit()
     client = limited.test_client()
-    codes = [_try(client, user.email, **{"X-Forwarded-For": f"192.0.2.{i}"}).status_code for i in range(4)]
+    codes = [
+        _try(client, user.email, **{"X-Forwarded-For": f"192.0.2.{i}"}).status_code
+        for i in range(4)
+    ]
     assert codes[-1] == 429
 
 
 def test_successful_logins_do_not_count_toward_a_lockout(limited):
     from marketplace.extensions import db
+
     user = make_member()
     db.session.commit()
     client = limited.test_client()
@@ -192,24 +264,33 @@ def test_successful_logins_do_not_count_toward_a_lockout(limited):
         client.post("/keluar")
 
 
-# --- 13: cookies -----------------------------------------------------------------------------------
+# --- 13: cookies ----------------------------------------------------------------------------------
+
 
 def _cookie(response, name):
     return next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(name + "="))
 
 
 def test_cookies_are_hardened_in_production(tmp_path, clock, migrated_template, monkeypatch):
-    cfg = {**base_config(tmp_path, clock), **copy_database(migrated_template, tmp_path),
-           "APP_ENV": "production"}
+    cfg = {
+        **base_config(tmp_path, clock),
+        **copy_database(migrated_template, tmp_path),
+        "APP_ENV": "production",
+    }
     app = create_app(cfg)
     app.test_client_class = CSRFClient
     from marketplace.extensions import db
+
     with app.app_context():
         user = make_member()
         db.session.commit()
         client = app.test_client()
-        r = client.post("/masuk", data={"email": user.email, "password": PASSWORD, "remember": "y"},
-                        base_url="https://localhost", headers={"Referer": "https://localhost/masuk"})
+        r = client.post(
+            "/masuk",
+            data={"email": user.email, "password": PASSWORD, "remember": "y"},
+            base_url="https://localhost",
+            headers={"Referer": "https://localhost/masuk"},
+        )
         assert r.status_code == 302
         for name in ("session", "remember_token"):
             cookie = _cookie(r, name).lower()
@@ -217,6 +298,7 @@ def test_cookies_are_hardened_in_production(tmp_path, clock, migrated_template, 
         assert app.config["REMEMBER_COOKIE_DURATION"] <= timedelta(days=30)
         assert app.config["PERMANENT_SESSION_LIFETIME"] <= timedelta(hours=12)
         from marketplace.extensions import login_manager
+
         assert login_manager.session_protection == "basic"
         db.session.remove()
         db.engine.dispose()
@@ -232,6 +314,7 @@ def test_cookies_in_development_are_httponly_and_lax(app, client, db):
 
 
 # --- 14: clean session at login; logout, password change, deactivation end it ------------------
+
 
 def test_login_starts_a_clean_session(app, client, db):
     user = make_member()
@@ -283,8 +366,14 @@ def test_password_change_ends_every_other_session(app, db):
     user, client, cookies = _logged_in_with_remember(app, db)
     other = app.test_client()
     login(other, user)
-    r = client.post("/akun/kata-sandi", data={"current_password": PASSWORD, "new_password": "bunga mawar merah",
-                                              "confirm_password": "bunga mawar merah"})
+    r = client.post(
+        "/akun/kata-sandi",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "bunga mawar merah",
+            "confirm_password": "bunga mawar merah",
+        },
+    )
     assert r.status_code == 302
     assert client.get("/portal/").status_code == 200  # this device goes on, on a new session
     assert _gets_login(other)
@@ -307,22 +396,35 @@ def test_deactivation_ends_every_session(app, db, clock):
 
 # --- 15: fresh login for password and phone changes ----------------------------------------------
 
+
 def test_password_change_needs_the_current_password(as_member, db):
-    r = as_member.post("/akun/kata-sandi", data={"current_password": "salah sekali",
-                                                 "new_password": "bunga mawar merah",
-                                                 "confirm_password": "bunga mawar merah"})
+    r = as_member.post(
+        "/akun/kata-sandi",
+        data={
+            "current_password": "salah sekali",
+            "new_password": "bunga mawar merah",
+            "confirm_password": "bunga mawar merah",
+        },
+    )
     assert r.status_code == 400 and "Kata sandi saat ini salah" in r.get_data(as_text=True)
     db.session.refresh(as_member.user)
     assert login(as_member.application.test_client(), as_member.user).status_code == 302
     assert "auth.reauth_failed" in _actions(db)
 
 
-@pytest.mark.parametrize("new,confirm,message", [
-    ("pendek", "pendek", "8 karakter"), ("umkmtangsel", "umkmtangsel", "terlalu umum"),
-    ("bunga mawar merah", "bunga mawar putih", "tidak sama")])
+@pytest.mark.parametrize(
+    "new,confirm,message",
+    [
+        ("pendek", "pendek", "8 karakter"),
+        ("umkmtangsel", "umkmtangsel", "terlalu umum"),
+        ("bunga mawar merah", "bunga mawar putih", "tidak sama"),
+    ],
+)
 def test_password_change_checks_the_new_password(as_member, new, confirm, message):
-    r = as_member.post("/akun/kata-sandi", data={"current_password": PASSWORD, "new_password": new,
-                                                 "confirm_password": confirm})
+    r = as_member.post(
+        "/akun/kata-sandi",
+        data={"current_password": PASSWORD, "new_password": new, "confirm_password": confirm},
+    )
     assert r.status_code == 400 and message in r.get_data(as_text=True)
 
 
@@ -336,11 +438,19 @@ def test_phone_change_needs_a_fresh_login(app, db, clock):
     client.post("/masuk", data={"email": user.email, "password": PASSWORD, "remember": "y"})
     clock.advance(hours=2)  # the login is no longer fresh
     url = f"/portal/usaha/{business.id}/ubah"
-    form = {"name": "Keripik Bu Sri", "district_id": business.district_id, "whatsapp": "0813-1111-2222",
-            "story": "Cerita yang panjang sekali."}
+    form = {
+        "name": "Keripik Bu Sri",
+        "district_id": business.district_id,
+        "whatsapp": "0813-1111-2222",
+        "story": "Cerita yang panjang sekali.",
+    }
     r = client.post(url, data=form)
     html = r.get_data(as_text=True)
-    assert r.status_code == 400 and 'name="current_password"' in html and "Cerita yang panjang sekali." in html
+    assert (
+        r.status_code == 400
+        and 'name="current_password"' in html
+        and "Cerita yang panjang sekali." in html
+    )
     db.session.refresh(business)
     assert business.whatsapp == "+6281234567890"
     r = client.post(url, data={**form, "current_password": "salah sekali"})
@@ -363,12 +473,15 @@ def test_reauthenticate_page_makes_the_session_fresh(app, db, clock):
     clock.advance(hours=1)
     r = client.post("/masuk/ulang?next=/portal/usaha", data={"password": PASSWORD})
     assert r.status_code == 302 and r.headers["Location"] == "/portal/usaha"
-    r = client.post(f"/portal/usaha/{business.id}/ubah", data={
-        "name": "Keripik", "district_id": business.district_id, "whatsapp": "0813-1111-2222"})
+    r = client.post(
+        f"/portal/usaha/{business.id}/ubah",
+        data={"name": "Keripik", "district_id": business.district_id, "whatsapp": "0813-1111-2222"},
+    )
     assert r.status_code == 302
 
 
 # --- 12: the staff second factor -----------------------------------------------------------------
+
 
 @pytest.fixture
 def require_2fa(app):
@@ -379,7 +492,11 @@ def require_2fa(app):
 def _enrol(client, clock):
     page = client.get("/akun/verifikasi-dua-langkah").get_data(as_text=True)
     secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
-    assert f"secret={secret}" in page and "otpauth://totp/" in page and "data:image/svg+xml;base64," in page
+    assert (
+        f"secret={secret}" in page
+        and "otpauth://totp/" in page
+        and "data:image/svg+xml;base64," in page
+    )
     r = client.post("/akun/verifikasi-dua-langkah", data={"code": pyotp.TOTP(secret).at(clock())})
     assert r.status_code == 200
     codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", r.get_data(as_text=True))
@@ -389,13 +506,24 @@ def _enrol(client, clock):
 
 def test_production_requires_staff_2fa_by_default(tmp_path):
     from marketplace.config import load_config
-    cfg = load_config(str(tmp_path), {"APP_ENV": "production", "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+
+    cfg = load_config(
+        str(tmp_path), {"APP_ENV": "production", "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"}
+    )
     assert cfg["STAFF_REQUIRE_2FA"] is True
     assert load_config(str(tmp_path), {"SECRET_KEY": "x"})["STAFF_REQUIRE_2FA"] is False
 
 
-STAFF_PAGES = ["/staff/", "/staff/komunitas", "/staff/rounds/", "/staff/audit", "/staff/statistik/",
-               "/staff/instagram/", "/staff/admin/", "/akun/kata-sandi"]
+STAFF_PAGES = [
+    "/staff/",
+    "/staff/komunitas",
+    "/staff/rounds/",
+    "/staff/audit",
+    "/staff/statistik/",
+    "/staff/instagram/",
+    "/staff/admin/",
+    "/akun/kata-sandi",
+]
 
 
 def test_staff_without_a_second_factor_reaches_only_enrolment(require_2fa, db, clock):
@@ -428,7 +556,9 @@ def test_a_moderator_with_2fa_must_give_a_code_at_each_login(app, db, clock):
     clock.advance(seconds=30)
     r = client.post("/akun/verifikasi?next=/staff/komunitas", data={"code": "000000"})
     assert r.status_code == 400 and "Kode salah" in r.get_data(as_text=True)
-    r = client.post("/akun/verifikasi?next=/staff/komunitas", data={"code": pyotp.TOTP(secret).at(clock())})
+    r = client.post(
+        "/akun/verifikasi?next=/staff/komunitas", data={"code": pyotp.TOTP(secret).at(clock())}
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/staff/komunitas"
     assert client.get("/staff/").status_code == 200
     actions = _actions(db)
@@ -449,10 +579,19 @@ def test_a_totp_code_works_only_once_and_within_its_window(app, db, clock):
     assert second_factor.check_code(mod, code, now=clock())
     assert not second_factor.check_code(mod, code, now=clock())
     clock.advance(seconds=30)
-    assert second_factor.check_code(mod, pyotp.TOTP(secret).at(clock() - timedelta(seconds=30)), now=clock()) is False
-    assert second_factor.check_code(mod, pyotp.TOTP(secret).at(clock() + timedelta(seconds=30)), now=clock())
+    assert (
+        second_factor.check_code(
+            mod, pyotp.TOTP(secret).at(clock() - timedelta(seconds=30)), now=clock()
+        )
+        is False
+    )
+    assert second_factor.check_code(
+        mod, pyotp.TOTP(secret).at(clock() + timedelta(seconds=30)), now=clock()
+    )
     clock.advance(minutes=5)
-    assert not second_factor.check_code(mod, pyotp.TOTP(secret).at(clock() - timedelta(minutes=2)), now=clock())
+    assert not second_factor.check_code(
+        mod, pyotp.TOTP(secret).at(clock() - timedelta(minutes=2)), now=clock()
+    )
 
 
 def test_recovery_codes_are_hashed_and_single_use(app, db, clock):
@@ -461,8 +600,14 @@ def test_recovery_codes_are_hashed_and_single_use(app, db, clock):
     client = app.test_client()
     login(client, mod)
     _secret, codes = _enrol(client, clock)
-    stored = db.session.execute(db.select(RecoveryCode).where(RecoveryCode.user_id == mod.id)).scalars().all()
-    assert len(stored) == 10 and not any(c.replace("-", "") in s.code_hash for s in stored for c in codes)
+    stored = (
+        db.session.execute(db.select(RecoveryCode).where(RecoveryCode.user_id == mod.id))
+        .scalars()
+        .all()
+    )
+    assert len(stored) == 10 and not any(
+        c.replace("-", "") in s.code_hash for s in stored for c in codes
+    )
     client.post("/keluar")
     login(client, mod)
     assert client.post("/akun/verifikasi", data={"code": codes[0].upper()}).status_code == 302
@@ -519,11 +664,13 @@ def test_reset_lets_a_staff_user_enrol_again(app, db, clock):
 
 # --- 8: per-account upload rate limit ------------------------------------------------------------
 
+
 def test_photo_uploads_are_rate_limited_per_account(limited):
     import io
 
     from marketplace.extensions import db
     from tests.builders import jpeg_bytes, make_round
+
     limited.config["UPLOAD_RATE_LIMIT"] = "2 per 10 minutes"
     user = make_member()
     business = make_business(user.community)
@@ -533,9 +680,20 @@ def test_photo_uploads_are_rate_limited_per_account(limited):
     login(client, user)
 
     def upload():
-        return client.post("/portal/produk/baru", content_type="multipart/form-data", data={
-            "business_id": str(business.id), "title": "Keripik", "category_id": "1", "price": "15rb",
-            "unit": "pack", "description": "x", "photos": [(io.BytesIO(jpeg_bytes()), "a.jpg")]})
+        return client.post(
+            "/portal/produk/baru",
+            content_type="multipart/form-data",
+            data={
+                "business_id": str(business.id),
+                "title": "Keripik",
+                "category_id": "1",
+                "price": "15rb",
+                "unit": "pack",
+                "description": "x",
+                "photos": [(io.BytesIO(jpeg_bytes()), "a.jpg")],
+            },
+        )
+
     assert [upload().status_code for _ in range(3)] == [302, 302, 429]
     db.session.commit()
     assert client.get("/portal/").status_code == 200  # pages without files are not limited

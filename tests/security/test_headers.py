@@ -1,6 +1,7 @@
 """Headers, logs and errors (SECURITY.md 24–26), and the CSRF-expiry page that keeps the
 text (16): CSP nonces on every page, HSTS in production, error pages with a request id the
 log also has, and the audit trail."""
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,12 @@ def world(app, clock):
 
 def _check_headers(r, where: str, failures: list[str]) -> None:
     csp = r.headers.get("Content-Security-Policy", "")
-    for needle in ("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'"):
+    for needle in (
+        "default-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'self'",
+    ):
         if needle not in csp:
             failures.append(f"{where}: CSP lacks {needle}")
     if "unsafe-inline" in csp or "unsafe-eval" in csp:
@@ -43,7 +49,9 @@ def _check_headers(r, where: str, failures: list[str]) -> None:
                 continue
             if not nonce or f'nonce="{nonce.group(1)}"' not in tag:
                 failures.append(f"{where}: inline script without this response's nonce: {tag}")
-        if re.search(r"\son[a-z]+\s*=", re.sub(r"<script\b.*?</script>", "", html, flags=re.S | re.I)):
+        if re.search(
+            r"\son[a-z]+\s*=", re.sub(r"<script\b.*?</script>", "", html, flags=re.S | re.I)
+        ):
             failures.append(f"{where}: an inline event handler (on...=)")
 
 
@@ -64,14 +72,24 @@ def test_every_page_has_the_security_headers_and_no_inline_script_without_a_nonc
 
 def test_nonces_differ_per_response(app, world):
     client = world.client("admin")
-    seen = {re.search(r"'nonce-([^']+)'", client.get("/staff/").headers["Content-Security-Policy"] + "'nonce-x'").group(1)
-            for _ in range(3)}
+    seen = {
+        re.search(
+            r"'nonce-([^']+)'",
+            client.get("/staff/").headers["Content-Security-Policy"] + "'nonce-x'",
+        ).group(1)
+        for _ in range(3)
+    }
     assert len(seen) in (1, 3)  # either no nonce is used on the page, or a new one each time
 
 
 def _production_app(tmp_path, clock, migrated_template):
-    app = create_app({**base_config(tmp_path, clock), **copy_database(migrated_template, tmp_path),
-                      "APP_ENV": "production"})
+    app = create_app(
+        {
+            **base_config(tmp_path, clock),
+            **copy_database(migrated_template, tmp_path),
+            "APP_ENV": "production",
+        }
+    )
     app.test_client_class = CSRFClient
     return app
 
@@ -83,7 +101,9 @@ def test_hsts_in_production_only(app, client, tmp_path, clock, migrated_template
     with prod.app_context():
         c = prod.test_client()
         for url in ("/", "/tidak-ada"):
-            hsts = c.get(url, base_url="https://localhost").headers.get("Strict-Transport-Security", "")
+            hsts = c.get(url, base_url="https://localhost").headers.get(
+                "Strict-Transport-Security", ""
+            )
             assert "max-age=31536000" in hsts, url
         _db.session.remove()
         _db.engine.dispose()
@@ -91,9 +111,11 @@ def test_hsts_in_production_only(app, client, tmp_path, clock, migrated_template
 
 # --- 26: error pages --------------------------------------------------------------------------
 
+
 def test_a_500_is_our_page_with_a_request_id_the_log_has(app, client, caplog):
     def boom():
         raise RuntimeError("secret detail from the database")
+
     app.add_url_rule("/_boom", "boom", boom)
     caplog.set_level(logging.ERROR)
     r = client.get("/_boom")
@@ -110,13 +132,16 @@ def test_an_incoming_request_id_is_kept(client):
     assert r.status_code == 404 and "abc123def" in r.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url,status", [("/tidak-ada", 404), ("/produk/abc", 404), ("/keluar", 405)])
+@pytest.mark.parametrize(
+    "url,status", [("/tidak-ada", 404), ("/produk/abc", 404), ("/keluar", 405)]
+)
 def test_error_pages_are_ours_in_indonesian(client, url, status):
     r = client.get(url)
     assert r.status_code == status and "Kode permintaan" in r.get_data(as_text=True)
 
 
 # --- 16: a token that expired while a long form was typed ----------------------------------------
+
 
 def _expired_token(client, monkeypatch) -> str:
     """A token of this session signed 9 hours ago (the limit is 8)."""
@@ -134,7 +159,9 @@ def _expired_token(client, monkeypatch) -> str:
 
     with monkeypatch.context() as m:
         m.setattr(itsdangerous.timed, "time", Past)
-        return URLSafeTimedSerializer(client.application.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(raw)
+        return URLSafeTimedSerializer(
+            client.application.config["SECRET_KEY"], salt="wtf-csrf-token"
+        ).dumps(raw)
 
 
 LONG = "Keripik singkong dari kebun sendiri, digoreng pagi hari.\n" * 20
@@ -144,8 +171,15 @@ def test_expired_token_on_the_listing_form_keeps_the_text(as_member, db, monkeyp
     business = make_business(community=as_member.user.community)
     make_round()
     db.session.commit()
-    data = {"business_id": str(business.id), "title": "Keripik Panjang Ceritanya", "category_id": "1",
-            "price": "15rb", "unit": "pack", "description": LONG, "csrf_token": _expired_token(as_member, monkeypatch)}
+    data = {
+        "business_id": str(business.id),
+        "title": "Keripik Panjang Ceritanya",
+        "category_id": "1",
+        "price": "15rb",
+        "unit": "pack",
+        "description": LONG,
+        "csrf_token": _expired_token(as_member, monkeypatch),
+    }
     r = as_member.post("/portal/produk/baru", data=data, csrf=False)
     html = r.get_data(as_text=True)
     assert r.status_code == 400
@@ -153,30 +187,52 @@ def test_expired_token_on_the_listing_form_keeps_the_text(as_member, db, monkeyp
     assert 'value="Keripik Panjang Ceritanya"' in html and "digoreng pagi hari." in html
     assert db.session.execute(db.select(Listing)).first() is None
     fresh = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    r = as_member.post("/portal/produk/baru", data={**data, "csrf_token": fresh, "photos": [(__import__("io").BytesIO(jpeg_bytes()), "a.jpg")]},
-                       csrf=False, content_type="multipart/form-data")
+    r = as_member.post(
+        "/portal/produk/baru",
+        data={
+            **data,
+            "csrf_token": fresh,
+            "photos": [(__import__("io").BytesIO(jpeg_bytes()), "a.jpg")],
+        },
+        csrf=False,
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
-    assert db.session.execute(db.select(Listing)).scalar_one().description.startswith("Keripik singkong")
+    assert (
+        db.session.execute(db.select(Listing))
+        .scalar_one()
+        .description.startswith("Keripik singkong")
+    )
 
 
 def test_expired_token_on_the_business_form_keeps_the_text(as_member, db, monkeypatch):
-    data = {"name": "Warung Bu Sri", "district_id": str(as_member.user.community.district_id),
-            "whatsapp": "0812-3456-7890", "story": LONG, "csrf_token": _expired_token(as_member, monkeypatch)}
+    data = {
+        "name": "Warung Bu Sri",
+        "district_id": str(as_member.user.community.district_id),
+        "whatsapp": "0812-3456-7890",
+        "story": LONG,
+        "csrf_token": _expired_token(as_member, monkeypatch),
+    }
     r = as_member.post("/portal/usaha/baru", data=data, csrf=False)
     html = r.get_data(as_text=True)
     assert r.status_code == 400 and "kedaluwarsa" in html
     assert 'value="Warung Bu Sri"' in html and "digoreng pagi hari." in html
     assert db.session.execute(db.select(Business)).first() is None
-    assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "security.csrf_failed")).scalar_one()
+    assert db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.action == "security.csrf_failed")
+    ).scalar_one()
 
 
 def test_expired_token_elsewhere_is_a_clear_page(as_member, monkeypatch):
-    r = as_member.post("/keluar", data={"csrf_token": _expired_token(as_member, monkeypatch)}, csrf=False)
+    r = as_member.post(
+        "/keluar", data={"csrf_token": _expired_token(as_member, monkeypatch)}, csrf=False
+    )
     assert r.status_code == 400 and "kedaluwarsa" in r.get_data(as_text=True)
     assert as_member.get("/portal/").status_code == 200
 
 
 # --- 25: the audit trail -----------------------------------------------------------------------
+
 
 def test_the_audit_trail_records_the_security_events_in_utc_without_secrets(app, db, caplog, clock):
     caplog.set_level(logging.INFO, logger="marketplace.audit")
@@ -188,15 +244,27 @@ def test_the_audit_trail_records_the_security_events_in_utc_without_secrets(app,
     client.post("/masuk", data={"email": user.email, "password": "salah sekali"})
     client.post("/masuk", data={"email": "nobody@contoh.id", "password": "juga salah"})
     login(client, user)
-    client.get(f"/portal/usaha/{foreign.id}/ubah")                    # authorisation failure
+    client.get(f"/portal/usaha/{foreign.id}/ubah")  # authorisation failure
     client.post("/portal/usaha/baru", data={"name": "x"}, csrf=False)  # CSRF failure
-    client.post("/akun/kata-sandi", data={"current_password": PASSWORD, "new_password": "bunga mawar merah",
-                                          "confirm_password": "bunga mawar merah"})
+    client.post(
+        "/akun/kata-sandi",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "bunga mawar merah",
+            "confirm_password": "bunga mawar merah",
+        },
+    )
     client.post("/keluar")
     events = db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
     actions = [e.action for e in events]
-    for action in ("auth.login_failed", "auth.login", "security.denied", "security.csrf_failed",
-                   "auth.password_changed", "auth.logout"):
+    for action in (
+        "auth.login_failed",
+        "auth.login",
+        "security.denied",
+        "security.csrf_failed",
+        "auth.password_changed",
+        "auth.logout",
+    ):
         assert action in actions, action
     assert all(e.created_at.utcoffset().total_seconds() == 0 for e in events)
     dump = json.dumps([[e.reason, e.note, e.details] for e in events], default=str) + caplog.text
@@ -206,9 +274,17 @@ def test_the_audit_trail_records_the_security_events_in_utc_without_secrets(app,
 
 def test_each_audit_record_is_one_log_line_even_with_newlines_in_names(app, client, db, caplog):
     caplog.set_level(logging.INFO, logger="marketplace.audit")
-    r = client.post("/daftar", data={"community_name": "Komunitas\nPalsu\r\naction=auth.login", "district_id": 1,
-                                     "contact_name": "Sri\nWahyuni", "contact_phone": "0812-3456-7890",
-                                     "email": "sri@contoh.id", "password": "bunga mawar merah"})
+    r = client.post(
+        "/daftar",
+        data={
+            "community_name": "Komunitas\nPalsu\r\naction=auth.login",
+            "district_id": 1,
+            "contact_name": "Sri\nWahyuni",
+            "contact_phone": "0812-3456-7890",
+            "email": "sri@contoh.id",
+            "password": "bunga mawar merah",
+        },
+    )
     assert r.status_code in (302, 400)
     lines = [rec.getMessage() for rec in caplog.records if rec.name == "marketplace.audit"]
     count = db.session.query(AuditEvent).count()
@@ -220,6 +296,7 @@ def test_each_audit_record_is_one_log_line_even_with_newlines_in_names(app, clie
 
 def test_a_rolled_back_change_leaves_no_audit_line(app, db, caplog):
     from marketplace import audit
+
     caplog.set_level(logging.INFO, logger="marketplace.audit")
     audit.record("listing.update", object_type="listing", object_id=1)
     db.session.flush()
@@ -232,16 +309,31 @@ def test_listing_decision_and_round_changes_are_audited(app, db, as_member, as_a
     who, from and to (the details are the features' own tests)."""
     from marketplace.listings.models import ListingStatus
     from tests.builders import make_listing
+
     rnd = make_round()
-    listing = make_listing(ListingStatus.SUBMITTED, business=make_business(as_member.user.community), rnd=rnd)
+    listing = make_listing(
+        ListingStatus.SUBMITTED, business=make_business(as_member.user.community), rnd=rnd
+    )
     db.session.commit()
     from marketplace.moderation.decisions import decide
-    decide(listing, "approve", moderator=as_admin.user, seen_version=listing.version, reason_id=None,
-           reason_text="", note="", now=clock())
+
+    decide(
+        listing,
+        "approve",
+        moderator=as_admin.user,
+        seen_version=listing.version,
+        reason_id=None,
+        reason_text="",
+        note="",
+        now=clock(),
+    )
     db.session.commit()
     r = as_admin.post(f"/staff/rounds/{rnd.id}/tayangkan", data={})
     assert r.status_code == 302
     actions = {e.action: e for e in db.session.execute(db.select(AuditEvent)).scalars()}
     assert actions["listing.approve"].actor_id == as_admin.user.id
-    assert (actions["listing.approve"].from_state, actions["listing.approve"].to_state) == ("submitted", "approved")
+    assert (actions["listing.approve"].from_state, actions["listing.approve"].to_state) == (
+        "submitted",
+        "approved",
+    )
     assert actions["round.publish_now"].actor_id == as_admin.user.id

@@ -1,6 +1,7 @@
 """Photo promises (SECURITY.md 1–8) are tested by the photo pipeline's own tests; this only
 checks that the tests named in ``tests/security/__init__.py`` still exist, so the map
 cannot silently rot."""
+
 from __future__ import annotations
 
 import ast
@@ -13,7 +14,11 @@ TESTS = Path(__file__).resolve().parent.parent
 
 
 def _defined(path: Path) -> set[str]:
-    return {node.name for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.FunctionDef)}
+    return {
+        node.name
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.FunctionDef)
+    }
 
 
 def test_every_test_named_in_the_promise_map_exists():

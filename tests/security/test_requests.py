@@ -1,6 +1,7 @@
 """Requests and access (SECURITY.md 16–18, 21–23): the url_map walks for CSRF and for GETs
 that write, the access matrix, mass assignment and repeated fields, ``next``, search and
 pagination, escaping and WhatsApp links."""
+
 from __future__ import annotations
 
 import re
@@ -10,9 +11,26 @@ import pytest
 from marketplace.audit import AuditEvent
 from marketplace.listings.models import Business, Listing, ListingStatus
 from marketplace.security import is_safe_next
-from tests.builders import PASSWORD, make_business, make_listing, make_member, make_public_listing, make_round
-from tests.security.world import (KINDS, ROLES, RULES, World, changed, kind_of, methods, outcome,
-                                  snapshot, url_for_rule)
+from tests.builders import (
+    PASSWORD,
+    make_business,
+    make_listing,
+    make_member,
+    make_public_listing,
+    make_round,
+)
+from tests.security.world import (
+    KINDS,
+    ROLES,
+    RULES,
+    World,
+    changed,
+    kind_of,
+    methods,
+    outcome,
+    snapshot,
+    url_for_rule,
+)
 
 
 @pytest.fixture
@@ -28,14 +46,21 @@ def test_every_route_has_an_access_rule(app):
     """A new route must be classified in tests/security/world.py RULES (deny by default)."""
     missing = sorted({r.endpoint for r in _rules(app) if r.endpoint not in RULES})
     assert not missing, f"classify these routes in tests/security/world.py RULES: {missing}"
-    unknown_args = sorted({(r.endpoint, a) for r in _rules(app) for a in r.arguments
-                           if a not in RULES[r.endpoint].objects})
+    unknown_args = sorted(
+        {
+            (r.endpoint, a)
+            for r in _rules(app)
+            for a in r.arguments
+            if a not in RULES[r.endpoint].objects
+        }
+    )
     assert not unknown_args, f"give these URL arguments an object in RULES: {unknown_args}"
     stale = sorted(set(RULES) - {r.endpoint for r in _rules(app)})
     assert not stale, f"RULES names routes that no longer exist: {stale}"
 
 
 # --- the access matrix (17) -------------------------------------------------------------------
+
 
 def _walk(app, world, role, *, get_walk: bool) -> list[str]:
     """Request every route as ``role``; return what went against ``KINDS``/``RULES``.
@@ -59,14 +84,24 @@ def _walk(app, world, role, *, get_walk: bool) -> list[str]:
                     expected = "ok" if role == f"member_{owner}" else "404"  # own objects only
                 if method == "POST" and expected == "ok":
                     continue  # allowed POSTs are the features' own tests; here only refusals
-                r = client.open(url, method=method,
-                                data={"csrf_token": client.csrf_token()} if method == "POST" else None)
+                r = client.open(
+                    url,
+                    method=method,
+                    data={"csrf_token": client.csrf_token()} if method == "POST" else None,
+                )
                 got = outcome(r)
-                if (method == "GET" and expected == "ok" and r.status_code == 404 and owner == "b"
-                        and kind == "public"):
+                if (
+                    method == "GET"
+                    and expected == "ok"
+                    and r.status_code == 404
+                    and owner == "b"
+                    and kind == "public"
+                ):
                     got = "ok"  # B's objects need not be public; a 404 is fine, a 500 is not
                 if got != expected:
-                    failures.append(f"{method} {url} ({rule.endpoint}) as {role}: {got}, expected {expected}")
+                    failures.append(
+                        f"{method} {url} ({rule.endpoint}) as {role}: {got}, expected {expected}"
+                    )
                 after = snapshot()
                 allowed = set(RULES[rule.endpoint].get_writes) if method == "GET" else set()
                 diff = set(changed(before, after)) - allowed
@@ -87,6 +122,7 @@ def test_access_matrix(app, world, role):
 
 # --- no GET writes (16) --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ROLES)
 def test_no_get_changes_the_database(app, world, role):
     """A GET to every route with community A's objects, as every role (a member of A, a
@@ -102,13 +138,20 @@ def test_b_gets_404_for_a_drafts_and_nothing_about_them(app, world):
     r = client.get(f"/portal/produk/{world.a.draft_listing.id}")
     assert r.status_code == 404
     assert world.a.draft_listing.title not in r.get_data(as_text=True)
-    r = client.post(f"/portal/produk/{world.a.draft_listing.id}/ubah",
-                    data={"title": "dibajak", "business_id": world.b.business.id})
+    r = client.post(
+        f"/portal/produk/{world.a.draft_listing.id}/ubah",
+        data={"title": "dibajak", "business_id": world.b.business.id},
+    )
     assert r.status_code == 404
     app.extensions["sqlalchemy"].session.expire_all()
     assert world.a.draft_listing.title != "dibajak"
-    denied = app.extensions["sqlalchemy"].session.execute(
-        AuditEvent.__table__.select().where(AuditEvent.action == "security.denied")).all()
+    denied = (
+        app.extensions["sqlalchemy"]
+        .session.execute(
+            AuditEvent.__table__.select().where(AuditEvent.action == "security.denied")
+        )
+        .all()
+    )
     assert len(denied) == 2 and all(row.actor_id == world.b.member.id for row in denied)
 
 
@@ -119,6 +162,7 @@ def test_the_documented_get_write_is_only_the_tap_counter():
 
 # --- CSRF (16) -----------------------------------------------------------------------------
 
+
 def _csrf_cases(world):
     """endpoint → (role allowed to post, owner, a payload that succeeds with a token)."""
     a = world.a
@@ -126,8 +170,14 @@ def _csrf_cases(world):
         "auth.logout": ("member_a", {}),
         "auth.login": ("anonymous", {"email": a.member.email, "password": PASSWORD}),
         "listings.listing_action": ("member_a", {}),
-        "listings.business_form": ("member_a", {"name": "Usaha Baru", "district_id": a.community.district_id,
-                                                "whatsapp": "0812-3456-7890"}),
+        "listings.business_form": (
+            "member_a",
+            {
+                "name": "Usaha Baru",
+                "district_id": a.community.district_id,
+                "whatsapp": "0812-3456-7890",
+            },
+        ),
         "moderation.community_verify": ("moderator", {"note": ""}),
         "moderation.community_suspend": ("moderator", {"reason": "Data palsu"}),
         "rounds.publish_now": ("admin", {}),
@@ -146,7 +196,8 @@ def test_every_post_without_a_token_is_refused_and_changes_nothing(app, world, d
             continue
         kind = kind_of(rule, "POST")
         role = cases.get(rule.endpoint, (None,))[0] or next(
-            r for r in ("member_a", "admin", "anonymous") if KINDS[kind][r] == "ok")
+            r for r in ("member_a", "admin", "anonymous") if KINDS[kind][r] == "ok"
+        )
         payload = dict(cases.get(rule.endpoint, (None, {}))[1])
         url = url_for_rule(app, rule, "a", world)
         if rule.endpoint == "moderation.community_verify":
@@ -160,10 +211,15 @@ def test_every_post_without_a_token_is_refused_and_changes_nothing(app, world, d
         diff = changed(before, snapshot())
         if diff:
             failures.append(f"POST {url} without token changed {diff}")
-        if db.session.query(AuditEvent).filter_by(action="security.csrf_failed").count() != count + 1:
+        if (
+            db.session.query(AuditEvent).filter_by(action="security.csrf_failed").count()
+            != count + 1
+        ):
             failures.append(f"POST {url} without token: no audit record")
         # a token of another session is refused too
-        r = client.post(url, data={**payload, "csrf_token": clients["member_b"].csrf_token()}, csrf=False)
+        r = client.post(
+            url, data={**payload, "csrf_token": clients["member_b"].csrf_token()}, csrf=False
+        )
         if r.status_code != 400:
             failures.append(f"POST {url} with another session's token: {r.status_code}")
     assert not failures, "\n".join(failures)
@@ -195,36 +251,65 @@ def test_logout_needs_a_token(app, world):
 
 # --- mass assignment and repeated fields (18) ------------------------------------------------
 
+
 def test_extra_fields_are_ignored(app, world, db):
     client = world.client("member_a")
     a, b = world.a, world.b
-    r = client.post(f"/portal/usaha/{a.business.id}/ubah", data={
-        "name": "Usaha Ganti Nama", "district_id": a.community.district_id, "whatsapp": "0812-3456-7890",
-        "community_id": b.community.id, "id": b.business.id, "verified": "y"})
+    r = client.post(
+        f"/portal/usaha/{a.business.id}/ubah",
+        data={
+            "name": "Usaha Ganti Nama",
+            "district_id": a.community.district_id,
+            "whatsapp": "0812-3456-7890",
+            "community_id": b.community.id,
+            "id": b.business.id,
+            "verified": "y",
+        },
+    )
     assert r.status_code == 302
     db.session.expire_all()
     business = db.session.get(Business, a.business.id)
     assert (business.name, business.community_id) == ("Usaha Ganti Nama", a.community.id)
     assert db.session.get(Business, b.business.id).name != "Usaha Ganti Nama"
-    r = client.post(f"/portal/produk/{a.draft_listing.id}/ubah", data={
-        "business_id": a.business.id, "category_id": a.draft_listing.category_id, "title": "Judul Baru",
-        "price": "12000", "unit": "pcs", "description": "x", "keep_photo": [str(p.image_id) for p in a.draft_listing.photos],
-        "photo_list": "1", "photo": [str(p.image_id) for p in a.draft_listing.photos],
-        "status": "approved", "community_id": str(b.community.id), "round_id": str(world.published_round.id),
-        "version": "99"}, content_type="multipart/form-data")
+    r = client.post(
+        f"/portal/produk/{a.draft_listing.id}/ubah",
+        data={
+            "business_id": a.business.id,
+            "category_id": a.draft_listing.category_id,
+            "title": "Judul Baru",
+            "price": "12000",
+            "unit": "pcs",
+            "description": "x",
+            "keep_photo": [str(p.image_id) for p in a.draft_listing.photos],
+            "photo_list": "1",
+            "photo": [str(p.image_id) for p in a.draft_listing.photos],
+            "status": "approved",
+            "community_id": str(b.community.id),
+            "round_id": str(world.published_round.id),
+            "version": "99",
+        },
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     db.session.expire_all()
     listing = db.session.get(Listing, a.draft_listing.id)
     assert listing.title == "Judul Baru"
     assert (listing.status, listing.community_id, listing.round_id) == (
-        ListingStatus.DRAFT, a.community.id, world.open_round.id)
+        ListingStatus.DRAFT,
+        a.community.id,
+        world.open_round.id,
+    )
 
 
 @pytest.mark.parametrize("field", ["name", "whatsapp", "district_id", "csrf_token"])
 def test_a_repeated_field_is_an_error(app, world, db, field):
     client = world.client("member_a")
-    data = {"name": "Usaha Satu", "district_id": str(world.a.community.district_id),
-            "whatsapp": "0812-3456-7890", "csrf_token": client.csrf_token()}
+    data = {
+        "name": "Usaha Satu",
+        "district_id": str(world.a.community.district_id),
+        "whatsapp": "0812-3456-7890",
+        "csrf_token": client.csrf_token(),
+    }
     data[field] = [data[field], data[field] if field == "csrf_token" else "lain"]
     before = snapshot()
     r = client.post("/portal/usaha/baru", data=data, csrf=False)
@@ -234,18 +319,41 @@ def test_a_repeated_field_is_an_error(app, world, db, field):
 
 def test_repeated_photo_fields_are_allowed(app, world):
     from marketplace.security import MULTI_VALUE_FIELDS
+
     assert {"photos", "keep_photo", "pending_image"} <= MULTI_VALUE_FIELDS
 
 
 # --- next (21) ---------------------------------------------------------------------------------
 
-EVIL_NEXT = ["https://evil.example/", "//evil.example", "/\\evil.example", "\\\\evil.example",
-             "%2F%2Fevil.example", "/%2F/evil.example", "/%2f%2fevil.example", "\t//evil.example",
-             "/\t/evil.example", "/\n/evil.example", " //evil.example", "https:evil.example",
-             "http:/evil.example", "javascript:alert(1)", "／／evil.example", "/／evil.example",
-             "/＼evil.example", "%5C%5Cevil.example", "/%5Cevil.example", "/%09/evil.example",
-             "\x00//evil.example", "/\u3000/evil.example", "data:text/html,x", "evil.example",
-             "", None, "/" + "a" * 3000]
+EVIL_NEXT = [
+    "https://evil.example/",
+    "//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "%2F%2Fevil.example",
+    "/%2F/evil.example",
+    "/%2f%2fevil.example",
+    "\t//evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    " //evil.example",
+    "https:evil.example",
+    "http:/evil.example",
+    "javascript:alert(1)",
+    "／／evil.example",
+    "/／evil.example",
+    "/＼evil.example",
+    "%5C%5Cevil.example",
+    "/%5Cevil.example",
+    "/%09/evil.example",
+    "\x00//evil.example",
+    "/\u3000/evil.example",
+    "data:text/html,x",
+    "evil.example",
+    "",
+    None,
+    "/" + "a" * 3000,
+]
 
 
 @pytest.mark.parametrize("target", EVIL_NEXT)
@@ -253,25 +361,61 @@ def test_next_never_leaves_the_site(target):
     assert not is_safe_next(target)
 
 
-@pytest.mark.parametrize("target", ["/portal/", "/staff/moderasi/3?status=submitted", "/katalog?q=kopi%20susu",
-                                    "/produk/12-keripik"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/portal/",
+        "/staff/moderasi/3?status=submitted",
+        "/katalog?q=kopi%20susu",
+        "/produk/12-keripik",
+    ],
+)
 def test_local_next_is_kept(target):
     assert is_safe_next(target)
 
 
-@pytest.mark.parametrize("target", ["%2F%2Fevil.example", "/%2F/evil.example", "https:evil.example",
-                                    "/\\evil.example", "／／evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "%2F%2Fevil.example",
+        "/%2F/evil.example",
+        "https:evil.example",
+        "/\\evil.example",
+        "／／evil.example",
+    ],
+)
 def test_login_redirect_with_a_tricky_next_goes_home(app, client, db, target):
     user = make_member()
     db.session.commit()
-    r = client.post("/masuk", query_string={"next": target}, data={"email": user.email, "password": PASSWORD})
+    r = client.post(
+        "/masuk", query_string={"next": target}, data={"email": user.email, "password": PASSWORD}
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/portal/"
 
 
 # --- search and pagination (22) ---------------------------------------------------------------
 
-@pytest.mark.parametrize("q", ["%", "_", "'", '"', "100%", "a_b", "'; DROP TABLE listings; --", "\\", "*", "(",
-                               "NEAR(", "AND", "\"unbalanced", "🌶️", "a" * 500])
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "%",
+        "_",
+        "'",
+        '"',
+        "100%",
+        "a_b",
+        "'; DROP TABLE listings; --",
+        "\\",
+        "*",
+        "(",
+        "NEAR(",
+        "AND",
+        "\"unbalanced",
+        "🌶️",
+        "a" * 500,
+    ],
+)
 def test_search_takes_any_text_literally(client, db, q):
     make_public_listing(title="Keripik Pedas")
     db.session.commit()
@@ -281,15 +425,34 @@ def test_search_takes_any_text_literally(client, db, q):
     assert client.get("/api/v1/listings", query_string={"q": q}).status_code == 200
 
 
-@pytest.mark.parametrize("args", [{"page": "-1"}, {"page": "0"}, {"page": "abc"}, {"page": "99999999999999999999"},
-                                  {"per_page": "-5"}, {"per_page": "0"}, {"per_page": "100000"},
-                                  {"per_page": "x"}, {"cursor": "garbage"}, {"cursor": "A" * 5000},
-                                  {"page": "1e9"}, {"page": "NaN"}])
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"page": "-1"},
+        {"page": "0"},
+        {"page": "abc"},
+        {"page": "99999999999999999999"},
+        {"per_page": "-5"},
+        {"per_page": "0"},
+        {"per_page": "100000"},
+        {"per_page": "x"},
+        {"cursor": "garbage"},
+        {"cursor": "A" * 5000},
+        {"page": "1e9"},
+        {"page": "NaN"},
+    ],
+)
 def test_odd_paging_values_never_break(client, as_staff, db, args):
     make_public_listing()
     rnd = make_round()
     db.session.commit()
-    for url in ("/katalog", "/api/v1/listings", f"/staff/moderasi/{rnd.id}", "/staff/komunitas", "/staff/audit"):
+    for url in (
+        "/katalog",
+        "/api/v1/listings",
+        f"/staff/moderasi/{rnd.id}",
+        "/staff/komunitas",
+        "/staff/audit",
+    ):
         c = as_staff if url.startswith("/staff") else client
         r = c.get(url, query_string=args)
         assert r.status_code in (200, 302, 400, 404), (url, args, r.status_code)
@@ -306,9 +469,14 @@ def test_public_and_staff_output_is_escaped(app, client, as_staff, db):
     listing.business.story = SCRIPT
     submitted = make_listing(ListingStatus.SUBMITTED, title=f"Ajuan {SCRIPT}")
     db.session.commit()
-    pages = [client.get(f"/produk/{listing.id}", follow_redirects=True), client.get("/katalog"),
-             client.get(f"/usaha/{listing.business_id}"), client.get("/katalog", query_string={"q": SCRIPT}),
-             as_staff.get(f"/staff/moderasi/produk/{submitted.id}"), as_staff.get(f"/staff/moderasi/{submitted.round_id}")]
+    pages = [
+        client.get(f"/produk/{listing.id}", follow_redirects=True),
+        client.get("/katalog"),
+        client.get(f"/usaha/{listing.business_id}"),
+        client.get("/katalog", query_string={"q": SCRIPT}),
+        as_staff.get(f"/staff/moderasi/produk/{submitted.id}"),
+        as_staff.get(f"/staff/moderasi/{submitted.round_id}"),
+    ]
     for r in pages:
         html = r.get_data(as_text=True)
         assert r.status_code == 200
@@ -317,6 +485,7 @@ def test_public_and_staff_output_is_escaped(app, client, as_staff, db):
 
 def test_whatsapp_links_are_digits_and_encoded_text(app, client, db):
     from urllib.parse import parse_qs, urlsplit
+
     listing = make_public_listing(title='Kopi & Teh #1 ?a=b <b>')
     listing.business.whatsapp = '+62812"<i>34567890'  # fits VARCHAR(20) on PostgreSQL too
     db.session.commit()
@@ -327,16 +496,20 @@ def test_whatsapp_links_are_digits_and_encoded_text(app, client, db):
     link = urlsplit(r.headers["Location"])
     assert (link.scheme, link.netloc) == ("https", "wa.me")
     assert link.path[1:] == "6281234567890"
-    assert set(link.query) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789%=-_.~")
+    assert set(link.query) <= set(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789%=-_.~"
+    )
     assert "Kopi & Teh #1 ?a=b <b>" in parse_qs(link.query)["text"][0]
 
 
 # --- 20: one action, one record ---------------------------------------------------------------
 
+
 def test_a_double_tapped_new_listing_creates_one(as_member, db):
     import io
 
     from tests.builders import jpeg_bytes
+
     business = make_business(community=as_member.user.community)
     make_round()
     db.session.commit()
@@ -344,8 +517,19 @@ def test_a_double_tapped_new_listing_creates_one(as_member, db):
     hidden = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', page))
     hidden.pop("csrf_token", None)
     for _ in range(2):
-        as_member.post("/portal/produk/baru", content_type="multipart/form-data", data={
-            **hidden, "business_id": str(business.id), "title": "Keripik", "category_id": "1",
-            "price": "15rb", "unit": "pack", "description": "x", "action": "submit",
-            "photos": [(io.BytesIO(jpeg_bytes()), "a.jpg")]})
+        as_member.post(
+            "/portal/produk/baru",
+            content_type="multipart/form-data",
+            data={
+                **hidden,
+                "business_id": str(business.id),
+                "title": "Keripik",
+                "category_id": "1",
+                "price": "15rb",
+                "unit": "pack",
+                "description": "x",
+                "action": "submit",
+                "photos": [(io.BytesIO(jpeg_bytes()), "a.jpg")],
+            },
+        )
     assert db.session.query(Listing).count() == 1

@@ -4,6 +4,7 @@ snapshot used to prove "nothing changed", and the ACCESS RULES: one line per end
 A new route makes ``test_every_route_has_an_access_rule`` fail until it gets a line in
 ``RULES`` (and, if it takes a URL argument with a new name, a builder in ``OBJECTS``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,16 @@ import sqlalchemy as sa
 from marketplace.auth.models import CommunityStatus, Role
 from marketplace.extensions import db
 from marketplace.listings.models import ListingStatus
-from tests.builders import (jpeg_bytes, make_business, make_community, make_listing, make_member,
-                            make_published_round, make_round, make_staff)
+from tests.builders import (
+    jpeg_bytes,
+    make_business,
+    make_community,
+    make_listing,
+    make_member,
+    make_published_round,
+    make_round,
+    make_staff,
+)
 from tests.conftest import login
 
 ROLES = ("anonymous", "member_a", "member_b", "moderator", "admin")
@@ -33,13 +42,17 @@ KINDS: dict[str, dict[str, str]] = {
     # a member of a community, their own community's pages; staff have no portal
     "member": dict(anonymous="login", member_a="ok", member_b="ok", moderator="404", admin="404"),
     # a member, on an object of community A: B gets 404 (not 403: existence is not revealed)
-    "member_object": dict(anonymous="login", member_a="ok", member_b="404", moderator="404", admin="404"),
+    "member_object": dict(
+        anonymous="login", member_a="ok", member_b="404", moderator="404", admin="404"
+    ),
     # staff: moderators and admins
     "staff": dict(anonymous="login", member_a="404", member_b="404", moderator="ok", admin="ok"),
     # staff admins only (moderators are told 403: they know the page exists)
     "admin": dict(anonymous="login", member_a="404", member_b="404", moderator="403", admin="ok"),
     # staff's own second-factor pages
-    "staff_account": dict(anonymous="login", member_a="404", member_b="404", moderator="ok", admin="ok"),
+    "staff_account": dict(
+        anonymous="login", member_a="404", member_b="404", moderator="ok", admin="ok"
+    ),
 }
 
 
@@ -58,38 +71,55 @@ class Rule:
 R = Rule
 RULES: dict[str, Rule] = {
     # public site
-    "catalogue.home": R("public"), "catalogue.catalogue": R("public"),
-    "catalogue.healthz": R("public"), "catalogue.robots": R("public"), "catalogue.sitemap": R("public"),
+    "catalogue.home": R("public"),
+    "catalogue.catalogue": R("public"),
+    "catalogue.healthz": R("public"),
+    "catalogue.robots": R("public"),
+    "catalogue.sitemap": R("public"),
     "catalogue.listing": R("public", {"listing_id": "public_listing", "slug": "public_slug"}),
     "catalogue.business": R("public", {"business_id": "business"}),
     "catalogue.community": R("public", {"slug": "community_slug"}),
     "catalogue.round_page": R("public", {"edition": "published_edition"}),
-    "catalogue.whatsapp": R("public", {"listing_id": "public_listing"}, get_writes=("whatsapp_taps",),
-                            note="the WhatsApp tap counter: a redirect counting taps per listing and day"),
+    "catalogue.whatsapp": R(
+        "public",
+        {"listing_id": "public_listing"},
+        get_writes=("whatsapp_taps",),
+        note="the WhatsApp tap counter: a redirect counting taps per listing and day",
+    ),
     "api.listings": R("public"),
     "media.file": R("public", {"key": "media_key"}),
     "static": R("public", {"filename": "static_file"}),
     "language.switch": R("public", {"locale": "locale"}),
     # accounts
-    "auth.login": R("public"), "auth.signup": R("public"),
-    "auth.logout": R("account"), "auth.password_change": R("account"), "auth.reauthenticate": R("account"),
-    "auth.second_factor_setup": R("staff_account"), "auth.second_factor_verify": R("staff_account"),
+    "auth.login": R("public"),
+    "auth.signup": R("public"),
+    "auth.logout": R("account"),
+    "auth.password_change": R("account"),
+    "auth.reauthenticate": R("account"),
+    "auth.second_factor_setup": R("staff_account"),
+    "auth.second_factor_verify": R("staff_account"),
     # community portal
-    "listings.dashboard": R("member"), "listings.businesses": R("member"),
+    "listings.dashboard": R("member"),
+    "listings.businesses": R("member"),
     "listings.listing_new": R("member"),
     "listings.business_form": R("member_object", {"business_id": "business"}),
     "listings.listing_detail": R("member_object", {"listing_id": "draft_listing"}),
     "listings.listing_edit": R("member_object", {"listing_id": "draft_listing"}),
     "listings.listing_action": R("member_object", {"listing_id": "draft_listing", "verb": "verb"}),
     "listings.listing_withdraw_confirm": R("member_object", {"listing_id": "draft_listing"}),
-    "listings.listing_copy": R("member_object", {"listing_id": "public_listing", "verb": "copy_verb"}),
-    "listings.members": R("member"), "listings.members_invite": R("member"),
+    "listings.listing_copy": R(
+        "member_object", {"listing_id": "public_listing", "verb": "copy_verb"}
+    ),
+    "listings.members": R("member"),
+    "listings.members_invite": R("member"),
     "listings.members_remove": R("member_object", {"user_id": "member"}),
-    "listings.notifications": R("member"), "listings.notifications_read": R("member"),
+    "listings.notifications": R("member"),
+    "listings.notifications_read": R("member"),
     # the invitation link is the capability: anyone holding it (logged-in users are sent home)
     "listings.accept_invite": R("public", {"token": "invite_token"}),
     # staff
-    "moderation.dashboard": R("staff"), "moderation.communities_list": R("staff"),
+    "moderation.dashboard": R("staff"),
+    "moderation.communities_list": R("staff"),
     "moderation.community": R("staff", {"community_id": "community"}),
     "moderation.community_verify": R("staff", {"community_id": "community"}),
     "moderation.community_suspend": R("staff", {"community_id": "community"}),
@@ -98,10 +128,12 @@ RULES: dict[str, Rule] = {
     "moderation.decide_listing": R("staff", {"listing_id": "submitted_listing"}),
     "moderation.permits": R("staff", {"listing_id": "submitted_listing"}),
     "moderation.bulk_approve_view": R("staff", {"round_id": "open_round"}),
-    "moderation.audit_log": R("staff"), "moderation.audit_csv": R("staff"),
+    "moderation.audit_log": R("staff"),
+    "moderation.audit_csv": R("staff"),
     "moderation.reasons": R("staff", {"reason_id": "reason"}, post_kind="admin"),
     "rounds.index": R("staff"),
-    "rounds.create": R("admin"), "rounds.schedule": R("admin"),
+    "rounds.create": R("admin"),
+    "rounds.schedule": R("admin"),
     "rounds.edit": R("admin", {"round_id": "open_round"}),
     "rounds.publish_now": R("admin", {"round_id": "open_round"}),
     "instagram.index": R("staff"),
@@ -110,14 +142,21 @@ RULES: dict[str, Rule] = {
     "instagram.download": R("staff", {"round_id": "published_round"}),
     "instagram.slide": R("staff", {"round_id": "published_round", "listing_id": "public_listing"}),
     "instagram.save": R("staff", {"round_id": "published_round"}),
-    "admin.index": R("admin"), "admin.settings": R("admin"),
+    "admin.index": R("admin"),
+    "admin.settings": R("admin"),
     "admin.category_list": R("admin"),
-    **{f"admin.category_{verb}": R("admin", {"category_id": "category"})
-       for verb in ("up", "down", "rename", "retire", "restore")},
+    **{
+        f"admin.category_{verb}": R("admin", {"category_id": "category"})
+        for verb in ("up", "down", "rename", "retire", "restore")
+    },
     "admin.staff_list": R("admin"),
-    **{f"admin.staff_{verb}": R("admin", {"user_id": "other_staff"})
-       for verb in ("deactivate", "reactivate", "role")},
-    "stats.index": R("staff"), "stats.communities": R("staff"), "stats.over_time_csv": R("staff"),
+    **{
+        f"admin.staff_{verb}": R("admin", {"user_id": "other_staff"})
+        for verb in ("deactivate", "reactivate", "role")
+    },
+    "stats.index": R("staff"),
+    "stats.communities": R("staff"),
+    "stats.over_time_csv": R("staff"),
     "stats.round_stats": R("staff", {"round_id": "published_round"}),
     "stats.round_csv": R("staff", {"round_id": "published_round"}),
 }
@@ -127,6 +166,7 @@ REFUSAL_AUDIT = {"security.denied", "security.csrf_failed"}
 
 
 # --- the world ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Side:
@@ -147,6 +187,7 @@ class World:
     def __init__(self, app, clock):
         from marketplace.media.services import save_upload
         from marketplace.moderation.models import ModerationReason
+
         self.app = app
         self.open_round = make_round()
         self.published_round = make_published_round()
@@ -159,6 +200,7 @@ class World:
         self.a.public_listing.photos[0].image = image
         self.media_key = image.variants[0].key
         from marketplace.auth import invites
+
         for side, who in ((self.a, "calon.a"), (self.b, "calon.b")):
             side.invite_token = invites.invite(f"{who}@contoh.id", actor=side.member, now=clock())
         self.reason = db.session.execute(sa.select(ModerationReason).limit(1)).scalar_one()
@@ -168,15 +210,28 @@ class World:
         community = make_community(name)
         member = make_member(community)
         business = make_business(community, name=f"Usaha {name}")
-        return Side(community, member, business,
-                    make_listing(ListingStatus.DRAFT, business=business, rnd=self.open_round),
-                    make_listing(ListingStatus.SUBMITTED, business=business, rnd=self.open_round),
-                    make_listing(ListingStatus.APPROVED, business=business, rnd=self.published_round,
-                                 title=f"Produk {name}"))
+        return Side(
+            community,
+            member,
+            business,
+            make_listing(ListingStatus.DRAFT, business=business, rnd=self.open_round),
+            make_listing(ListingStatus.SUBMITTED, business=business, rnd=self.open_round),
+            make_listing(
+                ListingStatus.APPROVED,
+                business=business,
+                rnd=self.published_round,
+                title=f"Produk {name}",
+            ),
+        )
 
     def user(self, role):
-        return {"anonymous": None, "member_a": self.a.member, "member_b": self.b.member,
-                "moderator": self.moderator, "admin": self.admin}[role]
+        return {
+            "anonymous": None,
+            "member_a": self.a.member,
+            "member_b": self.b.member,
+            "moderator": self.moderator,
+            "admin": self.admin,
+        }[role]
 
     def client(self, role):
         c = self.app.test_client()
@@ -189,6 +244,7 @@ class World:
     def value(self, name: str, owner: str):
         side = self.a if owner == "a" else self.b
         from marketplace.slugs import slugify
+
         return {
             "public_listing": lambda: side.public_listing.id,
             "public_slug": lambda: slugify(side.public_listing.title),

@@ -1,5 +1,6 @@
 """Round statistics against a hand-counted fixture, the CSV files, the pages (SVG charts
 with the numbers beside them) and the communities overview."""
+
 import csv
 import io
 from datetime import timedelta
@@ -9,8 +10,22 @@ import pytest
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.state import transition
 from marketplace.moderation.decisions import decide
-from marketplace.stats.services import communities_overview, facts, hours_text, over_time, percent, round_report
-from tests.builders import make_business, make_community, make_listing, make_member, make_round, make_staff
+from marketplace.stats.services import (
+    communities_overview,
+    facts,
+    hours_text,
+    over_time,
+    percent,
+    round_report,
+)
+from tests.builders import (
+    make_business,
+    make_community,
+    make_listing,
+    make_member,
+    make_round,
+    make_staff,
+)
 
 S = ListingStatus
 
@@ -21,7 +36,7 @@ def fixture(app, db, clock):
 
     L1 Pamulang/makanan  submitted T0, approved T0+2h                      → approved, 2 h
     L2 Pamulang/makanan  submitted T0, changes T0+4h, resubmitted T0+5h,
-                         approved T0+6h                                     → changes+approved, 4 h and 1 h
+                         approved T0+6h                         → changes+approved, 4 h and 1 h
     L3 Serpong/fesyen    submitted T0, rejected T0+10h                      → rejected, 10 h
     L4 Serpong/makanan   submitted T0, withdrawn T0+1h                      → submitted only
     L5 Pamulang/fesyen   draft                                              → not counted
@@ -50,10 +65,19 @@ def fixture(app, db, clock):
         transition(l, "submit", actor=m, now=t0)
     h = lambda n: t0 + timedelta(hours=n)  # noqa: E731
     decide(l1, "approve", moderator=staff, seen_version=l1.version, now=h(2))
-    decide(l2, "request_changes", moderator=staff, seen_version=l2.version, reason_text="Foto buram", now=h(4))
+    decide(
+        l2,
+        "request_changes",
+        moderator=staff,
+        seen_version=l2.version,
+        reason_text="Foto buram",
+        now=h(4),
+    )
     transition(l2, "resubmit", actor=ma, now=h(5))
     decide(l2, "approve", moderator=staff, seen_version=l2.version, now=h(6))
-    decide(l3, "reject", moderator=staff, seen_version=l3.version, reason_text="Bukan UMKM", now=h(10))
+    decide(
+        l3, "reject", moderator=staff, seen_version=l3.version, reason_text="Bukan UMKM", now=h(10)
+    )
     transition(l4, "withdraw", actor=mb, now=h(1))
     db.session.commit()
     return rnd
@@ -69,8 +93,12 @@ def test_round_figures_match_the_hand_count(fixture):
     assert t.taps == 0  # nobody tapped yet
 
     by_district = {label: c for label, c in report.by_district}
-    assert (by_district["Pamulang"].submitted, by_district["Pamulang"].approved,
-            by_district["Pamulang"].changes_requested, by_district["Pamulang"].rejected) == (2, 2, 1, 0)
+    assert (
+        by_district["Pamulang"].submitted,
+        by_district["Pamulang"].approved,
+        by_district["Pamulang"].changes_requested,
+        by_district["Pamulang"].rejected,
+    ) == (2, 2, 1, 0)
     assert by_district["Pamulang"].approval_rate == 1.0
     assert by_district["Pamulang"].median_hours == pytest.approx(2.0)
     assert (by_district["Serpong"].submitted, by_district["Serpong"].rejected) == (2, 1)
@@ -86,16 +114,22 @@ def test_round_figures_match_the_hand_count(fixture):
 
 
 def test_over_time_and_formatting(fixture, db, clock):
-    later = make_round(opens_at=clock() + timedelta(days=20), closes_at=clock() + timedelta(days=25))
+    later = make_round(
+        opens_at=clock() + timedelta(days=20), closes_at=clock() + timedelta(days=25)
+    )
     db.session.commit()
     rows = over_time(clock())
-    assert [r for r, _c in rows] == [fixture]          # the later round has not opened yet
+    assert [r for r, _c in rows] == [fixture]  # the later round has not opened yet
     clock.advance(days=21)
     rows = over_time(clock())
     assert [r for r, _c in rows] == [fixture, later] and rows[1][1].submitted == 0
     assert rows[1][1].approval_rate is None
     assert percent(2 / 3) == "66,7%" and percent(None) == "—"
-    assert hours_text(3.0) == "3 jam" and hours_text(0.5) == "30 menit" and hours_text(50) == "2 hari 2 jam"
+    assert (
+        hours_text(3.0) == "3 jam"
+        and hours_text(0.5) == "30 menit"
+        and hours_text(50) == "2 hari 2 jam"
+    )
     assert hours_text(None) == "—"
 
 
@@ -118,7 +152,12 @@ def test_over_time_csv(fixture, as_staff):
     rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
     assert len(rows) == 1
     row = rows[0]
-    assert (row["diajukan"], row["disetujui"], row["diminta_perbaikan"], row["ditolak"]) == ("4", "2", "1", "1")
+    assert (row["diajukan"], row["disetujui"], row["diminta_perbaikan"], row["ditolak"]) == (
+        "4",
+        "2",
+        "1",
+        "1",
+    )
     assert row["tingkat_persetujuan"] == "0.6667" and row["median_jam_keputusan"] == "3.00"
 
 
@@ -126,22 +165,32 @@ def test_whatsapp_taps_per_listing(fixture, db, as_staff):
     from datetime import date
 
     from marketplace.catalogue.models import WhatsappTap
+
     l1, l2 = (f.listing_id for f in facts([fixture.id])[:2])
-    db.session.add_all([WhatsappTap(listing_id=l1, day=date(2026, 12, 8), taps=3),
-                        WhatsappTap(listing_id=l1, day=date(2026, 12, 9), taps=2),
-                        WhatsappTap(listing_id=l2, day=date(2026, 12, 9), taps=1)])
+    db.session.add_all(
+        [
+            WhatsappTap(listing_id=l1, day=date(2026, 12, 8), taps=3),
+            WhatsappTap(listing_id=l1, day=date(2026, 12, 9), taps=2),
+            WhatsappTap(listing_id=l2, day=date(2026, 12, 9), taps=1),
+        ]
+    )
     db.session.commit()
     report = round_report(fixture)
     assert report.total.taps == 6
     assert {f.title: f.taps for f in report.listings} == {"L1": 5, "L2": 1, "L3": 0, "L4": 0}
     assert dict(report.by_district)["Pamulang"].taps == 6
-    rows = list(csv.DictReader(io.StringIO(as_staff.get(f"/staff/statistik/{fixture.id}.csv").data.decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(as_staff.get(f"/staff/statistik/{fixture.id}.csv").data.decode("utf-8-sig"))
+        )
+    )
     assert [r["ketukan_whatsapp"] for r in rows] == ["5", "1", "0", "0"]
 
 
 def test_csv_cells_never_run_as_formulas(app, db, as_staff, fixture):
     listing = facts([fixture.id])[0]
     from marketplace.listings.models import Listing
+
     db.session.get(Listing, listing.listing_id).title = "=HYPERLINK(\"http://x\")"
     db.session.commit()
     text = as_staff.get(f"/staff/statistik/{fixture.id}.csv").data.decode("utf-8-sig")
@@ -149,7 +198,11 @@ def test_csv_cells_never_run_as_formulas(app, db, as_staff, fixture):
 
 
 def test_pages_draw_charts_with_numbers(fixture, as_staff):
-    for url in ("/staff/statistik/", f"/staff/statistik/{fixture.id}", "/staff/statistik/komunitas"):
+    for url in (
+        "/staff/statistik/",
+        f"/staff/statistik/{fixture.id}",
+        "/staff/statistik/komunitas",
+    ):
         r = as_staff.get(url)
         assert r.status_code == 200, url
         assert "style=" not in r.text
@@ -168,7 +221,12 @@ def test_communities_overview(fixture, db):
 
 
 def test_only_staff_reach_statistics(fixture, app, as_member):
-    for url in ("/staff/statistik/", f"/staff/statistik/{fixture.id}", f"/staff/statistik/{fixture.id}.csv",
-                "/staff/statistik/komunitas", "/staff/statistik/periode.csv"):
+    for url in (
+        "/staff/statistik/",
+        f"/staff/statistik/{fixture.id}",
+        f"/staff/statistik/{fixture.id}.csv",
+        "/staff/statistik/komunitas",
+        "/staff/statistik/periode.csv",
+    ):
         assert as_member.get(url).status_code == 404
         assert app.test_client().get(url).status_code == 302
