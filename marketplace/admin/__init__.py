@@ -1,3 +1,8 @@
+"""Staff administration (admins only): site settings, categories, staff accounts.
+
+Top of the dependency graph beside ``moderation``: may import ``listings``, ``auth``,
+``reference`` and the shared modules; nothing imports it."""
+
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)

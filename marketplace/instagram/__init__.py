@@ -1,4 +1,8 @@
-"""The Instagram kit of a round: preview, choice and order of listings, ZIP download."""
+"""The Instagram kit of a round: preview, choice and order of listings, slides, captions
+and the ZIP download.
+
+May import ``listings``, ``rounds``, ``media``, ``auth``, ``audit``, ``site_settings`` and the
+shared modules; nothing imports it."""
 
 from flask import Blueprint
 

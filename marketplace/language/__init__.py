@@ -1,4 +1,7 @@
-"""Language choice: the visible Indonesian/English switch (a preference cookie, no data)."""
+"""Language choice: the visible Indonesian/English switch (a preference cookie, no data),
+the locale selector (``locale``) and WTForms' messages in Indonesian.
+
+May import only the shared modules (``security``)."""
 
 from flask import Blueprint
 

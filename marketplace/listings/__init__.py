@@ -1,3 +1,10 @@
+"""Businesses and listings: the lifecycle vocabulary and state machine (``models.ACTIONS``,
+``state``), quota and deadline, the listing form's use case, and the community portal pages.
+
+May import ``rounds``, ``media``, ``auth``, ``reference``, ``audit``, ``notifications`` and
+the shared modules; ``catalogue``, ``moderation``, ``api``, ``instagram``, ``stats`` and
+``admin`` import it, never the other way."""
+
 from flask import Blueprint
 
 bp = Blueprint("listings", __name__)

@@ -1,3 +1,9 @@
+"""Staff moderation: the queue and review, decisions and bulk approve, take-downs, preset
+reasons, permit checks, community verification and the audit log page.
+
+May import ``listings``, ``rounds``, ``auth``, ``reference``, ``audit``, ``notifications``
+and the shared modules; only ``stats`` imports it (for labels)."""
+
 from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)

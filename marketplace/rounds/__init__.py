@@ -1,3 +1,8 @@
+"""Rounds (periode promosi): phases from the clock, the bi-weekly scheduler, staff pages.
+
+May import ``auth``, ``audit``, ``site_settings`` and the shared modules; ``listings`` and
+everything above it import it."""
+
 from flask import Blueprint
 
 bp = Blueprint("rounds", __name__)
