@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import audit
+from ..auth.access import require_admin
 from ..auth.models import Role, User
 from ..auth.services import check_password_policy, end_sessions, hash_password, normalise_email
 from ..errors import FormErrors, InvalidInput, NotAllowed
@@ -25,11 +26,6 @@ STAFF_ROLES = (Role.MODERATOR, Role.ADMIN)
 MAX_HASHTAGS = 30
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _HASHTAG = re.compile(r"^#\w{1,60}$")
-
-
-def _require_admin(actor: User | None) -> None:
-    if actor is None or not actor.is_admin:
-        raise NotAllowed()
 
 
 # --- settings -------------------------------------------------------------------------------------
@@ -75,7 +71,7 @@ def update_settings(values: dict, *, actor: User, now: datetime) -> SiteSettings
     """Validate and store the settings. ``values`` holds every field of
     ``site_settings.DEFAULTS`` as typed (strings, ints, ``time``). Raises FormErrors
     (field → message). Audited as ``settings.update`` with the fields that changed."""
-    _require_admin(actor)
+    require_admin(actor)
     errors: dict[str, str] = {}
     clean: dict = {}
 
@@ -201,7 +197,7 @@ def _category_name(raw: str, exclude_id: int | None = None) -> str:
 
 def create_category(name: str, *, actor: User, now: datetime) -> Category:
     """Add an active category at the end of the order, with a unique slug. Audited."""
-    _require_admin(actor)
+    require_admin(actor)
     name = _category_name(name)
     base = slugify(name, max_length=50, fallback="kategori")
     slug, n = base, 1
@@ -226,7 +222,7 @@ def create_category(name: str, *, actor: User, now: datetime) -> Category:
 
 def rename_category(cat: Category, name: str, *, actor: User, now: datetime) -> Category:
     """Change the shown name; the slug (in public URLs) stays. Audited."""
-    _require_admin(actor)
+    require_admin(actor)
     name = _category_name(name, exclude_id=cat.id)
     before = cat.name
     cat.name = name
@@ -244,7 +240,7 @@ def rename_category(cat: Category, name: str, *, actor: User, now: datetime) -> 
 
 def move_category(cat: Category, step: int, *, actor: User, now: datetime) -> Category:
     """Move one place up (``step`` −1) or down (+1) among the categories. Audited."""
-    _require_admin(actor)
+    require_admin(actor)
     ordered = list(
         db.session.execute(sa.select(Category).order_by(Category.sort_order, Category.id)).scalars()
     )
@@ -271,7 +267,7 @@ def move_category(cat: Category, step: int, *, actor: User, now: datetime) -> Ca
 def set_category_active(cat: Category, active: bool, *, actor: User, now: datetime) -> Category:
     """Retire (no longer offered for new listings; old listings keep it and stay visible) or
     bring back a category. Audited as ``category.retire`` / ``category.restore``."""
-    _require_admin(actor)
+    require_admin(actor)
     if cat.is_active == active:
         return cat
     if not active:
@@ -332,7 +328,7 @@ def create_staff_account(
 ) -> User:
     """A new moderator or admin. Refuses an e-mail that already has an account (members are
     never turned into staff from here). Raises FormErrors. Audited as ``staff.create``."""
-    _require_admin(actor)
+    require_admin(actor)
     errors: dict[str, str] = {}
     try:
         email = normalise_email(email)
@@ -384,7 +380,7 @@ def _target(user: User) -> None:
 def change_role(user: User, role: str, *, actor: User, now: datetime) -> User:
     """Moderator ↔ admin. An admin cannot demote themself (ask another admin), and the last
     active admin stays admin. Audited as ``staff.role``."""
-    _require_admin(actor)
+    require_admin(actor)
     _target(user)
     new = _staff_role(role)
     if new == user.role:
@@ -414,7 +410,7 @@ def set_staff_active(
     """Deactivate (every session and remember cookie of the account ends at once) or
     reactivate a staff account. Not one's own account; never the last active admin.
     Audited as ``staff.deactivate`` / ``staff.reactivate``."""
-    _require_admin(actor)
+    require_admin(actor)
     _target(user)
     if user.active == active:
         return user

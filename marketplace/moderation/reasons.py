@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import audit
+from ..auth.access import require_admin
 from ..auth.models import User
 from ..db import get_by_id
-from ..errors import FormErrors, InvalidInput, NotAllowed
+from ..errors import FormErrors, InvalidInput
 from ..extensions import db
 from ..inputs import clean_text
 from ..slugs import slugify
@@ -79,8 +80,7 @@ def save_reason(
 ) -> ModerationReason:
     """Add (``reason`` None) or change a preset reason: a short label (≤ 80) and the longer
     explanation sent to the community (≤ 1,000). Admins only; audited. Raises FormErrors."""
-    if actor is None or not actor.is_admin:
-        raise NotAllowed()
+    require_admin(actor)
     errors = {}
     try:
         label = clean_text(label, max_length=80, field=_("Label"), required=True)

@@ -8,14 +8,13 @@ Every route needs staff (anonymous → login, members → 404); changing rounds 
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import staff_only
+from ..auth.access import admin_required, staff_only
 from ..clock import from_wib, now, to_wib
 from ..errors import DomainError
 from ..extensions import db
@@ -39,16 +38,6 @@ CADENCE = timedelta(days=14)
 def require_staff():
     """Deny by default: anonymous → login, anyone but staff → 404."""
     return staff_only()
-
-
-def admin_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 @bp.route("/")
