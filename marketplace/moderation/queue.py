@@ -155,6 +155,26 @@ def next_in_queue(listing: Listing, flt: QueueFilter) -> Listing | None:
     return db.session.execute(base.limit(1)).scalar_one_or_none()
 
 
+def prev_in_queue(listing: Listing, flt: QueueFilter) -> Listing | None:
+    """The listing just before ``listing`` in queue order (same filter, any status: after
+    "save and next" it is the one just decided), or None at the head (no wrapping)."""
+    if listing.submitted_at is None:
+        return None
+    q = (
+        queue_query(listing.round_id, replace(flt, status=None))
+        .where(
+            Listing.id != listing.id,
+            sa.or_(
+                Listing.submitted_at < listing.submitted_at,
+                sa.and_(Listing.submitted_at == listing.submitted_at, Listing.id < listing.id),
+            ),
+        )
+        .order_by(None)
+        .order_by(Listing.submitted_at.desc(), Listing.id.desc())
+    )
+    return db.session.execute(q.limit(1)).scalar_one_or_none()
+
+
 def queue_sizes(round_ids: list[int]) -> dict[int, dict[ListingStatus, int]]:
     """For each round id: count of listings by status (drafts excluded)."""
     out: dict[int, dict[ListingStatus, int]] = {rid: {} for rid in round_ids}
@@ -182,6 +202,7 @@ class Review:
     decisions: list[ModerationDecision]
     reasons: list[ModerationReason]
     next_listing: Listing | None = None
+    prev_listing: Listing | None = None
     waiting: int = 0  # submitted listings of the round within the filter
 
 
@@ -205,6 +226,7 @@ def review(listing: Listing, flt: QueueFilter) -> Review:
         decisions=decisions_for(listing.id),
         reasons=active_reasons(),
         next_listing=next_in_queue(listing, flt),
+        prev_listing=prev_in_queue(listing, flt),
         waiting=total,
     )
 

@@ -19,9 +19,12 @@ from .access import current_staff
 from .decisions import decide, email_decisions
 from .forms import DECISION_CHOICES, DecisionForm, PermitForm
 from .permits import set_permits_checked, unchecked_permits
-from .queue import QueueFilter, next_in_queue
+from .queue import QueueFilter, listing_flags, next_in_queue
 from .queue import review as review_data
 from .reasons import active_reasons
+
+# Keyboard shortcuts of the decision radios (static/js/staff.js reads them from data-key).
+SHORTCUT_KEYS = {"approve": "a", "request_changes": "p", "reject": "t"}
 
 
 def _listing_for_staff(listing_id: int) -> Listing:
@@ -33,8 +36,10 @@ def _listing_for_staff(listing_id: int) -> Listing:
 
 def _decision_form(listing: Listing) -> DecisionForm:
     form = DecisionForm()
+    # The first nine are numbered: the keys 1–9 pick them on the review page.
     form.reason_id.choices = [SelectChoice("0", _("— pilih alasan —"))] + [
-        SelectChoice(str(r.id), r.label) for r in active_reasons()
+        SelectChoice(str(r.id), f"{i}. {r.label}" if i <= 9 else r.label)
+        for i, r in enumerate(active_reasons(), start=1)
     ]
     if not form.is_submitted():
         form.version.data = listing.version
@@ -52,6 +57,8 @@ def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, statu
         flt=flt,
         filter_args=flt.args(),
         decision_choices=DECISION_CHOICES,
+        shortcut_keys=SHORTCUT_KEYS,
+        flags=listing_flags(listing),
         now=now(),
         notice=notice,
         wa_url=wa_me_url(b.whatsapp, notice.message) if notice else None,

@@ -40,4 +40,37 @@
       sync();
     }
   }
+  var decision = document.querySelector("form[data-shortcuts]");
+  if (decision) {
+    decision.querySelectorAll(".shortcuts, kbd.key").forEach(function (el) { el.hidden = false; });
+    var reason = decision.querySelector("select[name=reason_id]");
+    var note = decision.querySelector("textarea[name=note]");
+    function typing(el) {
+      if (!el) return false;
+      var tag = el.tagName;
+      return el.isContentEditable || tag === "TEXTAREA" || tag === "SELECT" ||
+        (tag === "INPUT" && !/^(radio|checkbox|button|submit|reset)$/.test(el.type));
+    }
+    document.addEventListener("keydown", function (ev) {
+      var target = ev.target;
+      if (ev.key === "Escape" && typing(target)) { target.blur(); return; }
+      if (ev.defaultPrevented || ev.ctrlKey || ev.altKey || ev.metaKey || typing(target)) return;
+      var key = (ev.key || "").toLowerCase();
+      var radio = decision.querySelector("input[type=radio][data-key='" + key + "']");
+      if (radio) { radio.checked = true; radio.focus(); ev.preventDefault(); return; }
+      if (/^[1-9]$/.test(key) && reason && reason.options.length > Number(key)) {
+        reason.selectedIndex = Number(key);
+        ev.preventDefault();
+        return;
+      }
+      if (key === "c" && note) { note.focus(); ev.preventDefault(); return; }
+      if (key === "s") {
+        var save = decision.querySelector("[data-key=s]");
+        if (save) { ev.preventDefault(); decision.requestSubmit ? decision.requestSubmit(save) : save.click(); }
+        return;
+      }
+      var link = document.querySelector("a[data-key='" + key + "']");
+      if (link) { ev.preventDefault(); window.location.assign(link.href); }
+    });
+  }
 })();
