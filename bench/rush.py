@@ -261,7 +261,9 @@ class Results:
     errors: int = 0
     count: int = 0
     fivexx: list = field(default_factory=list)
-    burst: dict = field(default_factory=lambda: {"posts": 0, "5xx": 0, "ack": 0, "ms": []})
+    burst: dict = field(
+        default_factory=lambda: {"posts": 0, "5xx": 0, "ack": 0, "unready": 0, "ms": []}
+    )
     acknowledged: list = field(default_factory=list)  # (listing id, photos sent, community email)
 
     def add(self, kind: str, seconds: float, status: int | None, url: str) -> None:
@@ -418,21 +420,32 @@ class Load:
 
     def burst(self, posts: int, photos: int, release_at: float, accounts: int = 4) -> None:
         """``posts`` new-listing posts of ``photos`` photos each, from ``accounts`` accounts
-        (one signed-in session per post), all sent at ``release_at`` (monotonic)."""
+        (one signed-in session per post), all sent at ``release_at`` (monotonic): each post's
+        thread fetches its form first, then all wait at one gate."""
         rng = random.Random(7)
         logins = [self._login(email) for email, _b in self.info["accounts"][:accounts]]
-        jobs = []
+        plans = []
         for i in range(posts):
             k = i % len(logins)
-            if logins[k] is None:
-                continue
-            session = requests.Session()
-            session.cookies.update(logins[k].cookies)
-            token = self._csrf(session, "/portal/produk/baru")
-            if token is None:
-                continue
-            email, business_id = self.info["accounts"][k]
             names = rng.sample(UPLOAD_MIX, min(photos, len(UPLOAD_MIX)))
+            plans.append((i, k, names, rng.choice(self.info["category_ids"])))
+        gate = threading.Barrier(posts + 1)
+
+        def post(i, k, names, category_id):
+            session, token = None, None
+            if logins[k] is not None:
+                session = requests.Session()
+                session.cookies.update(logins[k].cookies)
+                token = self._csrf(session, "/portal/produk/baru")
+            try:
+                gate.wait(timeout=max(1.0, release_at - time.monotonic() + 60))
+            except threading.BrokenBarrierError:
+                pass
+            if token is None:
+                with self.results.lock:
+                    self.results.burst["unready"] += 1
+                return
+            email, business_id = self.info["accounts"][k]
             files = [
                 ("photos", (f"IMG_B{i}_{j}{Path(n).suffix}", (PHOTOS / n).read_bytes(), "image/*"))
                 for j, n in enumerate(names)
@@ -440,18 +453,13 @@ class Load:
             data = {
                 "csrf_token": token,
                 "business_id": str(business_id),
-                "category_id": str(rng.choice(self.info["category_ids"])),
+                "category_id": str(category_id),
                 "title": f"Produk burst {i}",
                 "description": "Dikirim bersamaan di menit terakhir.",
                 "price": "25rb",
                 "unit": "pcs",
                 "action": "submit" if i % 2 else "draft",
             }
-            jobs.append((session, data, files, email, len(names)))
-        gate = threading.Barrier(len(jobs) + 1) if jobs else None
-
-        def post(session, data, files, email, n):
-            gate.wait()
             started = time.perf_counter()
             r = self.request(
                 session, "upload", "POST", "/portal/produk/baru", data=data, files=files
@@ -466,15 +474,16 @@ class Load:
                 if m:
                     with self.results.lock:
                         self.results.burst["ack"] += 1
-                        self.results.acknowledged.append((int(m.group(1)), n, email))
+                        self.results.acknowledged.append((int(m.group(1)), len(names), email))
 
-        threads = [threading.Thread(target=post, args=job, daemon=True) for job in jobs]
+        threads = [threading.Thread(target=post, args=plan, daemon=True) for plan in plans]
         for t in threads:
             t.start()
-        if gate is None:
-            return
         time.sleep(max(0.0, release_at - time.monotonic()))
-        gate.wait()
+        try:
+            gate.wait(timeout=60)
+        except threading.BrokenBarrierError:
+            pass
         for t in threads:
             t.join(timeout=150)
 
@@ -593,7 +602,7 @@ def run(label: str, database_url: str, args) -> bool:
         file=sys.stderr,
     )
     if args.burst:
-        release = max(time.monotonic() + 3, closes_mono - args.burst_before)
+        release = max(time.monotonic() + 10, closes_mono - args.burst_before)
         threads.append(
             threading.Thread(
                 target=load.burst, args=(args.burst, args.burst_photos, release), daemon=True
@@ -631,6 +640,7 @@ def run(label: str, database_url: str, args) -> bool:
         "rush_burst_posts": results.burst["posts"],
         "rush_burst_5xx": results.burst["5xx"],
         "rush_burst_acknowledged": results.burst["ack"],
+        "rush_burst_unready": results.burst["unready"],
         "rush_burst_p99_ms": round(pct(results.burst["ms"], 99), 1),
     }
     for key, value in out.items():
