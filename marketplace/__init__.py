@@ -93,11 +93,14 @@ def _install_middleware(app: Flask) -> None:
     request passes them in the reverse order: ProxyFix → request limit → page cache → Flask.
     """
     from .catalogue import pagecache
+    from .demand import middleware as demand_middleware
     from .media.request_limit import DrainOversizedBody
 
     # Innermost: a cached anonymous page is answered before Flask (no request context).
     pagecache.init_app(app)
     app.wsgi_app = pagecache.PageCache(app.wsgi_app, app)
+    # Just outside the page cache: counts every catalogue search, hits and misses alike.
+    demand_middleware.install(app)
     # Oversized uploads get our 413 page, not a connection reset; the body is drained.
     app.wsgi_app = DrainOversizedBody(app.wsgi_app, app.config)
     # Outermost: the client's address and scheme from trusted proxies, before anything
