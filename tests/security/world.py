@@ -159,6 +159,9 @@ RULES: dict[str, Rule] = {
     "stats.over_time_csv": R("staff"),
     "stats.round_stats": R("staff", {"round_id": "published_round"}),
     "stats.round_csv": R("staff", {"round_id": "published_round"}),
+    "demand.board_page": R("staff"),
+    "demand.board_csv": R("staff"),
+    "demand.notify": R("staff"),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
