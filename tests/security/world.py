@@ -163,6 +163,9 @@ RULES: dict[str, Rule] = {
     "auth.forgot_password": R("public"),
     "auth.reset_password": R("public", {"token": "reset_token"}),
     "auth.issue_reset": R("staff", {"user_id": "member"}),
+    "demand.board_page": R("staff"),
+    "demand.board_csv": R("staff"),
+    "demand.notify": R("staff"),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
