@@ -19,6 +19,8 @@ from ..inputs import clean_text
 from ..listings.models import ACTIONS, Listing
 from ..listings.state import status_label, transition
 from ..notifications import Notification, notify, send_email
+from .changes import snapshot
+from .claims import end_claims
 from .models import DecisionAction, ModerationDecision
 from .reasons import resolve_reason
 
@@ -114,12 +116,17 @@ def decide(
             db.session.flush([decision])
     except sa.exc.IntegrityError:
         raise StaleVersion(_("Produk ini sudah diputuskan oleh moderator lain.")) from None
-    details = {"decision_id": decision.id, "decided_version": seen_version}
+    details = {
+        "decision_id": decision.id,
+        "decided_version": seen_version,
+        "seen": snapshot(listing),  # what the moderator saw: the next review's diff
+    }
     if preset is not None:
         details.update(reason_code=preset.code, explanation=preset.explanation)
     transition(
         listing, action.value, actor=moderator, now=now, reason=reason, note=note, details=details
     )
+    end_claims([listing.id])  # a decision ends the review, whoever had it open
     message = decision_message(
         listing,
         action,

@@ -61,6 +61,12 @@ class ConfirmBulkForm(FlaskForm):
     confirm = SubmitField(_l("Ya, setujui"))
 
 
+class ReleaseForm(FlaskForm):
+    """Release my claim on a listing (the CSRF token only)."""
+
+    submit = SubmitField(_l("Lepaskan untuk moderator lain"))
+
+
 class PermitForm(FlaskForm):
     nib_checked = BooleanField(_l("NIB sudah diperiksa"))
     pirt_checked = BooleanField(_l("P-IRT sudah diperiksa"))

@@ -92,3 +92,20 @@ PRESET_REASONS = [  # also seeded by the first migration
     ("konten-tidak-pantas", "Konten tidak pantas", "Foto atau teks melanggar ketentuan."),
     ("duplikat", "Produk duplikat", "Produk yang sama sudah diajukan pada periode ini."),
 ]
+
+
+class ListingClaim(db.Model):
+    """A moderator has a listing open for review until ``expires_at`` (one claim per listing;
+    see ``moderation.claims``). Ephemeral: a claim is a courtesy between colleagues, not a
+    lock; the version check of a decision stays the final guard."""
+
+    __tablename__ = "listing_claims"
+
+    listing_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True
+    )
+    moderator_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    moderator: Mapped[User] = relationship(lazy="joined")

@@ -4,6 +4,7 @@ review page's data and the rounds staff switch between."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -14,8 +15,9 @@ from ..extensions import db
 from ..listings.models import Business, Listing, ListingStatus
 from ..listings.queries import listing_history
 from ..rounds.models import Round
+from .claims import claimed_by_others, live_claims
 from .decisions import decisions_for
-from .models import ModerationDecision, ModerationReason
+from .models import ListingClaim, ModerationDecision, ModerationReason
 from .permits import unchecked_permits
 from .reasons import active_reasons
 
@@ -34,6 +36,7 @@ class QueueFilter:
     category_id: int | None = None
     status: ListingStatus | None = S.SUBMITTED
     flagged: bool = False  # only listings with at least one flag (see ``flagged_clause``)
+    unclaimed: bool = False  # only listings no colleague has open (see ``moderation.claims``)
 
     def waiting(self) -> QueueFilter:
         """The same narrowing, restricted to listings waiting for a decision."""
@@ -44,6 +47,8 @@ class QueueFilter:
         out = {}
         if self.flagged:
             out["tanda"] = "ya"
+        if self.unclaimed:
+            out["klaim"] = "bebas"
         if self.community_id:
             out["komunitas"] = str(self.community_id)
         if self.district_id:
@@ -78,6 +83,7 @@ class QueueFilter:
             category_id=number("kategori"),
             status=status,
             flagged=args.get("tanda") == "ya",
+            unclaimed=args.get("klaim") == "bebas",
         )
 
 
@@ -100,8 +106,13 @@ def flagged_clause() -> sa.ColumnElement[bool]:
     )
 
 
-def queue_query(round_id: int, flt: QueueFilter) -> sa.Select:
-    """Listings of a round for staff, oldest submission first (drafts never included)."""
+def queue_query(
+    round_id: int, flt: QueueFilter, *, viewer_id: int | None = None, now: datetime | None = None
+) -> sa.Select:
+    """Listings of a round for staff, oldest submission first (drafts never included).
+
+    With ``flt.unclaimed``, listings under a live claim (at ``now``) of anyone but
+    ``viewer_id`` are left out; without ``now`` the claim filter is ignored."""
     q = (
         sa.select(Listing)
         .join(Business, Listing.business_id == Business.id)
@@ -117,6 +128,8 @@ def queue_query(round_id: int, flt: QueueFilter) -> sa.Select:
         q = q.where(Listing.category_id == flt.category_id)
     if flt.flagged:
         q = q.where(flagged_clause())
+    if flt.unclaimed and now is not None:
+        q = q.where(Listing.id.not_in(claimed_by_others(viewer_id, now)))
     return q.order_by(Listing.submitted_at.asc().nulls_last(), Listing.id)
 
 
@@ -137,11 +150,15 @@ def queue_communities(round_id: int) -> list[Community]:
     )
 
 
-def next_in_queue(listing: Listing, flt: QueueFilter) -> Listing | None:
+def next_in_queue(
+    listing: Listing, flt: QueueFilter, *, viewer_id: int, now: datetime
+) -> Listing | None:
     """The next submitted listing of the same round after ``listing`` in queue order (the
-    filter's community, district and category kept), wrapping to the oldest; None when the
-    queue is empty."""
-    base = queue_query(listing.round_id, flt.waiting()).where(Listing.id != listing.id)
+    filter's community, district and category kept), wrapping to the oldest, skipping those
+    a colleague has claimed (live at ``now``); None when nothing is left."""
+    base = queue_query(
+        listing.round_id, replace(flt.waiting(), unclaimed=True), viewer_id=viewer_id, now=now
+    ).where(Listing.id != listing.id)
     if listing.submitted_at is not None:
         after = base.where(
             sa.or_(
@@ -203,12 +220,14 @@ class Review:
     reasons: list[ModerationReason]
     next_listing: Listing | None = None
     prev_listing: Listing | None = None
+    claim: ListingClaim | None = None  # the live claim on the listing (anyone's)
     waiting: int = 0  # submitted listings of the round within the filter
 
 
-def review(listing: Listing, flt: QueueFilter) -> Review:
-    """History (with the actors' accounts), earlier decisions, preset reasons and the next
-    listing in the queue for the review page."""
+def review(listing: Listing, flt: QueueFilter, *, viewer_id: int, now: datetime) -> Review:
+    """History (with the actors' accounts), earlier decisions, preset reasons, the live
+    claim and the next listing in the queue (colleagues' claims skipped) for the review
+    page."""
     history = listing_history(listing.id)
     ids = {e.actor_id for e in history if e.actor_id}
     actors = (
@@ -225,8 +244,9 @@ def review(listing: Listing, flt: QueueFilter) -> Review:
         actors=actors,
         decisions=decisions_for(listing.id),
         reasons=active_reasons(),
-        next_listing=next_in_queue(listing, flt),
+        next_listing=next_in_queue(listing, flt, viewer_id=viewer_id, now=now),
         prev_listing=prev_in_queue(listing, flt),
+        claim=live_claims([listing.id], now=now).get(listing.id),
         waiting=total,
     )
 

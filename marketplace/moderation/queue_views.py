@@ -18,6 +18,8 @@ from ..rounds.models import Round
 from ..security import page_arg
 from . import bp
 from .access import current_staff
+from .changes import resubmitted_ids
+from .claims import live_claims
 from .dashboard import dashboard as dashboard_figures
 from .decisions import bulk_approve, bulk_selection, email_decisions
 from .forms import ConfirmBulkForm
@@ -42,10 +44,12 @@ def dashboard():
 def queue(round_id: int):
     rnd = db.get_or_404(Round, round_id)
     flt = QueueFilter.from_args(request.args)
-    query = queue_query(rnd.id, flt).options(selectinload(Listing.community))
+    me, at = current_staff(), now()
+    query = queue_query(rnd.id, flt, viewer_id=me.id, now=at).options(
+        selectinload(Listing.community)
+    )
     page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=True, count=True)
     args = flt.args()
-    at = now()
     return render_template(
         "moderation/queue.html",
         rnd=rnd,
@@ -57,6 +61,9 @@ def queue(round_id: int):
         flags={l.id: listing_flags(l) for l in page.items},
         ages={l.id: _age(l.submitted_at, at) for l in page.items},
         selected=_selected_arg(),
+        claims=live_claims([l.id for l in page.items], now=at),
+        resubmitted=resubmitted_ids([l.id for l in page.items]),
+        me=me,
         bulk_form=ConfirmBulkForm(),
         rounds=rounds_for_queue(),
         communities=queue_communities(rnd.id),

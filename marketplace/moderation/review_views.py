@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from ..clock import now
@@ -16,12 +17,22 @@ from ..notifications import latest_for_listing
 from ..whatsapp import wa_me_url
 from . import bp
 from .access import current_staff
+from .changes import changes_since_request
+from .claims import claim, release
 from .decisions import decide, email_decisions
-from .forms import DECISION_CHOICES, DecisionForm, PermitForm
+from .forms import DECISION_CHOICES, DecisionForm, PermitForm, ReleaseForm
 from .permits import set_permits_checked, unchecked_permits
 from .queue import QueueFilter, listing_flags, next_in_queue
 from .queue import review as review_data
 from .reasons import active_reasons
+
+# Field names of the "what changed" list.
+CHANGE_LABELS = {
+    "title": _l("Nama produk"),
+    "price": _l("Harga"),
+    "unit": _l("Satuan"),
+    "description": _l("Deskripsi"),
+}
 
 # Keyboard shortcuts of the decision radios (static/js/staff.js reads them from data-key).
 SHORTCUT_KEYS = {"approve": "a", "request_changes": "p", "reject": "t"}
@@ -53,12 +64,17 @@ def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, statu
         "moderation/review.html",
         listing=listing,
         form=form,
-        r=review_data(listing, flt),
+        r=review_data(listing, flt, viewer_id=current_staff().id, now=now()),
+        release_form=ReleaseForm(formdata=None),
         flt=flt,
         filter_args=flt.args(),
         decision_choices=DECISION_CHOICES,
         shortcut_keys=SHORTCUT_KEYS,
         flags=listing_flags(listing),
+        changes=changes_since_request(listing)
+        if listing.status == ListingStatus.SUBMITTED
+        else None,
+        change_labels=CHANGE_LABELS,
         now=now(),
         notice=notice,
         wa_url=wa_me_url(b.whatsapp, notice.message) if notice else None,
@@ -71,7 +87,23 @@ def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, statu
 def review(listing_id: int):
     listing = _listing_for_staff(listing_id)
     flt = QueueFilter.from_args(request.args)
+    if listing.status == ListingStatus.SUBMITTED:  # opening a waiting listing claims it
+        claim(listing.id, current_staff(), now=now())
+        db.session.commit()
     return _render_review(listing, _decision_form(listing), flt)
+
+
+@bp.route("/moderasi/produk/<int:listing_id>/lepas", methods=["POST"])
+def release_claim(listing_id: int):
+    """End my claim on the listing (colleagues get it from "next" again), back to the queue."""
+    listing = _listing_for_staff(listing_id)
+    if not ReleaseForm().validate_on_submit():
+        abort(400)
+    release(listing.id, current_staff())
+    db.session.commit()
+    flash(_("\"%(title)s\" dilepas untuk moderator lain.", title=listing.title), "info")
+    flt = QueueFilter.from_args(request.args)
+    return redirect(url_for(".queue", round_id=listing.round_id, **flt.args()))
 
 
 @bp.route("/moderasi/produk/<int:listing_id>/keputusan", methods=["POST"])
@@ -120,7 +152,7 @@ def decide_listing(listing_id: int):
         "success",
     )
     if form.save_next.data:
-        nxt = next_in_queue(listing, flt)
+        nxt = next_in_queue(listing, flt, viewer_id=current_staff().id, now=now())
         if nxt is None:
             flash(_("Tidak ada lagi produk yang menunggu di antrean ini."), "info")
             return redirect(url_for(".queue", round_id=listing.round_id, **flt.args()))

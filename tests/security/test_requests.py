@@ -157,7 +157,11 @@ def test_b_gets_404_for_a_drafts_and_nothing_about_them(app, world):
 
 def test_the_documented_get_write_is_only_the_tap_counter():
     writers = {e: r.get_writes for e, r in RULES.items() if r.get_writes}
-    assert writers == {"catalogue.whatsapp": ("whatsapp_taps",)}
+    assert writers == {
+        "catalogue.whatsapp": ("whatsapp_taps",),
+        # #13: a moderator opening a waiting listing claims it (issue 13, item 4)
+        "moderation.review": ("listing_claims",),
+    }
 
 
 # --- CSRF (16) -----------------------------------------------------------------------------

@@ -135,7 +135,12 @@ RULES: dict[str, Rule] = {
     "moderation.community_verify": R("staff", {"community_id": "community"}),
     "moderation.community_suspend": R("staff", {"community_id": "community"}),
     "moderation.queue": R("staff", {"round_id": "open_round"}),
-    "moderation.review": R("staff", {"listing_id": "submitted_listing"}),
+    "moderation.review": R(
+        "staff",
+        {"listing_id": "submitted_listing"},
+        get_writes=("listing_claims",),
+        note="#13: opening a waiting listing claims it for 10 minutes (staff only, no audit)",
+    ),
     "moderation.decide_listing": R("staff", {"listing_id": "submitted_listing"}),
     "moderation.permits": R("staff", {"listing_id": "submitted_listing"}),
     "moderation.bulk_approve_view": R("staff", {"round_id": "open_round"}),
@@ -177,6 +182,8 @@ RULES: dict[str, Rule] = {
     "demand.board_page": R("staff"),
     "demand.board_csv": R("staff"),
     "demand.notify": R("staff"),
+    # moderation at scale (#13)
+    "moderation.release_claim": R("staff", {"listing_id": "submitted_listing"}),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
