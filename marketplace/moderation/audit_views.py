@@ -20,6 +20,7 @@ from ..clock import now
 from ..extensions import db
 from ..security import page_arg
 from . import bp
+from .audit_objects import object_names
 
 AUDIT_PER_PAGE = 100
 
@@ -40,6 +41,7 @@ def audit_log():
         filter_args=args,
         actors=users_by_id(e.actor_id for e in events),
         comms=communities_by_id(e.community_id for e in events),
+        names=object_names(events),
         actions=audit_actions(),
         communities=communities_by_id(
             cid for (cid,) in db.session.execute(db.select(AuditEvent.community_id).distinct())
