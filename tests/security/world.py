@@ -163,6 +163,11 @@ RULES: dict[str, Rule] = {
     "auth.forgot_password": R("public"),
     "auth.reset_password": R("public", {"token": "reset_token"}),
     "auth.issue_reset": R("staff", {"user_id": "member"}),
+    # round exceptions (#14): staff read, admins change; the community redeems a code
+    "rounds.exceptions": R("staff", {"round_id": "open_round"}),
+    "rounds.exceptions_quota": R("admin", {"round_id": "open_round"}),
+    "rounds.exceptions_late": R("admin", {"round_id": "open_round"}),
+    "listings.late_code_redeem": R("member"),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
