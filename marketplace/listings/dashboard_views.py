@@ -13,6 +13,7 @@ from ..rounds.services import next_round, open_round
 from . import bp
 from .access import member_required
 from .forms import ActionForm
+from .published import published_links
 from .queries import community_businesses, community_listings, latest_feedback
 from .state import slots_used, status_label
 
@@ -43,6 +44,7 @@ def dashboard():
         status_label=status_label,
         remaining=_remaining(allow.closes_at - at) if rnd else None,
         allowance=allow,
+        published=published_links(listings, at),
         late_form=LateCodeRedeemForm(formdata=None),
     )
 
