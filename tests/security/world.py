@@ -168,6 +168,13 @@ RULES: dict[str, Rule] = {
     "rounds.exceptions_quota": R("admin", {"round_id": "open_round"}),
     "rounds.exceptions_late": R("admin", {"round_id": "open_round"}),
     "listings.late_code_redeem": R("member"),
+    # communities directory and join requests (#14)
+    "communities.directory_page": R("public"),
+    "communities.join": R("public", {"slug": "community_slug"}),
+    "communities.requests_page": R("member"),
+    "communities.requests_decide": R(
+        "member_object", {"request_id": "join_request", "verb": "join_verb"}
+    ),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
@@ -212,6 +219,15 @@ class World:
 
         for side, who in ((self.a, "calon.a"), (self.b, "calon.b")):
             side.invite_token = invites.invite(f"{who}@contoh.id", actor=side.member, now=clock())
+        from marketplace.communities.models import JoinRequest
+
+        for side in (self.a, self.b):  # a pending "Minta bergabung" request to each (#14)
+            req = JoinRequest(
+                community_id=side.community.id, name="Calon", whatsapp="+6281200000000", sells="Kue"
+            )
+            db.session.add(req)
+            db.session.flush()
+            side.join_request_id = req.id
         self.reason = db.session.execute(sa.select(ModerationReason).limit(1)).scalar_one()
         db.session.commit()
 
@@ -272,6 +288,8 @@ class World:
             "copy_verb": lambda: "salin",
             "member": lambda: side.member.id,
             "invite_token": lambda: side.invite_token,
+            "join_request": lambda: side.join_request_id,
+            "join_verb": lambda: "tolak",
             "reset_token": lambda: __import__(
                 "marketplace.auth.recovery", fromlist=["make_token"]
             ).make_token(side.member),
