@@ -162,6 +162,7 @@ RULES: dict[str, Rule] = {
     "demand.board_page": R("staff"),
     "demand.board_csv": R("staff"),
     "demand.notify": R("staff"),
+    "demand_ask.ask": R("public"),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
