@@ -54,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .catalogue import bp as catalogue_bp
     from .demand import ask_bp as demand_ask_bp
     from .demand import bp as demand_bp
+    from .demand import portal_bp as demand_portal_bp
     from .instagram import bp as instagram_bp
     from .language import bp as language_bp
     from .listings import bp as listings_bp
@@ -73,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/staff/admin")
     app.register_blueprint(demand_bp, url_prefix="/staff/dicari")
     app.register_blueprint(demand_ask_bp)
+    app.register_blueprint(demand_portal_bp, url_prefix="/portal")
     app.register_blueprint(media_bp, url_prefix=app.config["MEDIA_URL_PREFIX"])
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

@@ -178,6 +178,7 @@ RULES: dict[str, Rule] = {
     "demand.board_csv": R("staff"),
     "demand.notify": R("staff"),
     "demand_ask.ask": R("public"),
+    "demand_portal.portal_demand": R("member"),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
