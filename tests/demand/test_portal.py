@@ -32,4 +32,4 @@ def test_portal_shows_demand_in_the_communitys_categories_and_taps(app, as_membe
     html = as_member.get("/portal/dicari").get_data(as_text=True)
     assert "masker kain" in html
     assert "rendang" not in html and "nama orang" not in html
-    assert "Kemeja Batik" in html and "<td>2</td>" in html
+    assert "Kemeja Batik" in html and "2 ketukan" in html
