@@ -53,7 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .catalogue import bp as catalogue_bp
     from .communities import bp as communities_bp
+    from .demand import ask_bp as demand_ask_bp
     from .demand import bp as demand_bp
+    from .demand import portal_bp as demand_portal_bp
     from .instagram import bp as instagram_bp
     from .language import bp as language_bp
     from .listings import bp as listings_bp
@@ -73,6 +75,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(stats_bp, url_prefix="/staff/statistik")
     app.register_blueprint(admin_bp, url_prefix="/staff/admin")
     app.register_blueprint(demand_bp, url_prefix="/staff/dicari")
+    app.register_blueprint(demand_ask_bp)
+    app.register_blueprint(demand_portal_bp, url_prefix="/portal")
     app.register_blueprint(media_bp, url_prefix=app.config["MEDIA_URL_PREFIX"])
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)

@@ -116,6 +116,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "DEMAND_K": 3,
         "DEMAND_FLUSH_SECONDS": 30,
         "DEMAND_FLUSH_REQUESTS": 500,
+        "DEMAND_ASK_RATE_LIMIT": "5 per hour",  # "Saya cari…" posts per address
         # Response compression (Flask-Compress; the page cache stores pages compressed the
         # same way): algorithms in order of preference, types, gzip and Brotli levels.
         "COMPRESS_ALGORITHM": ["br", "gzip"],

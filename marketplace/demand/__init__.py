@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.labels import register_labels
 
-bp = Blueprint("demand", __name__)
+bp = Blueprint("demand", __name__)  # staff: /staff/dicari
+ask_bp = Blueprint("demand_ask", __name__)  # shoppers: /saya-cari
+portal_bp = Blueprint("demand_portal", __name__)  # communities: /portal/dicari
 register_labels({"demand.notify": _l("Komunitas diberi tahu tentang pencarian pembeli")})
 
-from . import views  # noqa: E402,F401
+from . import ask_views, portal_views, views  # noqa: E402,F401

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ..clock import to_wib
 from ..extensions import db
 from ..rounds.models import Round
-from .models import DemandSearch
+from .models import KIND_ASK, DemandSearch
 from .queries import QueryCount, search_totals, top_queries
 
 
@@ -48,7 +48,8 @@ class Row:
 @dataclass
 class Board:
     """The board for one round: ``unmet`` (searches that found nothing, most first),
-    ``thin`` (1–5 results), totals and the zero-result share (0–1, None without searches)."""
+    ``thin`` (1–5 results), totals, the zero-result share (0–1, None without searches) and
+    the "Saya cari…" requests."""
 
     round: Round
     since: date
@@ -57,6 +58,7 @@ class Board:
     thin: list[Row]
     searches: int
     zero: int
+    asks: list[QueryCount]  # "Saya cari…" requests (K-anonymous too)
 
     @property
     def zero_share(self) -> float | None:
@@ -86,7 +88,8 @@ def board(
         key=lambda r: -r.now.thin,
     )
     searches, zero = search_totals(since, until)
-    return Board(rnd, since, until, unmet[:50], thin[:50], searches, zero)
+    asks = top_queries(since, until, kind=KIND_ASK, category=category, district=district)
+    return Board(rnd, since, until, unmet[:50], thin[:50], searches, zero, asks)
 
 
 def nearest_category(query: str, since: date, until: date) -> str | None:

@@ -18,6 +18,7 @@ from ..listings.state import status_label
 from ..moderation.communities import community_status_label
 from ..rounds.models import Round
 from . import bp
+from .export import round_demand
 from .services import (
     communities_overview,
     hours_text,
@@ -86,6 +87,7 @@ def round_stats(round_id: int):
         report=report,
         chart_list=charts,
         taps_counted=report.total.taps is not None,
+        demand=round_demand(rnd, now()),
     )
 
 

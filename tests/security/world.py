@@ -196,6 +196,8 @@ RULES: dict[str, Rule] = {
     "communities.requests_decide": R(
         "member_object", {"request_id": "join_request", "verb": "join_verb"}
     ),
+    "demand_ask.ask": R("public"),
+    "demand_portal.portal_demand": R("member"),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
