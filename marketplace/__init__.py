@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .catalogue import bp as catalogue_bp
+    from .feeds import bp as feeds_bp
     from .instagram import bp as instagram_bp
     from .language import bp as language_bp
     from .listings import bp as listings_bp
@@ -71,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/staff/admin")
     app.register_blueprint(media_bp, url_prefix=app.config["MEDIA_URL_PREFIX"])
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(feeds_bp, url_prefix="/feed")
     csrf.exempt(api_bp)
 
     register_error_handlers(app)
