@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .media import bp as media_bp
     from .moderation import bp as moderation_bp
     from .rounds import bp as rounds_bp
+    from .shortlinks import bp as shortlinks_bp
     from .stats import bp as stats_bp
 
     app.register_blueprint(catalogue_bp)
@@ -73,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(media_bp, url_prefix=app.config["MEDIA_URL_PREFIX"])
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(feeds_bp, url_prefix="/feed")
+    app.register_blueprint(shortlinks_bp)
     csrf.exempt(api_bp)
 
     register_error_handlers(app)

@@ -38,6 +38,8 @@ from ..inputs import format_phone
 from ..listings.models import Listing, ListingStatus
 from ..media.storage import storage_for
 from ..rounds.models import Round
+from ..shortlinks.codes import short_code
+from ..shortlinks.qr import short_url
 from ..site_settings import SiteSettings, get_settings
 from ..slugs import slugify
 from .models import KitEntry
@@ -380,6 +382,8 @@ def listing_card(listing: Listing, rnd: Round, *, with_photo: bool = True) -> Li
         whatsapp=format_phone(listing.business.whatsapp),
         edition=rnd.title,
         photo=load_photo(listing) if with_photo else None,
+        code=short_code(listing.id),
+        qr_url=short_url(short_code(listing.id)),
     )
 
 

@@ -53,6 +53,9 @@ class ListingCard:
     whatsapp: str
     edition: str
     photo: Image.Image | None = None
+    # the listing's short code (``ETL-4K7Q``) and the URL its QR code carries (``/k/<code>``)
+    code: str = ""
+    qr_url: str = ""
 
 
 @dataclass
@@ -124,6 +127,9 @@ def render_listing(card: ListingCard, brand: Brand) -> Slide:
     draw.rounded_rectangle((PAD - 20, 36, PAD + lw + 20, 36 + 56), radius=28, fill=base)
     regions["edition"] = label.draw(draw, PAD, 36 + 3, fill=ink)
 
+    if card.qr_url:
+        regions.update(_qr_corner(img, draw, card))
+
     y = PHOTO_HEIGHT + 34
     title = T.fit(card.title, INNER, 190, (58, 52, 46, 42, 38), bold=True, max_lines=3)
     regions["title"] = title.draw(draw, PAD, y, fill=ink)
@@ -147,6 +153,31 @@ def render_listing(card: ListingCard, brand: Brand) -> Slide:
     foot = T.fit(brand.agency_name, INNER, 32, (24, 20), max_lines=1)
     regions["agency"] = foot.draw(draw, PAD, HEIGHT - 50, fill=_mix(ink, base, 0.3))
     return Slide(img, regions)
+
+
+QR_SIZE = 204  # pixels; 6 px a module for a 33-module code: reads from a phone screen
+QR_MARGIN = 40
+
+
+def _qr_corner(img: Image.Image, draw: ImageDraw.ImageDraw, card: ListingCard) -> dict:
+    """The QR code and the short code under it on a white card in the photo's top-right
+    corner; returns their regions (``qr``, ``code``)."""
+    from ..shortlinks.qr import qr_image
+
+    pad = 12
+    label_h = T.line_height(30) + 6
+    x1, y0 = WIDTH - QR_MARGIN, 36
+    x0 = x1 - QR_SIZE - 2 * pad
+    y1 = y0 + pad + QR_SIZE + label_h + pad
+    draw.rounded_rectangle((x0, y0, x1, y1), radius=18, fill=(255, 255, 255))
+    img.paste(qr_image(card.qr_url, QR_SIZE, border=1), (x0 + pad, y0 + pad))
+    regions = {"qr": [(x0 + pad, y0 + pad, x0 + pad + QR_SIZE, y0 + pad + QR_SIZE)]}
+    if card.code:
+        label = T.fit(card.code, QR_SIZE, label_h, (30, 26, 22), bold=True, max_lines=1)
+        lw = int(label.line_width(label.lines[0])) if label.lines else 0
+        left = x0 + pad + (QR_SIZE - lw) // 2
+        regions["code"] = label.draw(draw, left, y0 + pad + QR_SIZE + 2, fill=(20, 20, 20))
+    return regions
 
 
 def render_cover(card: CoverCard, brand: Brand) -> Slide:

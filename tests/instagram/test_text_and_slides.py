@@ -57,7 +57,7 @@ def _overlap(a, b):
 def _assert_clean_layout(slide, top=PHOTO_HEIGHT):
     """Every text box inside the canvas (and below ``top`` for the panel's fields), with the
     horizontal margins kept, and no two fields' boxes overlapping."""
-    fields = {k: v for k, v in slide.regions.items() if k != "edition"}
+    fields = {k: v for k, v in slide.regions.items() if k not in ("edition", "qr", "code")}
     for name, boxes in fields.items():
         for box in boxes:
             assert 0 <= box[0] and box[2] <= WIDTH - 40, (name, box)
@@ -131,3 +131,23 @@ def test_fonts_and_their_licences_ship_with_the_code():
         assert path.is_file() and path.stat().st_size > 100_000
     assert (T.FONT_DIR / "LICENSE-DejaVu.txt").is_file()
     assert (T.FONT_DIR / "LICENSE-DroidSansFallback.txt").is_file()
+
+
+def test_qr_code_and_short_code_sit_in_the_photo_corner_and_decode():
+    import zxingcpp
+
+    card = _card(NAME_80, code="ETL-3TCN", qr_url="https://etalase.example/k/ETL-3TCN")
+    slide = render_listing(card, BRAND)
+    _assert_clean_layout(slide)
+    (qr,) = slide.regions["qr"]
+    assert qr[2] <= WIDTH - 40 and qr[3] <= PHOTO_HEIGHT and qr[0] >= WIDTH // 2
+    for box in slide.regions["code"] + slide.regions["edition"]:
+        assert box[3] <= PHOTO_HEIGHT
+    assert not any(_overlap(e, q) for e in slide.regions["edition"] for q in slide.regions["qr"])
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(slide.jpeg())))
+    assert [d.text for d in decoded] == ["https://etalase.example/k/ETL-3TCN"]
+
+
+def test_no_qr_without_a_url():
+    slide = render_listing(_card("Kopi"), BRAND)
+    assert "qr" not in slide.regions
