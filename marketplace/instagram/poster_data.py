@@ -6,26 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from ..auth.models import Community
 from ..catalogue.queries import search_listings
 from ..catalogue.urls import absolute_url_for
-from ..formatting import rupiah
 from ..listings.models import Listing
 from ..shortlinks.codes import short_code
 from ..shortlinks.qr import short_url
 from .posters import PosterItem, StandPoster
-from .services import load_photo
+from .services import load_photo, price_with_unit
 
 STAND_ITEMS = 12
-
-
-def price_with_unit(listing: Listing) -> str:
-    """``Rp15.000 / pack``; "Hubungi penjual" without a price."""
-    if listing.price is None:
-        return _("Hubungi penjual")
-    return f"{rupiah(listing.price)} / {listing.unit}"
 
 
 def poster_item(listing: Listing, *, with_photo: bool = True) -> PosterItem:

@@ -373,10 +373,17 @@ def load_photo(listing: Listing) -> PILImage.Image | None:
         return None
 
 
+def price_with_unit(listing: Listing) -> str:
+    """``Rp15.000 / pack``; "Hubungi penjual" without a price."""
+    if listing.price is None:
+        return _("Hubungi penjual")
+    return f"{rupiah(listing.price)} / {listing.unit}"
+
+
 def listing_card(listing: Listing, rnd: Round, *, with_photo: bool = True) -> ListingCard:
     return ListingCard(
         title=listing.title,
-        price=rupiah(listing.price, _("Hubungi penjual")),
+        price=price_with_unit(listing),
         business=listing.business.name,
         district=listing.business.district.name,
         whatsapp=format_phone(listing.business.whatsapp),

@@ -273,3 +273,15 @@ def test_the_qr_code_of_a_kit_slide_leads_to_the_listing(app, db, as_staff, clie
     assert follow.status_code == 302
     page = client.get(follow.headers["Location"])
     assert page.status_code == 200 and listing.title in page.get_data(as_text=True)
+
+
+def test_slide_price_carries_its_unit(app, db):
+    from marketplace.instagram.services import listing_card
+
+    rnd = make_published_round()
+    (listing,) = _approved(rnd, 1, price=15000)
+    listing.unit = "pack"
+    (free,) = _approved(rnd, 1, price=None)
+    db.session.commit()
+    assert listing_card(listing, rnd, with_photo=False).price == "Rp15.000 / pack"
+    assert listing_card(free, rnd, with_photo=False).price == "Hubungi penjual"

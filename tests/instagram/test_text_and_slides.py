@@ -151,3 +151,48 @@ def test_qr_code_and_short_code_sit_in_the_photo_corner_and_decode():
 def test_no_qr_without_a_url():
     slide = render_listing(_card("Kopi"), BRAND)
     assert "qr" not in slide.regions
+
+
+def _striped_portrait(size=(600, 1200)):
+    """A portrait photo with a red top band and a blue bottom band: cropping to a landscape
+    band would cut both off."""
+    img = Image.new("RGB", size, (240, 240, 240))
+    img.paste((220, 0, 0), (0, 0, size[0], 60))
+    img.paste((0, 0, 220), (0, size[1] - 60, size[0], size[1]))
+    return img
+
+
+def test_portrait_photo_is_shown_whole_not_cropped():
+    from marketplace.instagram.slides import fit_whole
+
+    out = fit_whole(_striped_portrait(), (WIDTH, PHOTO_HEIGHT))
+    assert out.size == (WIDTH, PHOTO_HEIGHT)
+    # the whole height is shown: 1200 px → 860 px, centred, red at the top, blue at the bottom
+    shown_w = round(600 * PHOTO_HEIGHT / 1200)
+    cx = WIDTH // 2
+    r, g, b = out.getpixel((cx, 10))
+    assert r > 180 and g < 60 and b < 60
+    r, g, b = out.getpixel((cx, PHOTO_HEIGHT - 10))
+    assert b > 180 and r < 60
+    # the sides are the photo's own blurred, darkened colours, not a flat bar of brand colour
+    side = out.getpixel(((WIDTH - shown_w) // 4, PHOTO_HEIGHT // 2))
+    assert side != out.getpixel((cx, PHOTO_HEIGHT // 2)) and max(side) < 240
+
+
+def test_small_photo_is_not_enlarged_past_its_pixels():
+    from marketplace.instagram.slides import fit_whole
+
+    small = Image.new("RGB", (400, 300), (10, 200, 10))
+    out = fit_whole(small, (WIDTH, PHOTO_HEIGHT))
+    # the 400×300 photo sits in the middle at its own size: its edge is exactly 400 px wide
+    row = [out.getpixel((x, PHOTO_HEIGHT // 2)) for x in range(WIDTH)]
+    green = [x for x, (r, g, b) in enumerate(row) if g > 190 and r < 30 and b < 30]
+    assert len(green) == 400 and green[0] == (WIDTH - 400) // 2
+
+
+def test_a_landscape_photo_still_fills_the_band():
+    from marketplace.instagram.slides import fit_whole
+
+    photo = Image.new("RGB", (1600, 1200), (10, 10, 200))
+    out = fit_whole(photo, (WIDTH, PHOTO_HEIGHT))
+    assert out.getpixel((2, 2)) == out.getpixel((WIDTH // 2, PHOTO_HEIGHT // 2))
