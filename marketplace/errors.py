@@ -58,6 +58,14 @@ class ImageRejected(DomainError):
     default_message = _l("Foto tidak dapat diterima.")
 
 
+class StorageFailed(DomainError):
+    """The photo store could not be written (wrong bucket, S3 down, disk full): nothing of
+    the save was kept; the user may try again."""
+
+    status_code = 503
+    default_message = _l("Foto belum bisa disimpan, coba lagi sebentar lagi.")
+
+
 class NotAllowed(DomainError):
     """The acting user may not do this."""
 
