@@ -56,12 +56,14 @@ def create_app(config: dict | None = None) -> Flask:
     from .demand import ask_bp as demand_ask_bp
     from .demand import bp as demand_bp
     from .demand import portal_bp as demand_portal_bp
+    from .feeds import bp as feeds_bp
     from .instagram import bp as instagram_bp
     from .language import bp as language_bp
     from .listings import bp as listings_bp
     from .media import bp as media_bp
     from .moderation import bp as moderation_bp
     from .rounds import bp as rounds_bp
+    from .shortlinks import bp as shortlinks_bp
     from .stats import bp as stats_bp
 
     app.register_blueprint(catalogue_bp)
@@ -79,6 +81,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(demand_portal_bp, url_prefix="/portal")
     app.register_blueprint(media_bp, url_prefix=app.config["MEDIA_URL_PREFIX"])
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(feeds_bp, url_prefix="/feed")
+    app.register_blueprint(shortlinks_bp)
     csrf.exempt(api_bp)
 
     register_error_handlers(app)

@@ -35,7 +35,7 @@ KEEP_TEXT_ON_CSRF_FAILURE = {
 
 # Blueprints whose 403/404 answers are authorisation failures worth an audit record (for a
 # logged-in user). Public pages (catalogue, api, media) 404 all the time and are not audited.
-PUBLIC_BLUEPRINTS = {"catalogue", "api", "media", None}
+PUBLIC_BLUEPRINTS = {"catalogue", "api", "feeds", "shortlinks", "media", None}
 
 
 def csp_nonce() -> str:

@@ -66,9 +66,21 @@ CACHEABLE_ENDPOINTS = frozenset(
         "catalogue.round_page",
         "catalogue.sitemap",
         "catalogue.robots",
+        "feeds.meta",
+        "feeds.google",
+        "feeds.rounds",
     }
 )
-CACHEABLE_MIMETYPES = frozenset({"text/html", "application/xml", "text/plain"})
+CACHEABLE_MIMETYPES = frozenset(
+    {
+        "text/html",
+        "application/xml",
+        "text/plain",
+        "text/csv",
+        "application/rss+xml",
+        "application/atom+xml",
+    }
+)
 _ALWAYS_PUBLIC = (Business, Community, Category, District, Round)
 
 cache = Cache()

@@ -26,6 +26,7 @@ from .queries import count_listings, public_listing, related_listings, search_li
 from .search import highlight
 from .sharing import og_image, product_data, share_url, whatsapp_message, whatsapp_url
 from .sitemap import sitemap_urls
+from .summaries import catalogue_summary
 from .taps import count_whatsapp_tap
 from .urls import absolute_url_for, listing_path_values
 
@@ -115,6 +116,12 @@ def catalogue():
         suggestions=empty_suggestions(args, page, now()),
         total=total,
         total_cap=COUNT_CAP,
+        og=og_image(page.items[0]) if page.items else None,
+        summary=catalogue_summary(
+            total or 0,
+            chosen_category.name if chosen_category else None,
+            chosen_district.name if chosen_district else None,
+        ),
     )
 
 

@@ -38,6 +38,8 @@ from ..inputs import format_phone
 from ..listings.models import Listing, ListingStatus
 from ..media.storage import storage_for
 from ..rounds.models import Round
+from ..shortlinks.codes import short_code
+from ..shortlinks.qr import short_url
 from ..site_settings import SiteSettings, get_settings
 from ..slugs import slugify
 from .models import KitEntry
@@ -371,15 +373,24 @@ def load_photo(listing: Listing) -> PILImage.Image | None:
         return None
 
 
+def price_with_unit(listing: Listing) -> str:
+    """``Rp15.000 / pack``; "Hubungi penjual" without a price."""
+    if listing.price is None:
+        return _("Hubungi penjual")
+    return f"{rupiah(listing.price)} / {listing.unit}"
+
+
 def listing_card(listing: Listing, rnd: Round, *, with_photo: bool = True) -> ListingCard:
     return ListingCard(
         title=listing.title,
-        price=rupiah(listing.price, _("Hubungi penjual")),
+        price=price_with_unit(listing),
         business=listing.business.name,
         district=listing.business.district.name,
         whatsapp=format_phone(listing.business.whatsapp),
         edition=rnd.title,
         photo=load_photo(listing) if with_photo else None,
+        code=short_code(listing.id),
+        qr_url=short_url(short_code(listing.id)),
     )
 
 

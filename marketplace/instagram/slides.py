@@ -4,8 +4,9 @@ Pure drawing, no database: the services hand in :class:`Brand`, :class:`ListingC
 :class:`CoverCard` values and get back a :class:`Slide` (the picture and, per text field,
 the pixel boxes its ink covers; the tests use them to prove nothing overflows or overlaps).
 
-Listing slide: the cover photo on top (cropped to fill 1080×860), an "Edisi N" label, then a
-panel in the brand colour with the product name (up to 3 lines, shrinking, "…" past that),
+Listing slide: the cover photo on top (the whole product: ``fit_whole``, 1080×860), an
+"Edisi N" label and the QR and short code in the corner, then a panel in the brand colour
+with the product name (up to 3 lines, shrinking, "…" past that),
 the price in the accent colour, the business, the district with the WhatsApp number
 right-aligned, and the agency's name at the foot.
 """
@@ -53,6 +54,9 @@ class ListingCard:
     whatsapp: str
     edition: str
     photo: Image.Image | None = None
+    # the listing's short code (``ETL-4K7Q``) and the URL its QR code carries (``/k/<code>``)
+    code: str = ""
+    qr_url: str = ""
 
 
 @dataclass
@@ -90,6 +94,36 @@ def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[in
     return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b, strict=False))  # type: ignore[return-value]
 
 
+# A photo is cropped to fill the box only when that loses at most this share of its area
+# and needs no enlarging; otherwise the whole photo is shown over its own blurred edges.
+MAX_CROP = 0.08
+
+
+def fit_whole(photo: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """``photo`` (RGB) in a ``size`` box without cutting the product off: when filling the
+    box would crop more than ``MAX_CROP`` of it (a portrait photo in the landscape band) or
+    enlarge it, the whole photo is placed in the middle, never scaled past its own pixels,
+    over a blurred, darkened fill of itself (its own colours instead of bars)."""
+    from PIL import ImageEnhance, ImageFilter
+
+    w, h = size
+    pw, ph = photo.size
+    cover = max(w / pw, h / ph)
+    kept = (w * h) / (pw * ph * cover * cover)  # share of the photo a fill would keep
+    if cover <= 1 and kept >= 1 - MAX_CROP:
+        return ImageOps.fit(photo, size, RESAMPLE)
+    # the fill: the photo cropped to the box at 1/16 size, blurred, enlarged (cheap and soft)
+    tiny = ImageOps.fit(photo, (max(1, w // 16), max(1, h // 16)), RESAMPLE)
+    backdrop = tiny.filter(ImageFilter.GaussianBlur(2)).resize(size, RESAMPLE)
+    backdrop = ImageEnhance.Brightness(backdrop).enhance(0.7)
+    scale = min(w / pw, h / ph, 1.0)
+    shown = (
+        photo if scale == 1.0 else photo.resize((round(pw * scale), round(ph * scale)), RESAMPLE)
+    )
+    backdrop.paste(shown, ((w - shown.width) // 2, (h - shown.height) // 2))
+    return backdrop
+
+
 def _photo_or_placeholder(
     canvas: Image.Image,
     photo: Image.Image | None,
@@ -100,7 +134,7 @@ def _photo_or_placeholder(
     x0, y0, x1, y1 = box
     size = (x1 - x0, y1 - y0)
     if photo is not None:
-        canvas.paste(ImageOps.fit(photo.convert("RGB"), size, RESAMPLE), (x0, y0))
+        canvas.paste(fit_whole(photo.convert("RGB"), size), (x0, y0))
         return
     base = _rgb(brand.brand_color)
     draw.rectangle(box, fill=_mix(base, (255, 255, 255), 0.8))
@@ -123,6 +157,9 @@ def render_listing(card: ListingCard, brand: Brand) -> Slide:
     lw = int(label.line_width(label.lines[0])) if label.lines else 0
     draw.rounded_rectangle((PAD - 20, 36, PAD + lw + 20, 36 + 56), radius=28, fill=base)
     regions["edition"] = label.draw(draw, PAD, 36 + 3, fill=ink)
+
+    if card.qr_url:
+        regions.update(_qr_corner(img, draw, card))
 
     y = PHOTO_HEIGHT + 34
     title = T.fit(card.title, INNER, 190, (58, 52, 46, 42, 38), bold=True, max_lines=3)
@@ -147,6 +184,31 @@ def render_listing(card: ListingCard, brand: Brand) -> Slide:
     foot = T.fit(brand.agency_name, INNER, 32, (24, 20), max_lines=1)
     regions["agency"] = foot.draw(draw, PAD, HEIGHT - 50, fill=_mix(ink, base, 0.3))
     return Slide(img, regions)
+
+
+QR_SIZE = 204  # pixels; 6 px a module for a 33-module code: reads from a phone screen
+QR_MARGIN = 40
+
+
+def _qr_corner(img: Image.Image, draw: ImageDraw.ImageDraw, card: ListingCard) -> dict:
+    """The QR code and the short code under it on a white card in the photo's top-right
+    corner; returns their regions (``qr``, ``code``)."""
+    from ..shortlinks.qr import qr_image
+
+    pad = 12
+    label_h = T.line_height(30) + 6
+    x1, y0 = WIDTH - QR_MARGIN, 36
+    x0 = x1 - QR_SIZE - 2 * pad
+    y1 = y0 + pad + QR_SIZE + label_h + pad
+    draw.rounded_rectangle((x0, y0, x1, y1), radius=18, fill=(255, 255, 255))
+    img.paste(qr_image(card.qr_url, QR_SIZE, border=1), (x0 + pad, y0 + pad))
+    regions = {"qr": [(x0 + pad, y0 + pad, x0 + pad + QR_SIZE, y0 + pad + QR_SIZE)]}
+    if card.code:
+        label = T.fit(card.code, QR_SIZE, label_h, (30, 26, 22), bold=True, max_lines=1)
+        lw = int(label.line_width(label.lines[0])) if label.lines else 0
+        left = x0 + pad + (QR_SIZE - lw) // 2
+        regions["code"] = label.draw(draw, left, y0 + pad + QR_SIZE + 2, fill=(20, 20, 20))
+    return regions
 
 
 def render_cover(card: CoverCard, brand: Brand) -> Slide:

@@ -41,6 +41,9 @@ def _declared_urls(listing) -> dict[str, str]:
         "catalogue.round_page": f"/edisi/{rnd.edition}",
         "catalogue.sitemap": "/sitemap.xml",
         "catalogue.robots": "/robots.txt",
+        "feeds.meta": "/feed/meta.csv",
+        "feeds.google": "/feed/google.xml",
+        "feeds.rounds": "/feed/edisi.atom",
     }
 
 

@@ -255,3 +255,33 @@ def test_round_reference(app, db):
     db.session.flush()
     assert find_round("14") == a and find_round("edisi:14") == a and find_round(f"id:{b.id}") == b
     assert find_round("x") is None and find_round("id:abc") is None
+
+
+def test_the_qr_code_of_a_kit_slide_leads_to_the_listing(app, db, as_staff, client):
+    import zxingcpp
+
+    from marketplace.shortlinks.codes import short_code
+
+    rnd = make_published_round()
+    (listing,) = _approved(rnd, 1, with_photo=True)
+    db.session.commit()
+    r = as_staff.get(f"/staff/instagram/{rnd.id}/slide/{listing.id}.jpg")
+    (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(r.data)))
+    code = short_code(listing.id)
+    assert found.text == f"http://localhost/k/{code}"
+    follow = client.get(found.text.removeprefix("http://localhost"))
+    assert follow.status_code == 302
+    page = client.get(follow.headers["Location"])
+    assert page.status_code == 200 and listing.title in page.get_data(as_text=True)
+
+
+def test_slide_price_carries_its_unit(app, db):
+    from marketplace.instagram.services import listing_card
+
+    rnd = make_published_round()
+    (listing,) = _approved(rnd, 1, price=15000)
+    listing.unit = "pack"
+    (free,) = _approved(rnd, 1, price=None)
+    db.session.commit()
+    assert listing_card(listing, rnd, with_photo=False).price == "Rp15.000 / pack"
+    assert listing_card(free, rnd, with_photo=False).price == "Hubungi penjual"

@@ -57,7 +57,7 @@ def _overlap(a, b):
 def _assert_clean_layout(slide, top=PHOTO_HEIGHT):
     """Every text box inside the canvas (and below ``top`` for the panel's fields), with the
     horizontal margins kept, and no two fields' boxes overlapping."""
-    fields = {k: v for k, v in slide.regions.items() if k != "edition"}
+    fields = {k: v for k, v in slide.regions.items() if k not in ("edition", "qr", "code")}
     for name, boxes in fields.items():
         for box in boxes:
             assert 0 <= box[0] and box[2] <= WIDTH - 40, (name, box)
@@ -131,3 +131,68 @@ def test_fonts_and_their_licences_ship_with_the_code():
         assert path.is_file() and path.stat().st_size > 100_000
     assert (T.FONT_DIR / "LICENSE-DejaVu.txt").is_file()
     assert (T.FONT_DIR / "LICENSE-DroidSansFallback.txt").is_file()
+
+
+def test_qr_code_and_short_code_sit_in_the_photo_corner_and_decode():
+    import zxingcpp
+
+    card = _card(NAME_80, code="ETL-3TCN", qr_url="https://etalase.example/k/ETL-3TCN")
+    slide = render_listing(card, BRAND)
+    _assert_clean_layout(slide)
+    (qr,) = slide.regions["qr"]
+    assert qr[2] <= WIDTH - 40 and qr[3] <= PHOTO_HEIGHT and qr[0] >= WIDTH // 2
+    for box in slide.regions["code"] + slide.regions["edition"]:
+        assert box[3] <= PHOTO_HEIGHT
+    assert not any(_overlap(e, q) for e in slide.regions["edition"] for q in slide.regions["qr"])
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(slide.jpeg())))
+    assert [d.text for d in decoded] == ["https://etalase.example/k/ETL-3TCN"]
+
+
+def test_no_qr_without_a_url():
+    slide = render_listing(_card("Kopi"), BRAND)
+    assert "qr" not in slide.regions
+
+
+def _striped_portrait(size=(600, 1200)):
+    """A portrait photo with a red top band and a blue bottom band: cropping to a landscape
+    band would cut both off."""
+    img = Image.new("RGB", size, (240, 240, 240))
+    img.paste((220, 0, 0), (0, 0, size[0], 60))
+    img.paste((0, 0, 220), (0, size[1] - 60, size[0], size[1]))
+    return img
+
+
+def test_portrait_photo_is_shown_whole_not_cropped():
+    from marketplace.instagram.slides import fit_whole
+
+    out = fit_whole(_striped_portrait(), (WIDTH, PHOTO_HEIGHT))
+    assert out.size == (WIDTH, PHOTO_HEIGHT)
+    # the whole height is shown: 1200 px → 860 px, centred, red at the top, blue at the bottom
+    shown_w = round(600 * PHOTO_HEIGHT / 1200)
+    cx = WIDTH // 2
+    r, g, b = out.getpixel((cx, 10))
+    assert r > 180 and g < 60 and b < 60
+    r, g, b = out.getpixel((cx, PHOTO_HEIGHT - 10))
+    assert b > 180 and r < 60
+    # the sides are the photo's own blurred, darkened colours, not a flat bar of brand colour
+    side = out.getpixel(((WIDTH - shown_w) // 4, PHOTO_HEIGHT // 2))
+    assert side != out.getpixel((cx, PHOTO_HEIGHT // 2)) and max(side) < 240
+
+
+def test_small_photo_is_not_enlarged_past_its_pixels():
+    from marketplace.instagram.slides import fit_whole
+
+    small = Image.new("RGB", (400, 300), (10, 200, 10))
+    out = fit_whole(small, (WIDTH, PHOTO_HEIGHT))
+    # the 400×300 photo sits in the middle at its own size: its edge is exactly 400 px wide
+    row = [out.getpixel((x, PHOTO_HEIGHT // 2)) for x in range(WIDTH)]
+    green = [x for x, (r, g, b) in enumerate(row) if g > 190 and r < 30 and b < 30]
+    assert len(green) == 400 and green[0] == (WIDTH - 400) // 2
+
+
+def test_a_landscape_photo_still_fills_the_band():
+    from marketplace.instagram.slides import fit_whole
+
+    photo = Image.new("RGB", (1600, 1200), (10, 10, 200))
+    out = fit_whole(photo, (WIDTH, PHOTO_HEIGHT))
+    assert out.getpixel((2, 2)) == out.getpixel((WIDTH // 2, PHOTO_HEIGHT // 2))

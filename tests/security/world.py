@@ -98,6 +98,10 @@ RULES: dict[str, Rule] = {
     "api.districts": R("public"),
     "api.openapi_json": R("public"),
     "api.docs": R("public"),
+    "feeds.meta": R("public"),
+    "feeds.google": R("public"),
+    "feeds.rounds": R("public"),
+    "shortlinks.resolve": R("public", {"code": "short_code"}),
     "media.file": R("public", {"key": "media_key"}),
     "static": R("public", {"filename": "static_file"}),
     "language.switch": R("public", {"locale": "locale"}),
@@ -158,6 +162,8 @@ RULES: dict[str, Rule] = {
     "instagram.download": R("staff", {"round_id": "published_round"}),
     "instagram.slide": R("staff", {"round_id": "published_round", "listing_id": "public_listing"}),
     "instagram.save": R("staff", {"round_id": "published_round"}),
+    "instagram.price_cards_pdf": R("staff", {"round_id": "published_round"}),
+    "instagram.stand_poster_pdf": R("staff", {"community_id": "community"}),
     "admin.index": R("admin"),
     "admin.settings": R("admin"),
     "admin.category_list": R("admin"),
@@ -291,11 +297,13 @@ class World:
 
     def value(self, name: str, owner: str):
         side = self.a if owner == "a" else self.b
+        from marketplace.shortlinks.codes import short_code
         from marketplace.slugs import slugify
 
         return {
             "public_listing": lambda: side.public_listing.id,
             "public_slug": lambda: slugify(side.public_listing.title),
+            "short_code": lambda: short_code(side.public_listing.id),
             "draft_listing": lambda: side.draft_listing.id,
             "submitted_listing": lambda: side.submitted_listing.id,
             "business": lambda: side.business.id,
