@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         rupiah=formatting.rupiah,
         number=formatting.number,
         wib=formatting.wib,
+        until=formatting.until,
         wib_input=formatting.wib_input,
         audit_action=action_label,
     )
