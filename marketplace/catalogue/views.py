@@ -11,7 +11,7 @@ from flask import abort, current_app, jsonify, redirect, render_template, reques
 from ..clock import now
 from ..extensions import db
 from ..slugs import slugify
-from . import bp
+from . import bp, pagecache
 from .cursor import SORT_NEWEST, InvalidCursor, sort_labels
 from .forms import CatalogueArgs
 from .pages import (
@@ -91,6 +91,8 @@ def home():
 def catalogue():
     args = CatalogueArgs.from_args(request.args)
     page, prev_url, next_url = _page(args, ".catalogue")
+    # For the demand counter (outside the page cache): listings found, "6" meaning more.
+    request.environ[pagecache.RESULTS] = 6 if page.next else len(page.items)
     categories, districts = filter_choices()
     chosen_category = next((c for c in categories if c.slug == args.category), None)
     chosen_district = next((d for d in districts if d.slug == args.district), None)
