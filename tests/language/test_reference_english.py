@@ -77,3 +77,11 @@ def test_a_category_without_english_falls_back_to_indonesian(client, db):
     db.session.commit()
     client.get("/bahasa/en_ID")
     assert "Mainan" in _text(client.get("/katalog").get_data(as_text=True))
+
+
+def test_signed_in_footers_do_not_offer_community_sign_up(app, as_staff, as_member):
+    """#17: the footer's "Daftarkan komunitas UMKM" is for visitors, not staff or members."""
+    visitor = app.test_client()
+    assert "Daftarkan komunitas UMKM" in visitor.get("/katalog").get_data(as_text=True)
+    assert "Daftarkan komunitas UMKM" not in as_staff.get("/staff/").get_data(as_text=True)
+    assert "Daftarkan komunitas UMKM" not in as_member.get("/portal/").get_data(as_text=True)
