@@ -70,6 +70,7 @@ format: $(VENV)/.installed
 ## Benchmarks (ratios measured in one run)
 bench: install node-tools
 	$(PY) bench/photo_bench.py
+	$(PY) bench/page_server_bench.py
 	$(PY) bench/lighthouse_bench.py
 	$(PY) bench/rush.py
 	-bash .ci/install-wrk.sh

@@ -16,6 +16,7 @@ from .auth.models import Role
 from .language.wtforms import install as install_wtforms_translations
 from .media.services import media_url
 from .notifications import unread_count
+from .reference.units import unit_name
 from .rounds.models import phase_label
 from .security import csp_nonce
 
@@ -28,6 +29,8 @@ def init_app(app: Flask) -> None:
         rupiah=formatting.rupiah,
         number=formatting.number,
         wib=formatting.wib,
+        unit_name=unit_name,
+        until=formatting.until,
         wib_input=formatting.wib_input,
         audit_action=action_label,
     )

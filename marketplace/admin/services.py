@@ -224,7 +224,7 @@ def rename_category(cat: Category, name: str, *, actor: User, now: datetime) -> 
     """Change the shown name; the slug (in public URLs) stays. Audited."""
     require_admin(actor)
     name = _category_name(name, exclude_id=cat.id)
-    before = cat.name
+    before = cat.name_id
     cat.name = name
     db.session.flush()
     audit.record(

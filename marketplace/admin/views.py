@@ -113,7 +113,7 @@ def category_rename(category_id: int):
     cat = db.get_or_404(Category, category_id)
     form = CategoryForm()
     if not form.is_submitted():
-        form.name.data = cat.name
+        form.name.data = cat.name_id  # the Indonesian name is the one edited
     elif form.validate_on_submit():
         try:
             rename_category(cat, form.name.data, actor=_me(), now=now())

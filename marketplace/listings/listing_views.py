@@ -15,6 +15,7 @@ from ..errors import DomainError, StorageFailed, add_errors
 from ..extensions import db, limiter
 from ..media import sweep as media_sweep
 from ..reference.queries import category_choices
+from ..reference.units import unit_name
 from . import bp, listings
 from .access import member_required, own_or_404
 from .forms import ActionForm, ListingForm
@@ -32,7 +33,7 @@ def _listing_form(listing: Listing | None) -> ListingForm:
     businesses = community_businesses(current_user.community_id)
     form.business_id.choices = [(0, _("— pilih usaha —"))] + [(b.id, b.name) for b in businesses]
     form.category_id.choices = [(0, _("— pilih kategori —"))] + category_choices()
-    form.unit.choices = [(u, u) for u in listings.UNITS]
+    form.unit.choices = [(u, unit_name(u)) for u in listings.UNITS]
     if request.method == "GET" and listing is not None:
         form.price.data = str(listing.price) if listing.price is not None else ""
     if request.method == "GET" and listing is None and len(businesses) == 1:

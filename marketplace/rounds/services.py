@@ -222,6 +222,39 @@ class Cadence:
     showcase_days: int = SHOWCASE_DAYS
     quota: int = 10
 
+    def describe(self) -> str:
+        """The rule in words for the schedule page, from these very values (so the text
+        cannot contradict the rounds it makes), in the reader's language; a closing at 00.00
+        is written as 24.00 of the day before, like every end (``formatting.until``):
+        ``Pola 14 hari: dibuka Senin 08.00, ditutup Jumat pukul 24.00 (tengah malam), tayang
+        Senin 09.00, etalase 14 hari.``"""
+        from babel.dates import get_day_names
+        from flask_babel import get_locale
+        from flask_babel import gettext as _
+
+        locale = str(get_locale() or "id")
+        days = get_day_names("wide", locale=locale)
+        sep = ":" if locale.startswith("en") else "."
+
+        def clock(t: time) -> str:
+            return f"{t.hour:02d}{sep}{t.minute:02d}"
+
+        if (self.closes_time.hour, self.closes_time.minute, self.closes_time.second) == (0, 0, 0):
+            closes = _(
+                "%(day)s pukul 24.00 (tengah malam)", day=days[(self.closes_weekday - 1) % 7]
+            )
+        else:
+            closes = f"{days[self.closes_weekday]} {clock(self.closes_time)}"
+        return _(
+            "Pola %(every)s hari: dibuka %(opens)s, ditutup %(closes)s, tayang %(publishes)s, "
+            "etalase %(showcase)s hari.",
+            every=self.every_days,
+            opens=f"{days[self.opens_weekday]} {clock(self.opens_time)}",
+            closes=closes,
+            publishes=f"{days[self.publishes_weekday]} {clock(self.publishes_time)}",
+            showcase=self.showcase_days,
+        )
+
     def window(self, opens_wib: datetime) -> tuple[datetime, datetime, datetime, datetime]:
         """(opens, closes, publishes, showcase end) as aware UTC for a round opening at the
         naive WIB wall-clock ``opens_wib``."""

@@ -96,16 +96,23 @@ def create():
 
 
 def _suggest_next(form: RoundForm) -> None:
-    """Prefill the next slot on the bi-weekly cadence after the latest round."""
-    form.quota.data = get_settings().default_quota
+    """Prefill the next slot from the cadence in site settings: it opens ``every_days``
+    after the latest round opened (or at the cadence's next start when there is none), and
+    closes, publishes and ends its showcase where the cadence puts them (``Cadence.window``)."""
+    cadence = Cadence(**get_settings().cadence_values())
+    form.quota.data = cadence.quota
     latest = db.session.execute(
         sa.select(Round).order_by(Round.opens_at.desc()).limit(1)
     ).scalar_one_or_none()
     if latest is None:
-        return
-    form.opens_at.data = _naive_wib(latest.opens_at + CADENCE)
-    form.closes_at.data = _naive_wib(latest.closes_at + CADENCE)
-    form.publishes_at.data = _naive_wib(latest.publishes_at + CADENCE)
+        opens_wib = next_cadence_start(cadence, now())
+    else:
+        opens_wib = _naive_wib(latest.opens_at + timedelta(days=cadence.every_days))
+    opens, closes, publishes, showcase = cadence.window(opens_wib)
+    form.opens_at.data = _naive_wib(opens)
+    form.closes_at.data = _naive_wib(closes)
+    form.publishes_at.data = _naive_wib(publishes)
+    form.showcase_ends_at.data = _naive_wib(showcase)
 
 
 @bp.route("/<int:round_id>/ubah", methods=["GET", "POST"])
@@ -228,4 +235,6 @@ def schedule():
             )
             return redirect(url_for(".index"))
     status = 400 if form.is_submitted() else 200
-    return render_template("rounds/schedule.html", form=form, error=error), status
+    return render_template(
+        "rounds/schedule.html", rule_text=defaults.describe(), form=form, error=error
+    ), status

@@ -169,6 +169,7 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
         assert suggestion.count(), "neither results nor a suggestion for a misspelt word"
         shopper.go(suggestion.click, "cari-saran")
     assert spage.locator("main").get_by_role("link", name="Keripik Singkong Balado").count()
+    spage.locator("summary", has_text="Filter").click()  # phones: the filters are folded (#17)
     spage.get_by_label("Kecamatan").select_option(label="Serpong")
     shopper.go(spage.get_by_role("button", name="Tampilkan").click, "cari-kecamatan")
     assert "kecamatan=serpong" in spage.url

@@ -48,7 +48,7 @@ def test_choice_is_remembered_until_switched_back(client, app):
     for path in ("/", "/katalog", "/masuk", "/halaman-yang-tidak-ada"):
         body = client.get(path).get_data(as_text=True)
         assert '<html lang="en">' in body, path
-        assert 'lang="id" hreflang="id">Indonesia</a>' in body, path
+        assert 'lang="id" hreflang="id">Bahasa Indonesia</a>' in body, path
     assert "Indonesian" not in app.test_client().get("/").get_data(as_text=True)
     assert '<html lang="id">' in app.test_client().get("/").get_data(as_text=True)
     switch(client, "id")

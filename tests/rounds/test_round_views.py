@@ -243,4 +243,7 @@ def test_create_form_suggests_the_next_biweekly_slot(app, db, as_admin):
     )
     db.session.commit()
     page = as_admin.get("/staff/rounds/baru").get_data(as_text=True)
-    assert 'value="2027-01-18T08:00"' in page and 'value="2027-01-24T17:00"' in page
+    # Opens 14 days after the latest; closes and publishes where the cadence puts them (#17),
+    # not copied from the latest round's offsets.
+    assert 'value="2027-01-18T08:00"' in page and 'value="2027-01-23T00:00"' in page
+    assert 'value="2027-01-25T09:00"' in page
