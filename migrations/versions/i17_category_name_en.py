@@ -1,7 +1,7 @@
 """categories.name_en: a category's English name, kept with the data (#17)
 
 Revision ID: i17_category_name_en
-Revises: i15_demand_counts
+Revises: i14_join_requests
 Create Date: 2026-12-02 13:05:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i17_category_name_en"
-down_revision = "i15_demand_counts"
+down_revision = "i14_join_requests"
 branch_labels = None
 depends_on = None
 
