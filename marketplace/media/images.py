@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import warnings
 from dataclasses import dataclass, field
 
@@ -47,6 +48,7 @@ DEFAULT_LIMITS = {
     "MAX_IMAGE_PIXELS": 40_000_000,
     "MIN_IMAGE_SIDE": 320,
     "MAX_PHOTO_BYTES": 12 * 1024 * 1024,
+    "PHOTO_DECODES_AT_ONCE": 2,
 }
 
 WEBP_QUALITY = 80
@@ -345,7 +347,8 @@ def process_image(data: bytes) -> ProcessedImage:
 
     Raises :class:`ImageRejected` (with ``detected_format``) for empty, oversized,
     unsupported, too large (pixels), too small, truncated or corrupt files. Limits come
-    from the app config (``MAX_PHOTO_BYTES``, ``MAX_IMAGE_PIXELS``, ``MIN_IMAGE_SIDE``).
+    from the app config (``MAX_PHOTO_BYTES``, ``MAX_IMAGE_PIXELS``, ``MIN_IMAGE_SIDE``);
+    at most ``PHOTO_DECODES_AT_ONCE`` calls decode at once per process (:func:`decode_slot`).
     """
     if not data:
         raise _reject(_("Berkas foto kosong (0 byte) — pilih fotonya lagi lalu unggah ulang."))
@@ -359,6 +362,27 @@ def process_image(data: bytes) -> ProcessedImage:
             )
         )
 
+    with decode_slot():
+        return _process(data)
+
+
+def decode_slot() -> threading.BoundedSemaphore:
+    """The per-process gate of photo decodes: at most ``PHOTO_DECODES_AT_ONCE`` (setting,
+    default 2) run at once; other uploads wait their turn holding only their bytes, so a
+    burst of large photos costs a bounded amount of memory instead of N decodes at once."""
+    n = max(1, _limit("PHOTO_DECODES_AT_ONCE"))
+    with _SLOTS_LOCK:
+        slots = _SLOTS.get(n)
+        if slots is None:
+            slots = _SLOTS[n] = threading.BoundedSemaphore(n)
+    return slots
+
+
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def _process(data: bytes) -> ProcessedImage:
     im, orientation, (raw_w, raw_h) = _open_and_decode(
         data, max_pixels=_limit("MAX_IMAGE_PIXELS"), min_side=_limit("MIN_IMAGE_SIDE")
     )
