@@ -101,6 +101,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_IMAGE_PIXELS": 40_000_000,
         # Photo decodes running at once per process (others wait): bounds an upload burst's memory.
         "PHOTO_DECODES_AT_ONCE": 2,
+        # A photo's longer side may be at most this many times its shorter side.
+        "MAX_ASPECT_RATIO": 4,
         "MIN_IMAGE_SIDE": 320,
         "MAX_PHOTOS_PER_LISTING": 5,
         "DEFAULT_QUOTA": 10,
