@@ -1,9 +1,14 @@
 """Photo pipeline benchmark: a 12-megapixel phone photo through ``process_image``.
 
-Prints two lines, both measured in this run on this machine:
+Prints, measured in this run on this machine:
 
     photo_12mp_ms: <median milliseconds for process_image, all derivatives>
     photo_12mp_naive_ratio: <ours / naive>
+    photo_peak_mib_<png|jpeg|heic>: <peak memory of one process_image above the process's
+        peak before it, MiB> for the worst file the limits allow (just under 40 MP: an RGBA
+        PNG of flat colour, a JPEG and a HEIC), each in a fresh process (VmHWM above VmRSS)
+    photo_peak_mib_4x_png: the same for four concurrent uploads of that PNG (threads, with
+        the default PHOTO_DECODES_AT_ONCE); goals: each single under 160, four under 400
 
 "naive" is what a straightforward implementation does with the same photo: open, full
 decode, ``ImageOps.exif_transpose``, then for every derivative a LANCZOS resize from the
@@ -86,10 +91,80 @@ def median_ms(fn, data: bytes, runs: int) -> float:
     return statistics.median(times)
 
 
+WORST_SIZE = (7999, 5000)  # 39.995 MP: just under MAX_IMAGE_PIXELS
+
+
+def worst_files(folder: Path) -> dict[str, Path]:
+    """The largest files the pixel limit allows, written to ``folder`` once."""
+    made = {}
+    for name, fmt, mode in (
+        ("png", "PNG", "RGBA"),
+        ("jpeg", "JPEG", "RGB"),
+        ("heic", "HEIF", "RGB"),
+    ):
+        path = folder / f"worst.{name}"
+        if not path.exists():
+            im = Image.new(mode, WORST_SIZE, (30, 120, 200, 128)[: len(mode)])
+            ImageDraw.Draw(im).ellipse((500, 500, 4000, 4000), fill=(200, 40, 40, 255)[: len(mode)])
+            im.save(path, fmt, **({"quality": 60} if fmt != "PNG" else {}))
+        made[name] = path
+    return made
+
+
+def _peak_child(path: str, copies: int) -> None:
+    """In a fresh process: peak RSS growth (MiB) of ``copies`` concurrent process_image."""
+    import threading
+
+    def status_kib(field: str) -> int:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+        raise SystemExit(f"no {field} in /proc/self/status")
+
+    data = Path(path).read_bytes()
+    process_image(photo_like_jpeg(400, 300, 1))  # libraries and codecs loaded
+    # ru_maxrss survives exec (the parent's peak); VmHWM is this process's, reset here.
+    Path("/proc/self/clear_refs").write_text("5")
+    before = status_kib("VmRSS")
+    threads = [threading.Thread(target=process_image, args=(data,)) for _ in range(copies)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print((status_kib("VmHWM") - before) / 1024)
+
+
+def peak_mib(path: Path, copies: int = 1) -> float:
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, __file__, "--peak-child", str(path), "--copies", str(copies)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--peak-child", help=argparse.SUPPRESS)
+    parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--only-peak", action="store_true", help="only the photo_peak_mib lines")
     args = parser.parse_args()
+    if args.peak_child:
+        _peak_child(args.peak_child, args.copies)
+        return
+    folder = Path(__file__).resolve().parent / "out"
+    folder.mkdir(exist_ok=True)
+    files = worst_files(folder)
+    for name, path in files.items():
+        print(f"photo_peak_mib_{name}: {peak_mib(path):.0f}")
+    print(f"photo_peak_mib_4x_png: {peak_mib(files['png'], 4):.0f}")
+    if args.only_peak:
+        return
     data = photo_like_jpeg()
     result = process_image(data)
     assert (result.width, result.height) == (3000, 4000), "orientation 6 must come out portrait"

@@ -423,20 +423,16 @@ class Load:
         (one signed-in session per post), all sent at ``release_at`` (monotonic): each post's
         thread fetches its form first, then all wait at one gate."""
         rng = random.Random(7)
-        logins = [self._login(email) for email, _b in self.info["accounts"][:accounts]]
         plans = []
         for i in range(posts):
-            k = i % len(logins)
+            k = i % min(accounts, len(self.info["accounts"]))
             names = rng.sample(UPLOAD_MIX, min(photos, len(UPLOAD_MIX)))
             plans.append((i, k, names, rng.choice(self.info["category_ids"])))
         gate = threading.Barrier(posts + 1)
 
         def post(i, k, names, category_id):
-            session, token = None, None
-            if logins[k] is not None:
-                session = requests.Session()
-                session.cookies.update(logins[k].cookies)
-                token = self._csrf(session, "/portal/produk/baru")
+            session = self._login(self.info["accounts"][k][0])  # one phone per post
+            token = self._csrf(session, "/portal/produk/baru") if session else None
             try:
                 gate.wait(timeout=max(1.0, release_at - time.monotonic() + 60))
             except threading.BrokenBarrierError:

@@ -18,6 +18,34 @@ class ConfigError(RuntimeError):
     """The configuration cannot run safely (e.g. production without a secret key)."""
 
 
+def check_password_method(method: str) -> None:
+    """Refuse to start when this interpreter cannot hash passwords with ``method`` (a
+    Werkzeug method such as ``scrypt:32768:8:3`` or ``pbkdf2:sha256:600000``), rather than
+    answering 500 at the first sign-up or login: Python built against an OpenSSL without
+    scrypt has no ``hashlib.scrypt``. Hashes once with the same algorithm at the cheapest
+    cost (microseconds). Raises ConfigError naming the setting and the fallback."""
+    from werkzeug.security import generate_password_hash
+
+    name, *params = method.split(":")
+    try:
+        if name == "scrypt":
+            [int(p) for p in params]  # noqa: B018 - ValueError for junk parameters
+            probe = "scrypt:256:1:1"  # about 0.2 ms; smaller N trips OpenSSL's memory check
+        elif name == "pbkdf2":  # pbkdf2:<hash>[:iterations]: the same hash, one iteration
+            [int(p) for p in params[1:]]  # noqa: B018
+            probe = f"pbkdf2:{params[0] if params else 'sha256'}:1"
+        else:
+            raise ValueError(f"unknown method {name!r}")
+        generate_password_hash("start-up check", method=probe)
+    except (AttributeError, ValueError, TypeError) as exc:
+        raise ConfigError(
+            f"PASSWORD_HASH_METHOD={method} cannot be used by this Python ({exc}). "
+            "scrypt needs hashlib.scrypt (Python built with OpenSSL 1.1 or later); "
+            "otherwise set PASSWORD_HASH_METHOD=pbkdf2:sha256:600000 (existing scrypt "
+            "hashes then cannot be checked: rebuild Python rather than switch)."
+        ) from exc
+
+
 def _secret_key(instance_path: Path) -> str:
     """Read the instance's secret key, generating and keeping it the first time."""
     path = instance_path / "secret_key"
@@ -71,6 +99,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_PHOTO_BYTES": 12 * MB,
         "MAX_FORM_MEMORY_SIZE": 2 * MB,
         "MAX_IMAGE_PIXELS": 40_000_000,
+        # Photo decodes running at once per process (others wait): bounds an upload burst's memory.
+        "PHOTO_DECODES_AT_ONCE": 2,
+        # A photo's longer side may be at most this many times its shorter side.
+        "MAX_ASPECT_RATIO": 4,
         "MIN_IMAGE_SIDE": 320,
         "MAX_PHOTOS_PER_LISTING": 5,
         "DEFAULT_QUOTA": 10,
@@ -169,6 +201,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     elif not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = _secret_key(instance)
 
+    check_password_method(cfg["PASSWORD_HASH_METHOD"])
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         opts = dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"])
         opts.setdefault("connect_args", {"timeout": 15})

@@ -47,8 +47,34 @@ def parse_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+WHATSAPP_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+
+
+def parse_whatsapp(raw: str) -> str:
+    """A number for the WhatsApp button: as :func:`parse_phone`, and a mobile number
+    (WhatsApp runs on phones: a landline such as ``021-7654321`` or a toll-free ``0800``
+    number would give shoppers a button that reaches no one). Returns E.164; raises
+    InvalidInput saying what kind of number was typed and what to type instead."""
+    e164 = parse_phone(raw)
+    if phonenumbers.number_type(phonenumbers.parse(e164, "ID")) not in WHATSAPP_TYPES:
+        raise InvalidInput(
+            _(
+                "Nomor %(raw)s bukan nomor HP, jadi tidak bisa dihubungi lewat WhatsApp. "
+                "Tulis nomor HP yang memakai WhatsApp, misalnya 0812-3456-7890.",
+                raw=(raw or "").strip()[:30],
+            )
+        )
+    return e164
+
+
 def format_phone(e164: str) -> str:
-    """E.164 → national display form, e.g. ``0812-3456-7890``."""
+    """E.164 → the national form people write, e.g. ``0812-3456-7890`` (``(021) 7654321``
+    for a landline); anything that does not parse comes back as given. ``None`` → ``""``."""
+    if not e164:
+        return ""
     try:
         number = phonenumbers.parse(e164, "ID")
     except phonenumbers.NumberParseException:

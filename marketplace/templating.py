@@ -13,6 +13,7 @@ from flask_login import current_user
 from . import formatting
 from .audit import action_label
 from .auth.models import Role
+from .inputs import format_phone
 from .language.wtforms import install as install_wtforms_translations
 from .media.services import media_url
 from .notifications import unread_count
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         until=formatting.until,
         wib_input=formatting.wib_input,
         audit_action=action_label,
+        phone=format_phone,
     )
     app.jinja_env.globals.update(csp_nonce=csp_nonce, media_url=media_url, phase_label=phase_label)
 

@@ -11,7 +11,7 @@ from ..auth.sessions import is_fresh, mark_fresh
 from ..clock import now
 from ..errors import FormErrors, InvalidInput, add_errors
 from ..extensions import db
-from ..inputs import parse_phone
+from ..inputs import format_phone, parse_phone
 from ..reference.queries import district_choices
 from . import bp
 from .access import member_required, own_or_404
@@ -45,6 +45,8 @@ def business_form(business_id: int | None = None):
     form.district_id.choices = [(0, _("— pilih kecamatan —"))] + district_choices()
     if request.method == "GET" and business is None:
         form.district_id.data = current_user.community.district_id
+    if request.method == "GET" and business is not None:
+        form.whatsapp.data = format_phone(business.whatsapp)  # as people write it
     if form.validate_on_submit():
         data = BusinessInput(
             **{

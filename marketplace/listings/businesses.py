@@ -13,7 +13,7 @@ from ..auth.models import Role, User
 from ..db import get_by_id
 from ..errors import FormErrors, InvalidInput, NotAllowed
 from ..extensions import db
-from ..inputs import clean_text, parse_instagram, parse_phone
+from ..inputs import clean_text, parse_instagram, parse_whatsapp
 from ..reference.models import District
 from .models import Business
 from .state import is_own
@@ -79,7 +79,7 @@ def _apply_business(business: Business, data: BusinessInput) -> dict[str, str]:
         "name", lambda: clean_text(data.name, max_length=120, field=_("Nama usaha"), required=True)
     )
     take("owner_name", lambda: clean_text(data.owner_name, max_length=120, field=_("Nama pemilik")))
-    take("whatsapp", lambda: parse_phone(data.whatsapp))
+    take("whatsapp", lambda: parse_whatsapp(data.whatsapp))
     take("instagram", lambda: parse_instagram(data.instagram))
     take("tokopedia_url", lambda: _clean_url(data.tokopedia_url, "Tokopedia"))
     take("shopee_url", lambda: _clean_url(data.shopee_url, "Shopee"))

@@ -78,7 +78,7 @@ def _show_form(form, listing, photos, photo_errors, status: int = 200):
     ), status
 
 
-def _save_listing(listing: Listing | None):
+def _save_listing(listing: Listing | None, into=None):
     """Shared by new and edit: parse, one service call, commit once, then delete the stored
     photos it discarded, and show the form again or go to the listing."""
     form = _listing_form(listing)
@@ -98,7 +98,7 @@ def _save_listing(listing: Listing | None):
         return _show_form(form, listing, photos, [])
     try:
         result = listings.save_listing_form(
-            listing, _form_data(form, listing), actor=current_user, now=now()
+            listing, _form_data(form, listing), actor=current_user, now=now(), into=into
         )
         db.session.commit()  # also when not saved: keeps accepted photos (and refusal audit)
     except sa.exc.IntegrityError:
@@ -116,7 +116,9 @@ def _save_listing(listing: Listing | None):
         add_errors(form, result.errors)
         return _show_form(form, listing, result.photos, result.photo_errors, result.status)
     saved = result.listing
-    if result.submit_error:
+    if result.late_notice:
+        flash(result.late_notice, "warning")
+    elif result.submit_error:
         flash(
             _(
                 "Produk tersimpan sebagai draf, tetapi belum diajukan: %(why)s",
@@ -179,12 +181,17 @@ def listing_new():
     if not community_businesses(current_user.community_id):
         flash(_("Tambahkan data usaha dulu, lalu produknya."), "info")
         return redirect(url_for(".business_form", lanjut="produk"))
+    into = None
     try:
         listings.target_round(now())
     except DomainError as exc:
-        flash(exc.message, "warning")
-        return redirect(url_for(".dashboard"))
-    return _save_listing(None)
+        # A form posted just after the deadline, with no round scheduled yet: keep it all
+        # as a draft of the round it was meant for (the message says so), never lose it.
+        into = listings.late_round(now()) if request.method == "POST" else None
+        if into is None:
+            flash(exc.message, "warning")
+            return redirect(url_for(".dashboard"))
+    return _save_listing(None, into=into)
 
 
 @bp.route("/produk/<int:listing_id>")

@@ -24,6 +24,7 @@ from ..errors import (
     RoundClosed,
 )
 from ..extensions import db
+from ..formatting import deadline, wib
 from ..inputs import clean_text, parse_price
 from ..media import sweep as media_sweep
 from ..media.models import Image
@@ -119,6 +120,40 @@ def target_round(now: datetime) -> Round:
     if rnd is None:
         raise RoundClosed(_("Belum ada periode promosi yang dibuka atau dijadwalkan."))
     return rnd
+
+
+def late_round(now: datetime) -> Round | None:
+    """The round whose deadline passed most recently and that is not published yet (what a
+    form posted just after the deadline was meant for), or None."""
+    return db.session.execute(
+        sa.select(Round)
+        .where(Round.closes_at <= now, Round.publishes_at > now)
+        .order_by(Round.closes_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def late_notice(missed: Round, saved_in: Round) -> str:
+    """The plain message for a listing form posted after ``missed``'s deadline and kept as a
+    draft in ``saved_in`` (the next round, or ``missed`` itself when none is scheduled)."""
+    if saved_in.id != missed.id:
+        return _(
+            "Batas waktu %(name)s sudah lewat (%(at)s), jadi produk ini belum diajukan. "
+            "Semua isian tersimpan sebagai draf untuk %(next)s: ajukan antara %(opens)s "
+            "dan %(closes)s.",
+            name=missed.title,
+            at=wib(missed.closes_at),
+            next=saved_in.title,
+            opens=wib(saved_in.opens_at),
+            closes=deadline(saved_in.closes_at),
+        )
+    return _(
+        "Batas waktu %(name)s sudah lewat (%(at)s), jadi produk ini belum diajukan. Semua "
+        "isian tersimpan sebagai draf; periode berikutnya belum dijadwalkan, dan tanggalnya "
+        "akan tampil di beranda portal.",
+        name=missed.title,
+        at=wib(missed.closes_at),
+    )
 
 
 def create_listing(
@@ -407,6 +442,7 @@ class SaveResult:
     submit_error: str | None = None
     discarded: list[str] = field(default_factory=list)
     status: int = 200
+    late_notice: str | None = None  # a new listing posted after the deadline: why it is a draft
 
 
 def _prepare_uploads(
@@ -451,7 +487,12 @@ def _prepare_uploads(
 
 
 def save_listing_form(
-    listing: Listing | None, form: ListingFormData, *, actor: User, now: datetime
+    listing: Listing | None,
+    form: ListingFormData,
+    *,
+    actor: User,
+    now: datetime,
+    into: Round | None = None,
 ) -> SaveResult:
     """Save the new-listing (``listing`` None) or edit form: take the uploaded photos,
     arrange them, validate, create or update, and submit (or resubmit) when asked.
@@ -465,6 +506,11 @@ def save_listing_form(
     accepted all the same (uploaded photos are kept for the next try in every outcome, so
     the caller commits whatever the result). Flushes, never commits; a second listing with
     the same form key raises IntegrityError at flush or commit (see ``listing_for_form_key``).
+
+    ``into``: the round a new listing goes to (default ``target_round(now)``); a form posted
+    after the deadline with no round open or scheduled passes ``late_round(now)`` so that
+    nothing typed is lost. A new listing that stays a draft because the deadline passed
+    gets ``late_notice``.
     """
     photos = form_photos(listing, form.photo_ids, actor=actor)
     if listing is None:
@@ -512,10 +558,11 @@ def save_listing_form(
             discarded=discarded,
             status=400,
         )
+    created = listing is None
     try:
         if listing is None:
             listing = create_listing(
-                values, photos, actor=actor, now=now, form_key=form.form_key or None
+                values, photos, actor=actor, now=now, rnd=into, form_key=form.form_key or None
             )
         else:
             update_listing(listing, values, photos, actor=actor, now=now)
@@ -538,6 +585,16 @@ def save_listing_form(
                 transition(listing, action, actor=actor, now=now)
         except DomainError as exc:
             submit_error = exc.message
+    late = None
+    if created and listing.status == S.DRAFT:
+        missed = late_round(now)
+        if missed is not None and (missed.id == listing.round_id or submit_error):
+            late = late_notice(missed, listing.round)
     return SaveResult(
-        listing=listing, photos=photos, saved=True, submit_error=submit_error, discarded=discarded
+        listing=listing,
+        photos=photos,
+        saved=True,
+        submit_error=submit_error,
+        discarded=discarded,
+        late_notice=late,
     )

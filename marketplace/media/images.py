@@ -6,7 +6,8 @@
    JPEG, PNG, WebP, HEIF (pillow-heif) and GIF parsers; the file name and the browser's
    content type never reach this module.
 2. **Limits before decoding.** Empty files, files over ``MAX_PHOTO_BYTES``, pictures over
-   ``MAX_IMAGE_PIXELS`` (width × height × frames, read from the header) and pictures whose
+   ``MAX_IMAGE_PIXELS`` (width × height of the one frame decoded, read from the header),
+   longer side over ``MAX_ASPECT_RATIO`` times the shorter (a panorama), and pictures whose
    longer side is under ``MIN_IMAGE_SIDE`` are refused before any pixel is decoded.
    Pillow's ``DecompressionBombWarning`` is turned into an error as well.
 3. **Full decode.** ``load()`` with ``ImageFile.LOAD_TRUNCATED_IMAGES`` False, which is what
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import warnings
 from dataclasses import dataclass, field
 
@@ -47,6 +49,8 @@ DEFAULT_LIMITS = {
     "MAX_IMAGE_PIXELS": 40_000_000,
     "MIN_IMAGE_SIDE": 320,
     "MAX_PHOTO_BYTES": 12 * 1024 * 1024,
+    "PHOTO_DECODES_AT_ONCE": 2,
+    "MAX_ASPECT_RATIO": 4,
 }
 
 WEBP_QUALITY = 80
@@ -174,7 +178,7 @@ def _orientation(im: Image.Image) -> int:
 
 
 def _open_and_decode(
-    data: bytes, *, max_pixels: int, min_side: int
+    data: bytes, *, max_pixels: int, min_side: int, max_ratio: float = 4
 ) -> tuple[Image.Image, int, tuple[int, int]]:
     """Open with the allow-list, check the header, fully decode.
 
@@ -184,6 +188,9 @@ def _open_and_decode(
         # A global switch that would let half-grey pictures through; refuse to run with it.
         raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
     unsupported = _("Format berkas tidak didukung. Kirim foto JPEG, PNG, WebP, HEIC atau GIF.")
+    corrupt = _(
+        "Berkas foto rusak sehingga tidak dapat dibaca — coba simpan ulang foto lalu unggah lagi."
+    )
     bomb_limit = Image.MAX_IMAGE_PIXELS or max_pixels
     too_large = _(
         "Foto terlalu besar: lebih dari %(limit)s megapiksel.",
@@ -202,14 +209,17 @@ def _open_and_decode(
             if fmt == "MPO":
                 # A JPEG with more pictures appended (cameras, some phones): Pillow's JPEG
                 # opener returns it as MPO. Only the first picture is ever decoded.
-                fmt, frames = "JPEG", 1
-            else:
-                frames = int(getattr(im, "n_frames", 1) or 1)
-            im.seek(0)
+                fmt = "JPEG"
+            # Only the first frame (of a GIF, an animated PNG/WebP, a HEIF collection) is
+            # decoded, so only it counts: a 480×480 GIF of 200 frames is 0.23 MP, not 46.
+            # Nor is n_frames asked for: it would parse every frame of a hostile file.
+            frames = 1
         except Image.DecompressionBombError:
             raise _reject(too_large, None) from None
         except Exception as exc:  # UnidentifiedImageError and malformed headers alike
             log.info("upload not opened: %s", exc)
+            if data[:3] == b"\xff\xd8\xff":  # a JPEG whose header is broken: say so
+                raise _reject(corrupt, "JPEG") from None
             raise _reject(unsupported, _sniff(data)) from None
 
         pixels = width * height * frames
@@ -224,6 +234,20 @@ def _open_and_decode(
             )
         if _bomb(caught) or width * height > bomb_limit:
             raise _reject(too_large, fmt)
+        ratio = max(width, height) / max(1, min(width, height))
+        if ratio > max_ratio:
+            raise _reject(
+                _(
+                    "Foto terlalu panjang (%(w)s×%(h)s piksel, %(r)s:1): di kartu produk "
+                    "hanya tampil sebagai garis tipis. Potong foto agar sisi panjangnya "
+                    "paling banyak %(max)s kali sisi pendek, lalu unggah lagi.",
+                    w=width,
+                    h=height,
+                    r=_number(ratio),
+                    max=_number(max_ratio),
+                ),
+                fmt,
+            )
         if max(width, height) < min_side:
             raise _reject(
                 _(
@@ -253,13 +277,7 @@ def _open_and_decode(
                 raise _reject(
                     _("Berkas foto terpotong/tidak lengkap — coba unggah ulang."), fmt
                 ) from None
-            raise _reject(
-                _(
-                    "Berkas foto rusak sehingga tidak dapat dibaca — coba simpan ulang "
-                    "foto lalu unggah lagi."
-                ),
-                fmt,
-            ) from None
+            raise _reject(corrupt, fmt) from None
         if _bomb(caught):
             raise _reject(too_large, fmt)
         for w in caught:
@@ -345,7 +363,8 @@ def process_image(data: bytes) -> ProcessedImage:
 
     Raises :class:`ImageRejected` (with ``detected_format``) for empty, oversized,
     unsupported, too large (pixels), too small, truncated or corrupt files. Limits come
-    from the app config (``MAX_PHOTO_BYTES``, ``MAX_IMAGE_PIXELS``, ``MIN_IMAGE_SIDE``).
+    from the app config (``MAX_PHOTO_BYTES``, ``MAX_IMAGE_PIXELS``, ``MIN_IMAGE_SIDE``);
+    at most ``PHOTO_DECODES_AT_ONCE`` calls decode at once per process (:func:`decode_slot`).
     """
     if not data:
         raise _reject(_("Berkas foto kosong (0 byte) — pilih fotonya lagi lalu unggah ulang."))
@@ -359,8 +378,32 @@ def process_image(data: bytes) -> ProcessedImage:
             )
         )
 
+    with decode_slot():
+        return _process(data)
+
+
+def decode_slot() -> threading.BoundedSemaphore:
+    """The per-process gate of photo decodes: at most ``PHOTO_DECODES_AT_ONCE`` (setting,
+    default 2) run at once; other uploads wait their turn holding only their bytes, so a
+    burst of large photos costs a bounded amount of memory instead of N decodes at once."""
+    n = max(1, _limit("PHOTO_DECODES_AT_ONCE"))
+    with _SLOTS_LOCK:
+        slots = _SLOTS.get(n)
+        if slots is None:
+            slots = _SLOTS[n] = threading.BoundedSemaphore(n)
+    return slots
+
+
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def _process(data: bytes) -> ProcessedImage:
     im, orientation, (raw_w, raw_h) = _open_and_decode(
-        data, max_pixels=_limit("MAX_IMAGE_PIXELS"), min_side=_limit("MIN_IMAGE_SIDE")
+        data,
+        max_pixels=_limit("MAX_IMAGE_PIXELS"),
+        min_side=_limit("MIN_IMAGE_SIDE"),
+        max_ratio=_limit("MAX_ASPECT_RATIO"),
     )
     source_format = "JPEG" if im.format == "MPO" else (im.format or "?")
     width, height = _upright(raw_w, raw_h, orientation)

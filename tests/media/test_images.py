@@ -314,14 +314,33 @@ def test_pixel_limit_is_checked_before_decoding(app, monkeypatch):
     assert "megapiksel" in refusal(data).message
 
 
-def test_pixel_limit_counts_every_frame(app):
+def test_pixel_limit_counts_the_decoded_frame_only(app):
+    """#18: a 480×480 GIF of many frames was "46 megapiksel"; only frame one is decoded."""
     frames = [PILImage.new("RGB", (640, 480), (i * 80, 0, 0)) for i in range(3)]
     buf = io.BytesIO()
     frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:])
-    app.config["MAX_IMAGE_PIXELS"] = 2_000_000  # one frame is 0.3 MP, three are 0.9 MP
-    assert process_image(buf.getvalue())
-    app.config["MAX_IMAGE_PIXELS"] = 800_000
+    app.config["MAX_IMAGE_PIXELS"] = 400_000  # one frame is 0.3 MP, three are 0.9 MP
+    assert process_image(buf.getvalue()).width == 640
+    app.config["MAX_IMAGE_PIXELS"] = 300_000
     assert "megapiksel" in refusal(buf.getvalue()).message
+
+
+def test_a_jpeg_with_a_broken_header_is_called_corrupt(app):
+    data = photo(800, 600)
+    broken = data[:2] + b"\xff\xc0\x00\x03\x00" + data[200:]  # a cut SOF segment up front
+    exc = refusal(broken)
+    assert "rusak" in exc.message and exc.detected_format == "JPEG"
+
+
+@pytest.mark.parametrize(
+    "size, ok", [((10000, 400), False), ((2000, 400), False), ((1600, 400), True)]
+)
+def test_extreme_aspect_ratios_are_refused_with_what_to_do(app, size, ok):
+    data = photo(*size)
+    if ok:
+        assert process_image(data).width == size[0]
+    else:
+        assert "Potong foto" in refusal(data).message
 
 
 def test_decompression_bomb_warning_is_a_refusal(app, monkeypatch):

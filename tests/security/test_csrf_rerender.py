@@ -26,8 +26,8 @@ def other_community(db):
     [
         "/portal/produk/{listing}/ubah",
         "/portal/produk/999999/ubah",
-        "/portal/usaha/{business}",
-        "/portal/usaha/999999",
+        "/portal/usaha/{business}/ubah",
+        "/portal/usaha/999999/ubah",
     ],
 )
 def test_expired_token_on_what_is_not_yours_is_our_404(
