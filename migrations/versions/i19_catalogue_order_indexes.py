@@ -5,7 +5,7 @@ listings and category pages (newest of one category) each walk one of these inst
 sorting every listing of the round or category.
 
 Revision ID: i19_catalogue_order_indexes
-Revises: f1a2b3c4d5e6
+Revises: i15_demand_counts
 Create Date: 2026-12-02 12:40:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "i19_catalogue_order_indexes"
-down_revision = "f1a2b3c4d5e6"
+down_revision = "i15_demand_counts"
 branch_labels = None
 depends_on = None
 
