@@ -58,6 +58,19 @@ run: demo
 test: install node-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## The whole suite on PostgreSQL 15 as CI's second pass runs it (TZ=America/New_York). As root
+## the server is installed/started first by .ci/install-postgres.sh (idempotent); otherwise
+## PG_URL names a running one (default: the URL that script prints). The Node test tools
+## come from `make test` / `make node-tools` (not re-run here: `npm ci` would replace them).
+.PHONY: test-pg
+PG_URL ?= postgresql+psycopg://etalase:etalase@127.0.0.1:54329/etalase
+test-pg: install
+	@url="$(PG_URL)"; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  url="$$(bash .ci/install-postgres.sh | tail -n 1)"; fi; \
+	echo "== PostgreSQL pass on $$url (TZ=America/New_York)"; \
+	TZ=America/New_York DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
+
 ## Lint and format check (ruff, settings in pyproject.toml); `make format` rewrites the files
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

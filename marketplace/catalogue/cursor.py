@@ -127,30 +127,34 @@ def decode_cursor(token: str) -> tuple[str, str, object, int]:
 
 
 def _order(col, asc: bool, reverse: bool = False):
-    """ORDER BY for ``col`` then id, both ascending or both descending (NULL keys last);
-    ``reverse`` flips it for walking back."""
+    """ORDER BY for ``col`` then id, both ascending or both descending; ``reverse`` flips it
+    for walking back.
+
+    No NULLS FIRST/LAST: the query must leave out rows whose ``col`` is NULL (the catalogue
+    does). The engines disagree on where NULLs sort (PostgreSQL: last ascending, SQLite:
+    first), and an explicit NULLS clause that differs from the engine's own makes it sort
+    the whole table instead of walking the ``(status, col, id)`` index; without one, both
+    walk it (forwards or backwards)."""
     up = asc != reverse
-    key = col.asc() if up else col.desc()
-    key = key.nulls_first() if reverse else key.nulls_last()
-    return [key, Listing.id.asc() if up else Listing.id.desc()]
+    return [col.asc() if up else col.desc(), Listing.id.asc() if up else Listing.id.desc()]
 
 
 def _after(col, asc: bool, key, ident: int):
-    """Rows after ``(key, ident)`` in ``_order(col, asc)`` (row values: index-friendly)."""
-    id_after = Listing.id > ident if asc else Listing.id < ident
+    """Rows after ``(key, ident)`` in ``_order(col, asc)`` (a row-value comparison, which
+    both engines serve from the index). A NULL key names no row of a page (see ``_order``):
+    nothing comes after it."""
     if key is None:
-        return sa.and_(col.is_(None), id_after)
+        return sa.false()
     pair = sa.tuple_(col, Listing.id)
-    return sa.or_(pair > (key, ident) if asc else pair < (key, ident), col.is_(None))
+    return pair > (key, ident) if asc else pair < (key, ident)
 
 
 def _before(col, asc: bool, key, ident: int):
-    """Rows before ``(key, ident)`` in that order."""
-    id_before = Listing.id < ident if asc else Listing.id > ident
+    """Rows before ``(key, ident)`` in that order (nothing for a NULL key)."""
     if key is None:
-        return sa.or_(col.is_not(None), id_before)
+        return sa.false()
     pair = sa.tuple_(col, Listing.id)
-    return sa.and_(pair < (key, ident) if asc else pair > (key, ident), col.is_not(None))
+    return pair < (key, ident) if asc else pair > (key, ident)
 
 
 def clamp_per_page(value, default: int = DEFAULT_PER_PAGE) -> int:

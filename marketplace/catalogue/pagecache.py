@@ -35,6 +35,7 @@ import gzip
 import hashlib
 import uuid
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode
 
 import brotli
 import sqlalchemy as sa
@@ -160,6 +161,15 @@ _NOT_REPLAYED = {
 }
 
 
+def normalised_query(query_string: str) -> str:
+    """The query string as a cache key part: parameters sorted by name (each name's values in
+    their order), empty ones dropped, so ``?urut=murah&q=kopi``, ``?q=kopi&urut=murah`` and
+    ``?q=kopi&kategori=&urut=murah`` share one entry (the pages read an empty parameter as an
+    absent one). Percent-encoding differences (``+`` or ``%20``) decode to the same value."""
+    pairs = [(k, v) for k, v in parse_qsl(query_string, keep_blank_values=True) if v.strip()]
+    return urlencode(sorted(pairs, key=lambda kv: kv[0]))
+
+
 def next_publication(at: datetime) -> datetime | None:
     """The first round publication strictly after ``at`` (when pages change by the clock)."""
     return db.session.execute(
@@ -251,7 +261,7 @@ class PageCache:
                 environ.get("wsgi.url_scheme", ""),
                 environ.get("HTTP_HOST", ""),
                 environ.get("PATH_INFO", ""),
-                environ.get("QUERY_STRING", ""),
+                normalised_query(environ.get("QUERY_STRING", "")),
                 lang[:20],
                 environ.get("HTTP_ACCEPT_LANGUAGE", "")[:100],
             )

@@ -144,6 +144,11 @@ def search_listings(
         filters.district = district
     match = search.resolve(" ".join(query_words(q)))
     sort = clean_sort(sort, has_query=match is not None and match.join is not None)
+    if match is not None and match.unsearchable:
+        # Only symbols or emoji: nothing to look up, no query to run (search.Match).
+        if after:
+            decode_cursor(after)  # still refuse a cursor we did not make
+        return Page(items=[], per_page=per_page, sort=sort, match=match)
 
     stmt = filters.apply(_public_select(now))
     if business_id is not None:
@@ -167,7 +172,9 @@ def search_listings(
         col, asc = Listing.approved_at, False
     else:
         col, asc = Listing.price, sort == SORT_CHEAPEST
-        stmt = stmt.where(Listing.price.is_not(None))
+    # The sort key is never NULL in a page (``cursor._order``): the ORDER BY then matches
+    # the keyset index on both engines, whatever their NULL ordering.
+    stmt = stmt.where(col.is_not(None))
 
     def cursor(row, way):
         return encode_cursor(row, way, sort)
@@ -287,8 +294,12 @@ def related_listings(listing: Listing, now: datetime, n: int = 4) -> list[Listin
     return list(
         db.session.execute(
             _public_select(now)
-            .where(Listing.category_id == listing.category_id, Listing.id != listing.id)
-            .order_by(Listing.approved_at.desc().nulls_last(), Listing.id.desc())
+            .where(
+                Listing.category_id == listing.category_id,
+                Listing.id != listing.id,
+                Listing.approved_at.is_not(None),
+            )
+            .order_by(*_order(Listing.approved_at, asc=False))
             .limit(n)
         )
         .unique()
@@ -305,6 +316,8 @@ def count_listings(now: datetime, q: str | None, filters: Filters, cap: int = 10
         .where(public_listing_filter(now))
     )
     match = search.resolve(" ".join(query_words(q)))
+    if match is not None and match.unsearchable:
+        return 0
     if match is not None:
         stmt = match.join(stmt)[0] if match.join is not None else stmt.where(match.condition)
     return db.session.execute(

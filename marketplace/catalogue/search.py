@@ -17,8 +17,10 @@ which tier".
   word similarity when nothing matches (``kripik`` finds ``keripik``).
 
 Words are taken out of the query as letters and digits only, so ``%``, ``_``, quotes and
-FTS operators are never operators. A query made only of symbols (``%``, ``'``) is looked up
-literally with an escaped LIKE.
+FTS operators are never operators. A query made only of symbols or emoji (``%``, ``'``,
+``🍪``) has nothing an index can look up: it is answered at once with no results
+(``Match.unsearchable``) and the page says to type letters or digits; a LIKE over every row
+(1-2 s at 100,000 listings, each distinct string a cache miss) is never run.
 
 The tables are not SQLAlchemy models: ``is_search_table`` tells the migration drift check
 and autogenerate to leave them alone.
@@ -37,7 +39,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 
 from ..extensions import db
-from ..listings.models import Business, Listing
+from ..listings.models import Listing
 
 SEARCH_TABLE = "listing_search"
 MAX_WORDS = 8
@@ -88,8 +90,9 @@ class Match:
     without scoring every match, so a page costs the same for a word found in 12,000
     listings as for one found in 12 (bm25 over every match costs 10-20 ms at 100,000).
 
-    For a query with no letters or digits, ``condition`` is an escaped LIKE instead and
-    ``tiers`` is 0. ``searched`` are the words really used (for highlighting);
+    For a query with no letters or digits, ``unsearchable`` is True, ``condition`` is
+    ``false`` and ``tiers`` is 0: callers answer with no rows and run no query.
+    ``searched`` are the words really used (for highlighting);
     ``corrected`` is the query searched instead when the typed words matched nothing;
     ``prefix`` says the words were taken as prefixes."""
 
@@ -99,6 +102,7 @@ class Match:
     searched: list[str] = field(default_factory=list)
     corrected: str | None = None
     prefix: bool = False
+    unsearchable: bool = False
 
 
 def resolve(q: str | None, dialect: str | None = None) -> Match | None:
@@ -108,32 +112,18 @@ def resolve(q: str | None, dialect: str | None = None) -> Match | None:
         return None
     found = words(text)
     if not found:
-        return _literal(text)
+        return _unsearchable()
     dialect = dialect or db.engine.dialect.name
     if dialect == "postgresql":
         return _postgres(found)
     return _sqlite(found)
 
 
-# --- literal fallback (a query with no letters or digits) -----------------------------------
+# --- nothing to look up (a query with no letters or digits) --------------------------------
 
 
-def _like_escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _literal(text: str) -> Match:
-    conds = []
-    for token in text.split(" ")[:MAX_WORDS]:
-        pattern = f"%{_like_escape(token[:MAX_WORD_CHARS])}%"
-        conds.append(
-            sa.or_(
-                Listing.title.ilike(pattern, escape="\\"),
-                Listing.description.ilike(pattern, escape="\\"),
-                Business.name.ilike(pattern, escape="\\"),
-            )
-        )
-    return Match(condition=sa.and_(*conds), searched=[])
+def _unsearchable() -> Match:
+    return Match(condition=sa.false(), searched=[], unsearchable=True)
 
 
 # --- SQLite FTS5 ----------------------------------------------------------------------------
@@ -236,18 +226,27 @@ def _pg_match(anywhere: str, exprs: list[str], terms: list[str], prefix: bool) -
     return Match(join=join, tiers=len(exprs), searched=terms, prefix=prefix)
 
 
+def _pg_probe(expr: str):
+    """``SELECT 1 … LIMIT 1``: does any listing match ``expr``? The matches are a
+    MATERIALIZED CTE, planned on its own (not for LIMIT 1), so PostgreSQL reads the GIN
+    index; a plain ``LIMIT 1`` makes it bet on a sequential scan finding a row early, which
+    reads the whole table for a word nobody uses (150-200 ms at 100,000 listings)."""
+    found = (
+        sa.select(_pg.c.listing_id)
+        .where(_pg.c.document.op("@@")(_tsquery(expr)))
+        .cte("probe")
+        .prefix_with("MATERIALIZED")
+    )
+    return sa.select(sa.literal(1)).select_from(found).limit(1)
+
+
 def _postgres(terms: list[str]) -> Match:
     # Letters and digits only, so the to_tsquery syntax cannot be injected. Title words
     # carry weight A in the document, so ``:*A`` finds them in the title only.
     for star in ("", ":*"):  # the words as typed, else as prefixes
         anywhere = " & ".join(f"{t}{star}" for t in terms)
         in_title = " & ".join(f"{t}{star or ':'}A" for t in terms)
-        hit = db.session.execute(
-            sa.select(sa.literal(1))
-            .select_from(_pg)
-            .where(_pg.c.document.op("@@")(_tsquery(anywhere)))
-            .limit(1)
-        ).first()
+        hit = db.session.execute(_pg_probe(anywhere)).first()
         if hit is not None:
             return _pg_match(
                 anywhere, [in_title, f"({anywhere}) & !({in_title})"], terms, bool(star)

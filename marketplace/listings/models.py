@@ -210,6 +210,11 @@ class Listing(db.Model):
         # The catalogue's keyset orders: newest approved, and by price (catalogue.cursor).
         sa.Index("ix_listings_status_approved", "status", "approved_at", "id"),
         sa.Index("ix_listings_status_price", "status", "price", "id"),
+        # Newest first within a round (home showcase, round page) and a category (#19).
+        sa.Index("ix_listings_round_status_approved", "round_id", "status", "approved_at", "id"),
+        sa.Index(
+            "ix_listings_category_status_approved", "category_id", "status", "approved_at", "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

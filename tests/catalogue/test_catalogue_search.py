@@ -65,16 +65,18 @@ def test_search_matches_every_word_on_title_description_and_business(app, db):
     "query, expected",
     [
         ("50%", ["Diskon 50% Kue"]),
-        ("%", ["Diskon 50% Kue"]),
         ("a_b", ["Kode a_b"]),
-        ("_", ["Kode a_b"]),
-        ("'", ["Kue Jum'at"]),
-        ('"', ['Teh "Asli"']),
-        ("\\", ["Garis \\ Miring"]),
         ("' OR 1=1 --", []),
+        # Only symbols: nothing an index can look up, so no results and no query (#19;
+        # the page says to type letters or digits: test_catalogue_query_plans).
+        ("%", []),
+        ("_", []),
+        ("'", []),
+        ('"', []),
+        ("\\", []),
     ],
 )
-def test_wildcards_and_quotes_are_literal(app, db, query, expected):
+def test_wildcards_and_quotes_are_never_operators(app, db, query, expected):
     rnd = make_published_round()
     for title in (
         "Diskon 50% Kue",
