@@ -5,7 +5,7 @@ listings and category pages (newest of one category) each walk one of these inst
 sorting every listing of the round or category.
 
 Revision ID: i19_catalogue_order_indexes
-Revises: i15_demand_counts
+Revises: i17_category_name_en
 Create Date: 2026-12-02 12:40:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "i19_catalogue_order_indexes"
-down_revision = "i15_demand_counts"
+down_revision = "i17_category_name_en"
 branch_labels = None
 depends_on = None
 
