@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .catalogue import bp as catalogue_bp
+    from .communities import bp as communities_bp
     from .demand import bp as demand_bp
     from .instagram import bp as instagram_bp
     from .language import bp as language_bp
@@ -63,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(communities_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(listings_bp, url_prefix="/portal")
     app.register_blueprint(moderation_bp, url_prefix="/staff")

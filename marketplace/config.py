@@ -101,6 +101,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_RESET_MAX_AGE": 3600,
         "PASSWORD_RESET_RATE_LIMIT": "10 per 15 minutes",
         "PASSWORD_RESET_ACCOUNT_RATE_LIMIT": "3 per 15 minutes",
+        # "Minta bergabung" requests to communities, per address.
+        "JOIN_REQUEST_RATE_LIMIT": "5 per hour",
         # Shared state for several workers: rate limits and the page cache (memory otherwise).
         "REDIS_URL": None,
         # Whole-page cache of anonymous public pages (catalogue/pagecache.py): on/off, an

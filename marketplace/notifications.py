@@ -119,3 +119,35 @@ def send_email(recipients: list[str], subject: str, body: str) -> bool:
         log.exception("e-mail to %d recipient(s) failed", len(recipients))
         return False
     return True
+
+
+APPROVE_KIND = "listing.approve"
+
+
+def approval_text(title: str, round_title: str, publishes_at: datetime, now: datetime) -> str:
+    """The first line of an approval notification: "already in the catalogue" once the round
+    is published at ``now``, else the promise of its publication time (in WIB)."""
+    from flask_babel import gettext as _
+
+    from .formatting import wib
+
+    if now >= publishes_at:
+        return _("Produk \"%(title)s\" disetujui dan sudah tampil di katalog.", title=title)
+    return _(
+        "Produk \"%(title)s\" disetujui untuk %(round)s dan tampil di katalog mulai %(at)s.",
+        title=title,
+        round=round_title,
+        at=wib(publishes_at),
+    )
+
+
+def current_message(
+    n: Notification, *, title: str, round_title: str, publishes_at: datetime, now: datetime
+) -> str:
+    """The text to show or forward now: an approval written before its round was published
+    (on schedule or by "publish now") no longer promises a date once it is public; the
+    stored text stays as it was sent (moderator's note and explanation lines kept)."""
+    if n.kind != APPROVE_KIND or now < publishes_at:
+        return n.message
+    _first, sep, rest = n.message.partition("\n")
+    return approval_text(title, round_title, publishes_at, now) + (sep + rest if sep else "")

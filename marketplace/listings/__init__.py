@@ -13,6 +13,7 @@ bp = Blueprint("listings", __name__)
 from . import (
     business_views,
     dashboard_views,
+    late_views,
     listing_views,
     member_views,  # noqa: E402,F401
     notification_views,

@@ -7,10 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..clock import now
+from ..rounds.allowances import allowance, late_round_for
+from ..rounds.forms import LateCodeRedeemForm
 from ..rounds.services import next_round, open_round
 from . import bp
 from .access import member_required
 from .forms import ActionForm
+from .published import published_links
 from .queries import community_businesses, community_listings, latest_feedback
 from .state import slots_used, status_label
 
@@ -20,7 +23,9 @@ from .state import slots_used, status_label
 def dashboard():
     at = now()
     community = current_user.community
-    rnd = open_round(at)
+    # a closed round the community may still submit to (a redeemed late-entry code)
+    rnd = open_round(at) or late_round_for(community.id, at)
+    allow = allowance(rnd, community.id) if rnd else None
     upcoming = next_round(at) if rnd is None else None
     listings = community_listings(community.id)
     feedback = latest_feedback([l.id for l in listings])
@@ -37,7 +42,10 @@ def dashboard():
         businesses=community_businesses(community.id),
         action_form=ActionForm(),
         status_label=status_label,
-        remaining=_remaining(rnd.closes_at - at) if rnd else None,
+        remaining=_remaining(allow.closes_at - at) if rnd else None,
+        allowance=allow,
+        published=published_links(listings, at),
+        late_form=LateCodeRedeemForm(formdata=None),
     )
 
 

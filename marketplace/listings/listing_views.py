@@ -20,6 +20,7 @@ from .access import member_required, own_or_404
 from .forms import ActionForm, ListingForm
 from .models import Listing, ListingStatus
 from .photos import form_photo_ids, parse_photo_op
+from .published import is_public, public_links
 from .queries import community_businesses, history_with_lineage, latest_feedback, listing_history
 from .state import allowed_actions, can_edit, status_label, transition
 
@@ -202,6 +203,7 @@ def listing_detail(listing_id: int):
         action_form=ActionForm(),
         lineage=history_with_lineage(listing)[:-1],
         copy_round=_copy_round(listing, at),
+        published=public_links(listing) if is_public(listing, at) else None,
     )
 
 

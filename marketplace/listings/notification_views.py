@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from ..clock import now
 from ..extensions import db
-from ..notifications import for_community, mark_all_read
+from ..notifications import current_message, for_community, mark_all_read
+from ..rounds.models import Round
 from ..whatsapp import wa_me_url
 from . import bp
 from .access import member_required
@@ -35,11 +36,44 @@ def notifications():
         if ids
         else {}
     )
+    # An approval sent before its round went public (on schedule or by "publish now") is
+    # shown and forwarded without the now-false promise of a date.
+    at = now()
+    rounds = (
+        {
+            lid: (title, rnd)
+            for lid, title, rnd in db.session.execute(
+                sa.select(Listing.id, Listing.title, Round)
+                .join(Round, Listing.round_id == Round.id)
+                .where(Listing.id.in_(ids), Listing.community_id == current_user.community_id)
+            ).all()
+        }
+        if ids
+        else {}
+    )
+    shown = {
+        n.id: current_message(
+            n,
+            title=rounds[n.listing_id][0],
+            round_title=rounds[n.listing_id][1].title,
+            publishes_at=rounds[n.listing_id][1].publishes_at,
+            now=at,
+        )
+        if n.listing_id in rounds
+        else n.message
+        for n in items
+    }
     forward = {
-        n.id: wa_me_url(sellers[n.listing_id], n.message) for n in items if n.listing_id in sellers
+        n.id: wa_me_url(sellers[n.listing_id], shown[n.id])
+        for n in items
+        if n.listing_id in sellers
     }
     return render_template(
-        "listings/notifications.html", items=items, forward=forward, form=ActionForm()
+        "listings/notifications.html",
+        items=items,
+        shown=shown,
+        forward=forward,
+        form=ActionForm(),
     )
 
 

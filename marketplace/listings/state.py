@@ -20,6 +20,7 @@ from ..errors import (
     StaleVersion,
 )
 from ..extensions import db
+from ..rounds.allowances import accepts_from, closes_for, quota_for
 from ..rounds.models import Round
 from .models import ACTIONS, STATUS_LABELS, Listing, ListingAction, ListingStatus
 
@@ -74,7 +75,7 @@ def can_edit(listing: Listing, user: User | None, now: datetime) -> bool:
     if listing.status == S.DRAFT:
         return not listing.round.is_published(now)
     if listing.status == S.SUBMITTED:
-        return now < listing.round.closes_at
+        return now < closes_for(listing.round, listing.community_id)
     if listing.status == S.CHANGES_REQUESTED:
         return now < listing.round.publishes_at
     return False
@@ -146,20 +147,21 @@ def check_can_submit(listing: Listing, now: datetime) -> None:
                 "diajukan. Simpan sebagai draf dulu."
             )
         )
-    if not rnd.accepts_submissions(now):
+    if not accepts_from(rnd, listing.community_id, now):
         if now < rnd.opens_at:
             raise RoundClosed(_("Periode %(name)s belum dibuka.", name=rnd.title))
         raise RoundClosed(
             _("Batas waktu %(name)s sudah lewat. Produk tidak dapat diajukan lagi.", name=rnd.title)
         )
     lock_community(listing.community_id)
-    if slots_used(listing.community_id, rnd.id) >= rnd.quota_per_community:
+    quota = quota_for(rnd, listing.community_id)
+    if slots_used(listing.community_id, rnd.id) >= quota:
         raise QuotaExceeded(
             _(
                 "Kuota komunitas untuk %(name)s sudah penuh (%(n)s produk). Tarik "
                 "produk lain atau tunggu periode berikutnya.",
                 name=rnd.title,
-                n=rnd.quota_per_community,
+                n=quota,
             )
         )
 

@@ -18,7 +18,7 @@ from ..formatting import wib
 from ..inputs import clean_text
 from ..listings.models import ACTIONS, Listing
 from ..listings.state import status_label, transition
-from ..notifications import Notification, notify, send_email
+from ..notifications import Notification, approval_text, notify, send_email
 from .changes import snapshot
 from .claims import end_claims
 from .models import DecisionAction, ModerationDecision
@@ -171,18 +171,7 @@ def _decision_text(
 ) -> str:
     rnd = listing.round
     if action == DecisionAction.APPROVE:
-        if rnd.is_published(now):
-            text = _(
-                "Produk \"%(title)s\" disetujui dan sudah tampil di katalog.", title=listing.title
-            )
-        else:
-            text = _(
-                "Produk \"%(title)s\" disetujui untuk %(round)s dan tampil di katalog "
-                "mulai %(at)s.",
-                title=listing.title,
-                round=rnd.title,
-                at=wib(rnd.publishes_at),
-            )
+        text = approval_text(listing.title, rnd.title, rnd.publishes_at, now)
     elif action == DecisionAction.REQUEST_CHANGES:
         text = _(
             "Produk \"%(title)s\" perlu perbaikan: %(reason)s.", title=listing.title, reason=reason

@@ -94,3 +94,19 @@ def schedule(
             f"{to_wib(r.closes_at):%a %Y-%m-%d %H:%M} · tayang "
             f"{to_wib(r.publishes_at):%a %Y-%m-%d %H:%M} WIB"
         )
+
+
+@rounds_cli.command("remind")
+def remind_command():
+    """Write the round reminders due now (opened, 3 days and 1 day before closing,
+    published), each once per community; e-mail them when SMTP is configured. Safe to run
+    every minute from cron."""
+    from ..notifications import send_email
+    from .reminders import send_due
+
+    sent = send_due(now())
+    db.session.commit()
+    mailed = sum(
+        1 for s in sent if s.recipients and send_email(s.recipients, s.text.split(".")[0], s.text)
+    )
+    click.echo(f"reminders: {len(sent)} written, {mailed} e-mailed")

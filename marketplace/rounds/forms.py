@@ -88,3 +88,29 @@ class ScheduleForm(FlaskForm):
         validators=[InputRequired(_l("Isi kuota per komunitas."))],
     )
     submit = SubmitField(_l("Jadwalkan"))
+
+
+class QuotaOverrideForm(FlaskForm):
+    """Staff: one community's quota in one round (empty quota: back to the round's)."""
+
+    community_id = SelectField(_l("Komunitas"), coerce=int, validate_choice=False)
+    quota = IntegerField(
+        _l("Kuota komunitas ini (kosongkan untuk kuota periode)"),
+        invalid_value_message=_l("Kuota harus berupa angka."),
+        validators=[Optional()],
+    )
+    submit = SubmitField(_l("Simpan kuota"))
+
+
+class LateCodeForm(FlaskForm):
+    """Staff: a late-entry code for one community, valid until a time in WIB."""
+
+    community_id = SelectField(_l("Komunitas"), coerce=int, validate_choice=False)
+    valid_until = wib_field(_l("Berlaku sampai (WIB)"))
+    submit = SubmitField(_l("Buat kode susulan"))
+
+
+class LateCodeRedeemForm(FlaskForm):
+    """A community types the late-entry code staff sent it."""
+
+    code = StringField(_l("Kode susulan"), validators=[InputRequired(_l("Isi kode susulan."))])

@@ -106,3 +106,36 @@ class Round(db.Model):
 
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.name}>"
+
+
+class QuotaOverride(db.Model):
+    """Staff gave one community a different quota in one round (replaces
+    ``Round.quota_per_community`` for it; ``rounds.allowances.quota_for`` reads it)."""
+
+    __tablename__ = "round_quota_overrides"
+    __table_args__ = (sa.UniqueConstraint("round_id", "community_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    quota: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class LateEntry(db.Model):
+    """A late-entry code staff issued for one community in one round: once the community
+    redeems it (``redeemed_at``), it may submit after ``closes_at`` until ``valid_until``
+    (before ``publishes_at``). One code, one use."""
+
+    __tablename__ = "round_late_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    redeemed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -184,6 +184,18 @@ RULES: dict[str, Rule] = {
     "demand.notify": R("staff"),
     # moderation at scale (#13)
     "moderation.release_claim": R("staff", {"listing_id": "submitted_listing"}),
+    # round exceptions (#14): staff read, admins change; the community redeems a code
+    "rounds.exceptions": R("staff", {"round_id": "open_round"}),
+    "rounds.exceptions_quota": R("admin", {"round_id": "open_round"}),
+    "rounds.exceptions_late": R("admin", {"round_id": "open_round"}),
+    "listings.late_code_redeem": R("member"),
+    # communities directory and join requests (#14)
+    "communities.directory_page": R("public"),
+    "communities.join": R("public", {"slug": "community_slug"}),
+    "communities.requests_page": R("member"),
+    "communities.requests_decide": R(
+        "member_object", {"request_id": "join_request", "verb": "join_verb"}
+    ),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
@@ -228,6 +240,15 @@ class World:
 
         for side, who in ((self.a, "calon.a"), (self.b, "calon.b")):
             side.invite_token = invites.invite(f"{who}@contoh.id", actor=side.member, now=clock())
+        from marketplace.communities.models import JoinRequest
+
+        for side in (self.a, self.b):  # a pending "Minta bergabung" request to each (#14)
+            req = JoinRequest(
+                community_id=side.community.id, name="Calon", whatsapp="+6281200000000", sells="Kue"
+            )
+            db.session.add(req)
+            db.session.flush()
+            side.join_request_id = req.id
         self.reason = db.session.execute(sa.select(ModerationReason).limit(1)).scalar_one()
         db.session.commit()
 
@@ -288,6 +309,8 @@ class World:
             "copy_verb": lambda: "salin",
             "member": lambda: side.member.id,
             "invite_token": lambda: side.invite_token,
+            "join_request": lambda: side.join_request_id,
+            "join_verb": lambda: "tolak",
             "reset_token": lambda: __import__(
                 "marketplace.auth.recovery", fromlist=["make_token"]
             ).make_token(side.member),

@@ -1,0 +1,85 @@
+"""Round reminders from the clock (#14 item 6): each sent once per community, at the right
+instant in WIB (the suite also runs with TZ=America/New_York)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from marketplace.auth.models import CommunityStatus
+from marketplace.clock import WIB
+from marketplace.notifications import Notification
+from marketplace.rounds import reminders
+from tests.builders import make_community, make_round
+
+
+def _wib(*args) -> datetime:
+    return datetime(*args, tzinfo=WIB).astimezone(UTC)
+
+
+def _kinds(db, community_id):
+    return sorted(
+        db.session.execute(
+            db.select(Notification.kind).where(Notification.community_id == community_id)
+        ).scalars()
+    )
+
+
+def test_each_reminder_once_at_its_instant_in_wib(app, db, clock):
+    c = make_community()
+    make_community(status=CommunityStatus.PENDING)
+    rnd = make_round(
+        opens_at=_wib(2026, 12, 7, 8, 0),
+        closes_at=_wib(2026, 12, 19, 0, 0),
+        publishes_at=_wib(2026, 12, 21, 8, 0),
+    )
+    db.session.commit()
+    k = lambda e: reminders.kind_of(e, rnd)  # noqa: E731
+    clock.at = _wib(2026, 12, 7, 7, 59, 59)
+    assert reminders.send_due(clock()) == []
+    clock.at = _wib(2026, 12, 7, 8, 0, 0)
+    sent = reminders.send_due(clock())
+    assert [(s.community_id, s.event) for s in sent] == [(c.id, "opened")]
+    assert "24.00 WIB" in sent[0].text  # midnight shown as the end of the day before
+    assert reminders.send_due(clock()) == []  # run again the same minute: nothing twice
+    clock.at = _wib(2026, 12, 15, 23, 59, 59)
+    assert reminders.send_due(clock()) == []
+    clock.at = _wib(2026, 12, 16, 0, 0, 0)  # three days before closing
+    assert [s.event for s in reminders.send_due(clock())] == ["closes_3d"]
+    clock.at = _wib(2026, 12, 18, 0, 0, 0)  # one day before
+    assert [s.event for s in reminders.send_due(clock())] == ["closes_1d"]
+    clock.at = _wib(2026, 12, 21, 7, 59, 59)
+    assert reminders.send_due(clock()) == []
+    clock.at = _wib(2026, 12, 21, 8, 0, 0)
+    assert [s.event for s in reminders.send_due(clock())] == ["published"]
+    db.session.commit()
+    assert _kinds(db, c.id) == sorted(k(e) for e in reminders.EVENTS)
+
+
+def test_a_late_run_sends_only_the_latest_closing_reminder(app, db, clock):
+    c = make_community()
+    rnd = make_round(
+        opens_at=_wib(2026, 12, 1, 8, 0),
+        closes_at=_wib(2026, 12, 2, 20, 0),
+        publishes_at=_wib(2026, 12, 4, 8, 0),
+    )
+    db.session.commit()
+    sent = reminders.send_due(clock())  # 2 Dec 10:00 WIB: opened, 3d and 1d all past
+    assert [(s.community_id, s.event) for s in sent] == [(c.id, "closes_1d")]
+    assert rnd.id == sent[0].round_id
+
+
+def test_remind_command_is_safe_to_run_every_minute(app, db, clock):
+    make_community()
+    make_round(opens_at=clock() - timedelta(minutes=1))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["rounds", "remind"])
+    assert first.exit_code == 0 and "1 written" in first.output
+    second = runner.invoke(args=["rounds", "remind"])
+    assert "0 written" in second.output
+
+
+def test_broadcast_text_has_link_and_wib_deadline(app, db, clock):
+    rnd = make_round(closes_at=_wib(2026, 12, 5, 17, 0))
+    text = reminders.broadcast_text(rnd, "https://contoh.id/x", clock())
+    assert "17.00 WIB" in text and "https://contoh.id/x" in text
