@@ -19,6 +19,7 @@ from .claims import claimed_by_others, live_claims
 from .decisions import decisions_for
 from .models import ListingClaim, ModerationDecision, ModerationReason
 from .permits import unchecked_permits
+from .prechecks import text_findings
 from .reasons import active_reasons
 
 S = ListingStatus
@@ -278,6 +279,19 @@ def listing_flags(listing: Listing) -> list[Flag]:
     if listing.price is None:
         flags.append(
             Flag("no_price", _("Tanpa harga"), _("Harga tidak diisi (tampil \"hubungi penjual\")."))
+        )
+    found = text_findings(listing.description)
+    if found:
+        what = {"phone": _("nomor telepon"), "url": _("tautan"), "transfer": _("ajakan transfer")}
+        flags.append(
+            Flag(
+                "contact_in_text",
+                _("Kontak di deskripsi"),
+                _(
+                    "Deskripsi memuat %(what)s: pembeli harus lewat tombol WhatsApp.",
+                    what=", ".join(what[f] for f in found),
+                ),
+            )
         )
     unchecked = unchecked_permits(listing.business)
     if unchecked:
