@@ -110,6 +110,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PAGE_CACHE": True,
         "PAGE_CACHE_TIMEOUT": 600,
         "PAGE_CACHE_ENTRIES": 2000,
+        # Demand signals (marketplace/demand): count catalogue searches; a query is shown
+        # only once K distinct visitors searched it on one day; flush every N s or searches.
+        "DEMAND_COUNTING": True,
+        "DEMAND_K": 3,
+        "DEMAND_FLUSH_SECONDS": 30,
+        "DEMAND_FLUSH_REQUESTS": 500,
         # Response compression (Flask-Compress; the page cache stores pages compressed the
         # same way): algorithms in order of preference, types, gzip and Brotli levels.
         "COMPRESS_ALGORITHM": ["br", "gzip"],

@@ -1,7 +1,7 @@
 """round exceptions (#14): quota override per community per round, late-entry codes
 
 Revision ID: i14_round_exceptions
-Revises: f1a2b3c4d5e6
+Revises: i15_demand_counts
 Create Date: 2026-12-02 12:45:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 import marketplace.db
 
 revision = "i14_round_exceptions"
-down_revision = "f1a2b3c4d5e6"
+down_revision = "i15_demand_counts"
 branch_labels = None
 depends_on = None
 

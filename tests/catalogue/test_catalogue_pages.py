@@ -150,8 +150,10 @@ def test_pages_run_few_queries(client, db, app):
     for i in range(27):
         make_public_listing(rnd=rnd, title=f"Produk lain {i}", photos=2)
     db.session.commit()
-    # A miss: generation, listings, photos, variants, two filter menus, next publication.
-    assert count("/katalog") == few <= 7
+    # A miss: generation, listings, photos, variants, two filter menus, next publication;
+    # with more than a page of results, the result count (#17) adds one capped count.
+    assert few <= 7
+    assert count("/katalog") <= few + 1 <= 8
     assert count("/katalog") == 1  # a hit from the page cache: only the generation
     assert count("/") <= 10  # a miss (the home page adds the showcase and the counts)
     assert count("/") == 1

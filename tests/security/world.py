@@ -87,6 +87,17 @@ RULES: dict[str, Rule] = {
         note="the WhatsApp tap counter: a redirect counting taps per listing and day",
     ),
     "api.listings": R("public"),
+    "api.listing": R("public", {"listing_id": "public_listing"}),
+    "api.rounds": R("public"),
+    "api.round_detail": R("public", {"round_id": "published_round"}),
+    "api.communities": R("public"),
+    "api.community": R("public", {"slug": "community_slug"}),
+    "api.businesses": R("public"),
+    "api.business": R("public", {"business_id": "business"}),
+    "api.categories": R("public"),
+    "api.districts": R("public"),
+    "api.openapi_json": R("public"),
+    "api.docs": R("public"),
     "media.file": R("public", {"key": "media_key"}),
     "static": R("public", {"filename": "static_file"}),
     "language.switch": R("public", {"locale": "locale"}),
@@ -175,6 +186,9 @@ RULES: dict[str, Rule] = {
     "communities.requests_decide": R(
         "member_object", {"request_id": "join_request", "verb": "join_verb"}
     ),
+    "demand.board_page": R("staff"),
+    "demand.board_csv": R("staff"),
+    "demand.notify": R("staff"),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
