@@ -204,6 +204,9 @@ RULES: dict[str, Rule] = {
     ),
     "demand_ask.ask": R("public"),
     "demand_portal.portal_demand": R("member"),
+    "demand.board_page": R("staff"),
+    "demand.board_csv": R("staff"),
+    "demand.notify": R("staff"),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
