@@ -13,6 +13,7 @@ from ..catalogue.urls import (
     listing_path_values,
     media_src,
 )
+from ..clock import now
 from ..listings.models import Listing
 
 
@@ -38,6 +39,8 @@ def listing_json(listing: Listing) -> dict:
         "category": {"slug": listing.category.slug, "name": listing.category.name},
         "district": {"slug": business.district.slug, "name": business.district.name},
         "business": {"name": business.name, "whatsapp_url": whatsapp_url(business, message)},
+        # the checked, unexpired permits only (Business.badges): "halal", "pirt", "nib"
+        "badges": [kind.value for kind in business.badges(now())],
         "round": {"id": listing.round.id, "name": listing.round.title},
         "url": url,
         "photos": [p for p in photos if p is not None],

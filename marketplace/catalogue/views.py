@@ -122,7 +122,7 @@ def listing(listing_id: int, slug: str | None = None):
         og=og,
         has_whatsapp=bool(item.business.whatsapp_digits),
         share_url=share_url(item, product_url),
-        structured_data=product_data(item, product_url, og.url if og else None),
+        structured_data=product_data(item, product_url, og.url if og else None, at=at),
         related=related_listings(item, at),
     )
 

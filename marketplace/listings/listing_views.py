@@ -19,6 +19,7 @@ from . import bp, listings
 from .access import member_required, own_or_404
 from .forms import ActionForm, ListingForm
 from .models import Listing, ListingStatus
+from .permits import community_marks
 from .photos import form_photo_ids, parse_photo_op
 from .queries import community_businesses, history_with_lineage, latest_feedback, listing_history
 from .state import allowed_actions, can_edit, status_label, transition
@@ -54,8 +55,6 @@ def _form_data(form: ListingForm, listing: Listing | None) -> listings.ListingFo
             description=form.description.data or "",
             price=form.price.data or "",
             unit=form.unit.data or "pcs",
-            is_halal=form.is_halal.data,
-            has_pirt=form.has_pirt.data,
         ),
         photo_ids=_posted_photo_ids(listing),
         photo_op=parse_photo_op(request.form.get("photo_op")),
@@ -73,6 +72,7 @@ def _show_form(form, listing, photos, photo_errors, status: int = 200):
         photos=photos,
         photo_errors=photo_errors,
         limits=_limits(),
+        marks=community_marks(community_businesses(current_user.community_id), now()),
     ), status
 
 

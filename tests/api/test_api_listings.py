@@ -32,6 +32,7 @@ def test_listing_shape(client, db):
         "category",
         "district",
         "business",
+        "badges",
         "round",
         "url",
         "photos",

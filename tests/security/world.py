@@ -127,6 +127,13 @@ RULES: dict[str, Rule] = {
     "moderation.review": R("staff", {"listing_id": "submitted_listing"}),
     "moderation.decide_listing": R("staff", {"listing_id": "submitted_listing"}),
     "moderation.permits": R("staff", {"listing_id": "submitted_listing"}),
+    "moderation.business_changes": R("staff"),
+    "moderation.decide_business_change": R("staff", {"change_id": "business_change"}),
+    # shoppers' reports (#12): the form is public; the queue and its answers are staff's
+    "reports.report": R("public", {"listing_id": "public_listing"}),
+    "reports.queue": R("staff"),
+    "reports.dismiss": R("staff", {"listing_id": "public_listing"}),
+    "reports.take_down": R("staff", {"listing_id": "public_listing"}),
     "moderation.bulk_approve_view": R("staff", {"round_id": "open_round"}),
     "moderation.audit_log": R("staff"),
     "moderation.audit_csv": R("staff"),
@@ -204,6 +211,16 @@ class World:
         for side, who in ((self.a, "calon.a"), (self.b, "calon.b")):
             side.invite_token = invites.invite(f"{who}@contoh.id", actor=side.member, now=clock())
         self.reason = db.session.execute(sa.select(ModerationReason).limit(1)).scalar_one()
+        from marketplace.listings.models import BusinessChange
+
+        self.changes = {}  # a pending business change per side (#12)
+        for key, side in (("a", self.a), ("b", self.b)):
+            self.changes[key] = BusinessChange(
+                business_id=side.business.id,
+                community_id=side.community.id,
+                changes={"story": [side.business.story, "Cerita baru."]},
+            )
+            db.session.add(self.changes[key])
         db.session.commit()
 
     def _side(self, name):
@@ -266,6 +283,7 @@ class World:
             "reason": lambda: self.reason.id,
             "category": lambda: side.draft_listing.category_id,
             "other_staff": lambda: self.other_staff.id,
+            "business_change": lambda: self.changes[owner].id,
         }[name]()
 
 
