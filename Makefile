@@ -74,6 +74,7 @@ bench: install node-tools
 	$(PY) bench/rush.py
 	-bash .ci/install-wrk.sh
 	$(PY) bench/catalogue_bench.py
+	$(PY) bench/demand_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -20,6 +20,13 @@ Prints, per database::
     rush_quota_overruns listings holding a slot beyond a community's quota: must be 0
     rush_late_submits   listings submitted at or after closes_at: must be 0
     rush_p50_ms rush_p99_ms (all requests), and the same for uploads and for browsing
+    rush_burst_posts rush_burst_5xx rush_burst_acknowledged rush_burst_p99_ms
+                        the upload burst: ``--burst`` (20) "Tambah produk" posts with
+                        ``--burst-photos`` (3) photos each from 4 accounts, released at
+                        once ``--burst-before`` (15) seconds before the deadline, on top of
+                        the rest of the load (the deadline minute's worst moment)
+
+Every figure is printed as one ``name: value`` line.
 
 Bounded: at most ``--max-requests`` requests and ``--seconds`` + 30 s of load; only
 127.0.0.1. Exits non-zero when a must-be-zero figure is not zero.
@@ -254,6 +261,9 @@ class Results:
     errors: int = 0
     count: int = 0
     fivexx: list = field(default_factory=list)
+    burst: dict = field(
+        default_factory=lambda: {"posts": 0, "5xx": 0, "ack": 0, "unready": 0, "ms": []}
+    )
     acknowledged: list = field(default_factory=list)  # (listing id, photos sent, community email)
 
     def add(self, kind: str, seconds: float, status: int | None, url: str) -> None:
@@ -396,6 +406,87 @@ class Load:
                         )
             time.sleep(rng.uniform(0.2, 1.5))
 
+    def _login(self, email: str) -> requests.Session | None:
+        session = requests.Session()
+        token = self._csrf(session, "/masuk")
+        r = self.request(
+            session,
+            "other",
+            "POST",
+            "/masuk",
+            data={"email": email, "password": PASSWORD, "csrf_token": token},
+        )
+        return session if r is not None and r.status_code == 302 else None
+
+    def burst(self, posts: int, photos: int, release_at: float, accounts: int = 4) -> None:
+        """``posts`` new-listing posts of ``photos`` photos each, from ``accounts`` accounts
+        (one signed-in session per post), all sent at ``release_at`` (monotonic): each post's
+        thread fetches its form first, then all wait at one gate."""
+        rng = random.Random(7)
+        logins = [self._login(email) for email, _b in self.info["accounts"][:accounts]]
+        plans = []
+        for i in range(posts):
+            k = i % len(logins)
+            names = rng.sample(UPLOAD_MIX, min(photos, len(UPLOAD_MIX)))
+            plans.append((i, k, names, rng.choice(self.info["category_ids"])))
+        gate = threading.Barrier(posts + 1)
+
+        def post(i, k, names, category_id):
+            session, token = None, None
+            if logins[k] is not None:
+                session = requests.Session()
+                session.cookies.update(logins[k].cookies)
+                token = self._csrf(session, "/portal/produk/baru")
+            try:
+                gate.wait(timeout=max(1.0, release_at - time.monotonic() + 60))
+            except threading.BrokenBarrierError:
+                pass
+            if token is None:
+                with self.results.lock:
+                    self.results.burst["unready"] += 1
+                return
+            email, business_id = self.info["accounts"][k]
+            files = [
+                ("photos", (f"IMG_B{i}_{j}{Path(n).suffix}", (PHOTOS / n).read_bytes(), "image/*"))
+                for j, n in enumerate(names)
+            ]
+            data = {
+                "csrf_token": token,
+                "business_id": str(business_id),
+                "category_id": str(category_id),
+                "title": f"Produk burst {i}",
+                "description": "Dikirim bersamaan di menit terakhir.",
+                "price": "25rb",
+                "unit": "pcs",
+                "action": "submit" if i % 2 else "draft",
+            }
+            started = time.perf_counter()
+            r = self.request(
+                session, "upload", "POST", "/portal/produk/baru", data=data, files=files
+            )
+            with self.results.lock:
+                self.results.burst["posts"] += 1
+                self.results.burst["ms"].append((time.perf_counter() - started) * 1000)
+                if r is None or r.status_code >= 500:
+                    self.results.burst["5xx"] += 1
+            if r is not None and r.status_code == 302:
+                m = re.search(r"/portal/produk/(\d+)", r.headers.get("Location", ""))
+                if m:
+                    with self.results.lock:
+                        self.results.burst["ack"] += 1
+                        self.results.acknowledged.append((int(m.group(1)), len(names), email))
+
+        threads = [threading.Thread(target=post, args=plan, daemon=True) for plan in plans]
+        for t in threads:
+            t.start()
+        time.sleep(max(0.0, release_at - time.monotonic()))
+        try:
+            gate.wait(timeout=60)
+        except threading.BrokenBarrierError:
+            pass
+        for t in threads:
+            t.join(timeout=150)
+
 
 # --- checks --------------------------------------------------------------------------------
 
@@ -510,6 +601,13 @@ def run(label: str, database_url: str, args) -> bool:
         f"+ {args.after} s: {args.shoppers} shoppers, {2 * len(info['accounts'])} uploaders",
         file=sys.stderr,
     )
+    if args.burst:
+        release = max(time.monotonic() + 10, closes_mono - args.burst_before)
+        threads.append(
+            threading.Thread(
+                target=load.burst, args=(args.burst, args.burst_photos, release), daemon=True
+            )
+        )
     started = time.monotonic()
     for t in threads:
         t.start()
@@ -539,10 +637,15 @@ def run(label: str, database_url: str, args) -> bool:
         "rush_browse_p99_ms": round(pct(results.latencies["browse"], 99), 1),
         "rush_upload_p50_ms": round(pct(results.latencies["upload"], 50), 1),
         "rush_upload_p99_ms": round(pct(results.latencies["upload"], 99), 1),
+        "rush_burst_posts": results.burst["posts"],
+        "rush_burst_5xx": results.burst["5xx"],
+        "rush_burst_acknowledged": results.burst["ack"],
+        "rush_burst_unready": results.burst["unready"],
+        "rush_burst_p99_ms": round(pct(results.burst["ms"], 99), 1),
     }
     for key, value in out.items():
-        print(f"{key} {value}")
-    print(f"rush_statuses {dict(sorted(results.statuses.items()))}")
+        print(f"{key}: {value}")
+    print(f"rush_statuses: {dict(sorted(results.statuses.items()))}")
     for line in results.fivexx[:10]:
         print(f"  5xx: {line}", file=sys.stderr)
     ok = (
@@ -551,6 +654,8 @@ def run(label: str, database_url: str, args) -> bool:
         and out["rush_lost_uploads"] == 0
         and out["rush_quota_overruns"] == 0
         and out["rush_late_submits"] == 0
+        and out["rush_burst_5xx"] == 0
+        and out["rush_burst_posts"] == args.burst
     )
     if ok and not args.keep:
         shutil.rmtree(work, ignore_errors=True)
@@ -613,7 +718,10 @@ def main() -> int:
     parser.add_argument("--communities", type=int, default=8)
     parser.add_argument("--quota", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8, help="as gunicorn.conf.py's default")
+    parser.add_argument("--burst", type=int, default=20, help="posts released at once (0: none)")
+    parser.add_argument("--burst-photos", type=int, default=3)
+    parser.add_argument("--burst-before", type=float, default=15)
     parser.add_argument("--max-requests", type=int, default=20000)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
@@ -628,7 +736,7 @@ def main() -> int:
     if args.db in ("postgres", "both"):
         server = postgres_server(args)
         if server is None:
-            print("rush_db postgres\nrush_skipped no PostgreSQL server (give --pg-url)")
+            print("rush_db: postgres\nrush_skipped: no PostgreSQL server (give --pg-url)")
             ok &= args.db == "both"
         else:
             ok &= with_fresh_pg_database(server, lambda url: run("postgres", url, args))

@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .catalogue import bp as catalogue_bp
+    from .demand import bp as demand_bp
     from .instagram import bp as instagram_bp
     from .language import bp as language_bp
     from .listings import bp as listings_bp
@@ -71,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(instagram_bp, url_prefix="/staff/instagram")
     app.register_blueprint(stats_bp, url_prefix="/staff/statistik")
     app.register_blueprint(admin_bp, url_prefix="/staff/admin")
+    app.register_blueprint(demand_bp, url_prefix="/staff/dicari")
     app.register_blueprint(media_bp, url_prefix=app.config["MEDIA_URL_PREFIX"])
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)
@@ -95,11 +97,14 @@ def _install_middleware(app: Flask) -> None:
     request passes them in the reverse order: ProxyFix → request limit → page cache → Flask.
     """
     from .catalogue import pagecache
+    from .demand import middleware as demand_middleware
     from .media.request_limit import DrainOversizedBody
 
     # Innermost: a cached anonymous page is answered before Flask (no request context).
     pagecache.init_app(app)
     app.wsgi_app = pagecache.PageCache(app.wsgi_app, app)
+    # Just outside the page cache: counts every catalogue search, hits and misses alike.
+    demand_middleware.install(app)
     # Oversized uploads get our 413 page, not a connection reset; the body is drained.
     app.wsgi_app = DrainOversizedBody(app.wsgi_app, app.config)
     # Outermost: the client's address and scheme from trusted proxies, before anything

@@ -99,6 +99,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": None,
         "MAIL_DEFAULT_SENDER": "etalase@localhost",
         "INVITE_MAX_AGE_DAYS": 7,
+        # Account recovery: a reset link's life in seconds, and requests per address / account.
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        "PASSWORD_RESET_RATE_LIMIT": "10 per 15 minutes",
+        "PASSWORD_RESET_ACCOUNT_RATE_LIMIT": "3 per 15 minutes",
         # Shared state for several workers: rate limits and the page cache (memory otherwise).
         "REDIS_URL": None,
         # Whole-page cache of anonymous public pages (catalogue/pagecache.py): on/off, an
@@ -106,6 +110,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PAGE_CACHE": True,
         "PAGE_CACHE_TIMEOUT": 600,
         "PAGE_CACHE_ENTRIES": 2000,
+        # Demand signals (marketplace/demand): count catalogue searches; a query is shown
+        # only once K distinct visitors searched it on one day; flush every N s or searches.
+        "DEMAND_COUNTING": True,
+        "DEMAND_K": 3,
+        "DEMAND_FLUSH_SECONDS": 30,
+        "DEMAND_FLUSH_REQUESTS": 500,
         # Response compression (Flask-Compress; the page cache stores pages compressed the
         # same way): algorithms in order of preference, types, gzip and Brotli levels.
         "COMPRESS_ALGORITHM": ["br", "gzip"],

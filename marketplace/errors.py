@@ -58,6 +58,14 @@ class ImageRejected(DomainError):
     default_message = _l("Foto tidak dapat diterima.")
 
 
+class StorageFailed(DomainError):
+    """The photo store could not be written (wrong bucket, S3 down, disk full): nothing of
+    the save was kept; the user may try again."""
+
+    status_code = 503
+    default_message = _l("Foto belum bisa disimpan, coba lagi sebentar lagi.")
+
+
 class NotAllowed(DomainError):
     """The acting user may not do this."""
 
@@ -95,14 +103,37 @@ def request_id() -> str:
     return g.request_id
 
 
+API_ERROR_MESSAGES = {
+    "bad_request": _l("Permintaan tidak dapat dipahami."),
+    "forbidden": _l("Akses ditolak."),
+    "not_found": _l("Tidak ditemukan."),
+    "method_not_allowed": _l("Metode ini tidak diizinkan; API ini hanya untuk dibaca (GET)."),
+    "too_large": _l("Permintaan terlalu besar."),
+    "too_many_requests": _l("Terlalu banyak permintaan; coba lagi sebentar lagi."),
+    "server_error": _l("Terjadi kesalahan di server."),
+}
+
+
+def json_error(status: int, code: str, message: str | None = None):
+    """The JSON API's one error shape: ``{"error": {"code", "message", "request_id"}}`` with
+    ``status``; ``code`` is a stable machine word (``not_found``, ``invalid_cursor``…),
+    ``message`` a sentence for people (Indonesian by default)."""
+    from flask import jsonify
+
+    text = message if message is not None else API_ERROR_MESSAGES.get(code, code)
+    response = jsonify(error={"code": code, "message": str(text), "request_id": request_id()})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     """Render our own pages for 400/403/404/405/413/429/500 and domain errors."""
     from .extensions import db
 
     def render(status: int):
         if request.path.startswith("/api/"):  # the JSON API answers errors in JSON
-            from flask import jsonify
-
             names = {
                 400: "bad_request",
                 403: "forbidden",
@@ -111,9 +142,7 @@ def register_error_handlers(app: Flask) -> None:
                 413: "too_large",
                 429: "too_many_requests",
             }
-            return jsonify(
-                error={"code": names.get(status, "server_error"), "request_id": request_id()}
-            ), status
+            return json_error(status, names.get(status, "server_error"))
         return render_template("errors/error.html", status=status, request_id=request_id()), status
 
     @app.errorhandler(HTTPException)

@@ -10,10 +10,11 @@ import secrets
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, abort, current_app, flash, g, render_template, request
+from flask import Flask, abort, current_app, flash, g, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +104,15 @@ def _csrf_failed(exc: CSRFError):
                 ),
                 "warning",
             )
-        response = current_app.make_response(
-            current_app.view_functions[endpoint](**(request.view_args or {}))
-        )
+        try:
+            response = current_app.make_response(
+                current_app.view_functions[endpoint](**(request.view_args or {}))
+            )
+        except HTTPException as refused:  # the view's own 404/403: answer it, not a 500
+            flashes = session.get("_flashes")
+            if KEEP_TEXT_ON_CSRF_FAILURE[endpoint] and flashes:
+                flashes.pop()  # the "form kept" message belongs to no page now
+            return current_app.handle_http_exception(refused)
         if response.status_code < 300:
             response.status_code = 400
         return response

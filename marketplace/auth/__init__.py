@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import account, views  # noqa: E402,F401
+from . import account, recovery_views, views  # noqa: E402,F401

@@ -39,3 +39,16 @@ class ReauthForm(FlaskForm):
 
 class CodeForm(FlaskForm):
     code = StringField(_l("Kode"), validators=[InputRequired(_l("Kode wajib diisi."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(_l("E-mail wajib diisi."))])
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("Kata sandi baru"))
+    confirm_password = PasswordField(_l("Ulangi kata sandi baru"))
+
+
+class IssueResetForm(FlaskForm):
+    """Staff: make a one-time reset link for a community user (no fields but the token)."""

@@ -7,9 +7,12 @@ the English names (``category``, ``district``, ``community``, ``sort``, ``min_pr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
 
 from ..errors import InvalidInput
+from ..formatting import number
 from ..inputs import parse_price
 from .cursor import DEFAULT_PER_PAGE, SORT_NEWEST, SORT_RELEVANCE, clamp_per_page, clean_sort
 from .queries import MAX_QUERY_CHARS, Filters
@@ -21,14 +24,24 @@ def _slug(value: str | None) -> str | None:
     return text or None
 
 
-def parse_price_bound(value: str | None) -> int | None:
+def read_price_bound(value: str | None) -> tuple[int | None, str | None]:
     """A price bound typed any way ``inputs.parse_price`` understands (``15000``, ``15.000``,
-    ``Rp15.000``, ``15rb``, ``1,5jt``) → whole rupiah; anything else (or negative, zero, or
-    absurd) → None (no bound)."""
+    ``Rp15.000``, ``15rb``, ``1,5jt``) → ``(whole rupiah, None)``; anything else (or
+    negative, zero, or absurd) → ``(None, note)``, the note one short sentence for beside
+    the filters (``Harga "abc" diabaikan (tulis mis. 15000 atau 15rb).``); empty gives
+    ``(None, None)``."""
+    text = (value or "")[:40]
     try:
-        return parse_price((value or "")[:40])
+        return parse_price(text), None
     except InvalidInput:
-        return None
+        return None, _(
+            'Harga "%(raw)s" diabaikan (tulis mis. 15000 atau 15rb).', raw=text.strip()[:20]
+        )
+
+
+def parse_price_bound(value: str | None) -> int | None:
+    """The rupiah of :func:`read_price_bound` (None: no bound)."""
+    return read_price_bound(value)[0]
 
 
 def _flag(value: str | None) -> bool:
@@ -47,15 +60,19 @@ class CatalogueArgs:
     sort: str = SORT_NEWEST
     cursor: str | None = None
     per_page: int = DEFAULT_PER_PAGE
+    #: Why a typed price bound was ignored or changed (user-facing sentences), in order.
+    price_notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_args(cls, args) -> CatalogueArgs:
         """From ``request.args``; odd values are trimmed, clamped or dropped, never refused."""
         q = " ".join((args.get("q") or "").replace("\x00", " ").split())[:MAX_QUERY_CHARS]
-        low = parse_price_bound(args.get("harga_min") or args.get("min_price"))
-        high = parse_price_bound(args.get("harga_max") or args.get("max_price"))
+        low, low_note = read_price_bound(args.get("harga_min") or args.get("min_price"))
+        high, high_note = read_price_bound(args.get("harga_max") or args.get("max_price"))
+        notes = [n for n in (low_note, high_note) if n]
         if low is not None and high is not None and low > high:
             low, high = high, low
+            notes.append(_("Harga terendah dan tertinggi tertukar, jadi dibalik."))
         return cls(
             q=q,
             category=_slug(args.get("kategori") or args.get("category")),
@@ -67,6 +84,31 @@ class CatalogueArgs:
             sort=clean_sort(args.get("urut") or args.get("sort"), has_query=bool(q)),
             cursor=(args.get("cursor") or "").replace("\x00", "").strip()[:100] or None,
             per_page=clamp_per_page(args.get("per_page"), DEFAULT_PER_PAGE),
+            price_notes=tuple(notes),
+        )
+
+    @property
+    def price_min_text(self) -> str:
+        """The lower price bound as understood, grouped for the form (``10.000``), or ``""``."""
+        return number(self.price_min) if self.price_min is not None else ""
+
+    @property
+    def price_max_text(self) -> str:
+        """The upper price bound as understood, grouped for the form (``50.000``), or ``""``."""
+        return number(self.price_max) if self.price_max is not None else ""
+
+    @property
+    def filter_count(self) -> int:
+        """How many filters besides the word search are on (a price range counts once):
+        the ``n`` of the phone's "Filter (n)" disclosure."""
+        return sum(
+            (
+                bool(self.category),
+                bool(self.district),
+                bool(self.community),
+                self.price_min is not None or self.price_max is not None,
+                self.halal,
+            )
         )
 
     @property

@@ -131,6 +131,9 @@ def listen() -> None:
 
 ENTRY_KEY = "etalase.page_cache.key"
 ENTRY = "etalase.page_cache.entry"
+# How many listings a catalogue page found (the view sets it; a hit replays it), for the
+# demand counter outside this middleware (``demand.middleware``).
+RESULTS = "etalase.catalogue.results"
 # Headers of the first response that are not replayed: per-response or per-encoding ones.
 _GENERATION_SQL = "SELECT generation FROM catalogue_cache_state WHERE id = 1"
 _NOT_REPLAYED = {
@@ -254,6 +257,8 @@ class PageCache:
         backend = self.app.extensions["cache"][cache]
         entry = backend.get(key)
         if entry is not None and (entry["until"] is None or self._now() < entry["until"]):
+            if "results" in entry:
+                environ[RESULTS] = entry["results"]
             return self._replay(entry, environ, start_response)
         environ[ENTRY_KEY] = key
         captured = {}
@@ -325,6 +330,8 @@ def store(response):
         "etag": hashlib.sha1(body).hexdigest()[:20],
         "until": next_publication(clock_now()),
     }
+    if RESULTS in request.environ:
+        request.environ[ENTRY]["results"] = request.environ[RESULTS]
     return response
 
 

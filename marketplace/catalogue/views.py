@@ -11,7 +11,7 @@ from flask import abort, current_app, jsonify, redirect, render_template, reques
 from ..clock import now
 from ..extensions import db
 from ..slugs import slugify
-from . import bp
+from . import bp, pagecache
 from .cursor import SORT_NEWEST, InvalidCursor, sort_labels
 from .forms import CatalogueArgs
 from .pages import (
@@ -22,7 +22,7 @@ from .pages import (
     public_community,
     published_round,
 )
-from .queries import public_listing, related_listings, search_listings
+from .queries import count_listings, public_listing, related_listings, search_listings
 from .search import highlight
 from .sharing import og_image, product_data, share_url, whatsapp_message, whatsapp_url
 from .sitemap import sitemap_urls
@@ -30,6 +30,8 @@ from .taps import count_whatsapp_tap
 from .urls import absolute_url_for, listing_path_values
 
 MAX_ID = 2**53
+#: The catalogue's result count stops at this many ("Lebih dari 1.000 produk").
+COUNT_CAP = 1000
 
 
 @bp.context_processor
@@ -67,6 +69,18 @@ def _sub_args() -> CatalogueArgs:
     )
 
 
+def _result_count(args: CatalogueArgs, page) -> int | None:
+    """How many listings the shopper's search found (capped at COUNT_CAP), None when the
+    page is empty (the empty state speaks instead). A first page without a next one is the
+    whole result: no count query then."""
+    if not page.items:
+        return None
+    if not args.cursor and not page.next:
+        return len(page.items)
+    used_q = page.match.corrected if page.match and page.match.corrected else args.q
+    return count_listings(now(), used_q, args.filters, cap=COUNT_CAP)
+
+
 @bp.route("/")
 def home():
     data = home_data(now())
@@ -77,12 +91,15 @@ def home():
 def catalogue():
     args = CatalogueArgs.from_args(request.args)
     page, prev_url, next_url = _page(args, ".catalogue")
+    # For the demand counter (outside the page cache): listings found, "6" meaning more.
+    request.environ[pagecache.RESULTS] = 6 if page.next else len(page.items)
     categories, districts = filter_choices()
     chosen_category = next((c for c in categories if c.slug == args.category), None)
     chosen_district = next((d for d in districts if d.slug == args.district), None)
     chosen_community = public_community(args.community) if args.community else None
     # The canonical page of a filtered view is its first page, without a text query.
     canonical = absolute_url_for(".catalogue", **args.url_args(q=None, urut=None, per_page=None))
+    total = _result_count(args, page)
     return render_template(
         "catalogue/catalogue.html",
         args=args,
@@ -96,6 +113,8 @@ def catalogue():
         chosen_community=chosen_community,
         canonical=canonical,
         suggestions=empty_suggestions(args, page, now()),
+        total=total,
+        total_cap=COUNT_CAP,
     )
 
 

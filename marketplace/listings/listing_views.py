@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..clock import now
-from ..errors import DomainError, add_errors
+from ..errors import DomainError, StorageFailed, add_errors
 from ..extensions import db, limiter
 from ..media import sweep as media_sweep
 from ..reference.queries import category_choices
@@ -83,13 +83,13 @@ def _save_listing(listing: Listing | None):
     if not form.validate_on_submit():
         if request.method == "POST":
             photos = listings.form_photos(listing, _posted_photo_ids(listing), actor=current_user)
-            return _show_form(
-                form,
-                listing,
-                photos,
-                [_("Sesi formulir kedaluwarsa. Periksa isian lalu kirim lagi.")],
-                400,
-            )
+            messages = [_("Sesi formulir kedaluwarsa. Periksa isian lalu kirim lagi.")]
+            if any(f.filename for f in request.files.getlist("photos")):
+                # Files of a refused post are never processed: say so, not silently drop them.
+                messages.append(
+                    _("Foto yang baru Anda pilih belum tersimpan: pilih foto itu lagi.")
+                )
+            return _show_form(form, listing, photos, messages, 400)
         if listing is None:
             form.form_key.data = secrets.token_urlsafe(18)
         photos = listings.form_photos(listing, None, actor=current_user)
@@ -101,6 +101,12 @@ def _save_listing(listing: Listing | None):
         db.session.commit()  # also when not saved: keeps accepted photos (and refusal audit)
     except sa.exc.IntegrityError:
         return _double_tap(form.form_key.data)
+    except StorageFailed as exc:
+        # Nothing of this post was kept (the stored objects were deleted again, no row was
+        # written): the form comes back as typed, with the photos it held before.
+        db.session.rollback()
+        photos = listings.form_photos(listing, _posted_photo_ids(listing), actor=current_user)
+        return _show_form(form, listing, photos, [exc.message], exc.status_code)
     media_sweep.delete_unreferenced_objects(result.discarded)
     if result.existing is not None:
         return redirect(url_for(".listing_detail", listing_id=result.existing.id))

@@ -27,7 +27,14 @@ from ..extensions import db
 from ..inputs import clean_text, parse_price
 from ..media import sweep as media_sweep
 from ..media.models import Image
-from ..media.services import read_upload, save_upload
+from ..media.services import (
+    PreparedUpload,
+    add_upload,
+    forget_stored,
+    prepare_upload,
+    read_upload,
+    record_rejection,
+)
 from ..reference.models import Category
 from ..rounds.models import Round
 from ..rounds.services import next_round, open_round
@@ -402,33 +409,45 @@ class SaveResult:
     status: int = 200
 
 
-def _accept_uploads(
-    uploads, *, actor: User, now: datetime, room: int, limit: int
-) -> tuple[list[Image], list[str]]:
-    """Run the uploaded files through the photo pipeline, at most ``room`` of them; return
-    the accepted images and one message per refused file (named by the user's own file
-    name, shown only to them). Files past ``room`` are not processed and say so."""
-    accepted, refused = [], []
-    for storage in uploads or []:
-        if not getattr(storage, "filename", None):
-            continue
-        name = storage.filename[-60:]
-        if len(accepted) >= room:
-            refused.append(
-                _(
-                    "%(name)s: tidak diproses, sudah ada %(n)s foto (paling banyak %(n)s). "
-                    "Hapus foto lain dulu bila ingin menggantinya.",
-                    name=name,
-                    n=limit,
+def _prepare_uploads(
+    uploads, *, room: int, limit: int
+) -> tuple[list[PreparedUpload], list[str], list[tuple[ImageRejected, int]]]:
+    """Run the uploaded files through the photo pipeline and into storage, at most ``room``
+    of them, touching no database (so no write transaction is open while photos decode).
+
+    Returns the prepared uploads, one message per refused file (named by the user's own
+    file name, shown only to them) and the refusals to audit with their sizes. Files past
+    ``room`` are not processed and say so. Raises StorageFailed when storage fails, after
+    deleting every object this call wrote (nothing half-written)."""
+    prepared: list[PreparedUpload] = []
+    refused: list[str] = []
+    rejections: list[tuple[ImageRejected, int]] = []
+    try:
+        for storage in uploads or []:
+            if not getattr(storage, "filename", None):
+                continue
+            name = storage.filename[-60:]
+            if len(prepared) >= room:
+                refused.append(
+                    _(
+                        "%(name)s: tidak diproses, sudah ada %(n)s foto (paling banyak %(n)s). "
+                        "Hapus foto lain dulu bila ingin menggantinya.",
+                        name=name,
+                        n=limit,
+                    )
                 )
-            )
-            continue
-        try:
-            data = read_upload(storage)
-            accepted.append(save_upload(data, uploaded_by=actor, now=now))
-        except ImageRejected as exc:
-            refused.append(f"{name}: {exc.message}")
-    return accepted, refused
+                continue
+            data = b""
+            try:
+                data = read_upload(storage)
+                prepared.append(prepare_upload(data))
+            except ImageRejected as exc:
+                refused.append(f"{name}: {exc.message}")
+                rejections.append((exc, len(data)))
+    except BaseException:
+        forget_stored([key for p in prepared for key in p.written])
+        raise
+    return prepared, refused, rejections
 
 
 def save_listing_form(
@@ -436,6 +455,10 @@ def save_listing_form(
 ) -> SaveResult:
     """Save the new-listing (``listing`` None) or edit form: take the uploaded photos,
     arrange them, validate, create or update, and submit (or resubmit) when asked.
+
+    Uploaded photos are decoded and stored before the first row is written (on SQLite a
+    write transaction holds the database's one write lock: it must stay milliseconds
+    long); raises StorageFailed, with nothing written anywhere, when storage fails.
 
     A photo button (``form.photo_op``: up, down, cover, remove, add) only rearranges: the
     form comes back with the new order and nothing else saved; files chosen meanwhile are
@@ -459,13 +482,17 @@ def save_listing_form(
             op = None  # a button for a photo the form does not hold: a plain save
     if op is not None:
         photos = apply_photo_op(photos, verb, image)
-        if verb == "remove" and image.id not in own_ids:
-            # A photo uploaded in this form and taken out again: nothing else can use it.
-            discarded = media_sweep.discard_images([image.id])
-    new_images, photo_errors = _accept_uploads(
-        form.uploads, actor=actor, now=now, limit=limit, room=max(limit - len(photos), 0)
+    # The slow part first, with no write transaction open: decode and store every photo.
+    # Everything below writes, in one short transaction that the caller commits at once.
+    prepared, photo_errors, rejections = _prepare_uploads(
+        form.uploads, limit=limit, room=max(limit - len(photos), 0)
     )
-    photos = photos + new_images
+    for exc, size in rejections:
+        record_rejection(exc, size, uploaded_by=actor, now=now)
+    photos = photos + [add_upload(p, uploaded_by=actor, now=now) for p in prepared]
+    if op is not None and verb == "remove" and image.id not in own_ids:
+        # A photo uploaded in this form and taken out again: nothing else can use it.
+        discarded = media_sweep.discard_images([image.id])
     if op is not None:
         return SaveResult(
             listing=listing,

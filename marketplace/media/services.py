@@ -1,21 +1,23 @@
 """Accepting a photo: read the upload, run the pipeline, store the derivatives, add rows.
 
-Nothing here commits: the view (or CLI command) commits once. Storage is written before
-the rows are flushed; if storage fails midway, what this call wrote is deleted again.
+Nothing here commits: the view (or CLI command) commits once. Photos are decoded and
+stored before any row is written (``prepare_upload``), so no write transaction is open
+while a photo decodes; if storage fails midway, what the call wrote is deleted again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
 
 from .. import audit
-from ..errors import ImageRejected
+from ..errors import ImageRejected, StorageFailed
 from ..extensions import db
-from .images import process_image
+from .images import ProcessedImage, process_image
 from .models import Image, ImageVariant
 from .storage import get_storage, storage_for
 
@@ -63,40 +65,48 @@ def read_upload(file_storage, *, limit: int | None = None) -> bytes:
     return b"".join(chunks)
 
 
-def save_upload(data: bytes, *, uploaded_by=None, now: datetime) -> Image:
-    """Accept an uploaded photo: returns a new :class:`Image` (added and flushed, not
-    committed) with one :class:`ImageVariant` per derivative.
+@dataclass
+class PreparedUpload:
+    """A photo run through the pipeline and written to storage, with no database row yet.
 
-    ``data`` is the raw upload, ``uploaded_by`` the acting ``User`` (or None), ``now`` an
-    aware UTC datetime stamped on the row. Each derivative is stored under a
-    content-addressed key (see :func:`storage_key`), never one built from the file name.
+    ``processed`` is the pipeline's result, ``keys`` the storage key of each derivative (in
+    ``processed.variants`` order), ``written`` those keys this upload created (the others
+    were already stored: another row may use them, so they are never deleted on failure)."""
 
-    Raises :class:`ImageRejected` when the pipeline refuses the file, after recording an
-    ``upload.rejected`` audit event in the session (the caller decides whether to commit
-    it); nothing is written to storage then. Storage errors propagate after the objects
-    written by this call have been deleted again.
-    """
-    try:
-        processed = process_image(data)
-    except ImageRejected as exc:
-        audit.record(
-            "upload.rejected",
-            actor=uploaded_by,
-            object_type="image",
-            at=now,
-            reason=exc.message[:200],
-            details={"detected_format": getattr(exc, "detected_format", None), "size": len(data)},
-        )
-        raise
+    processed: ProcessedImage
+    keys: list[tuple[str, str]]  # (key, sha256 hex) per variant
+    written: list[str]
+    backend: str
+    size: int  # bytes of the upload
 
-    storage = get_storage()
-    image = Image(
-        width=processed.width,
-        height=processed.height,
-        source_format=processed.source_format,
-        uploaded_by_id=getattr(uploaded_by, "id", None),
-        created_at=now,
+
+def record_rejection(exc: ImageRejected, size: int, *, uploaded_by=None, now: datetime) -> None:
+    """Add the ``upload.rejected`` audit event of a refused file (``size`` bytes) to the
+    session (not flushed: the caller's one short write transaction carries it)."""
+    audit.record(
+        "upload.rejected",
+        actor=uploaded_by,
+        object_type="image",
+        at=now,
+        reason=exc.message[:200],
+        details={"detected_format": getattr(exc, "detected_format", None), "size": size},
     )
+
+
+def prepare_upload(data: bytes) -> PreparedUpload:
+    """Decode, re-encode and store an uploaded photo, touching no database.
+
+    This is the slow part of an upload (seconds for a large photo), so it runs before the
+    request's write transaction begins: on SQLite a write transaction holds the one database
+    write lock, and holding it across photo decoding made parallel uploads time out with
+    "database is locked". Each derivative goes under a content-addressed key
+    (:func:`storage_key`), never one built from the file name.
+
+    Raises :class:`ImageRejected` when the pipeline refuses the file (nothing stored), and
+    :class:`StorageFailed` when storage fails, after deleting what this call wrote."""
+    processed = process_image(data)
+    storage = get_storage()
+    keys: list[tuple[str, str]] = []
     written: list[str] = []
     try:
         for variant in processed.variants:
@@ -114,26 +124,80 @@ def save_upload(data: bytes, *, uploaded_by=None, now: datetime) -> Image:
             else:
                 storage.save(key, variant.data, variant.content_type)
                 written.append(key)
-            image.variants.append(
-                ImageVariant(
-                    name=variant.name,
-                    backend=storage.backend,
-                    key=key,
-                    content_type=variant.content_type,
-                    size=len(variant.data),
-                    checksum=digest,
-                    width=variant.width,
-                    height=variant.height,
-                )
+            keys.append((key, digest))
+    except Exception as exc:
+        log.exception("photo storage failed (%s backend)", storage.backend)
+        forget_stored(written)
+        raise StorageFailed() from exc
+    except BaseException:
+        forget_stored(written)
+        raise
+    return PreparedUpload(processed, keys, written, storage.backend, len(data))
+
+
+def forget_stored(keys: list[str]) -> None:
+    """Delete ``keys`` from storage after a failed save (errors logged, not raised: the
+    orphan sweep finds what is left)."""
+    storage = get_storage()
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # keep the original error
+            log.exception("could not delete %s after a failed upload", key)
+
+
+def add_upload(prepared: PreparedUpload, *, uploaded_by=None, now: datetime) -> Image:
+    """The :class:`Image` row (with one :class:`ImageVariant` per derivative) of a prepared
+    upload, added to the session (not flushed: the first flush of the caller's short write
+    transaction writes it). ``now`` is an aware UTC datetime stamped on the row."""
+    processed = prepared.processed
+    image = Image(
+        width=processed.width,
+        height=processed.height,
+        source_format=processed.source_format,
+        uploaded_by_id=getattr(uploaded_by, "id", None),
+        created_at=now,
+    )
+    for variant, (key, digest) in zip(processed.variants, prepared.keys, strict=True):
+        image.variants.append(
+            ImageVariant(
+                name=variant.name,
+                backend=prepared.backend,
+                key=key,
+                content_type=variant.content_type,
+                size=len(variant.data),
+                checksum=digest,
+                width=variant.width,
+                height=variant.height,
             )
-        db.session.add(image)
+        )
+    db.session.add(image)
+    return image
+
+
+def save_upload(data: bytes, *, uploaded_by=None, now: datetime) -> Image:
+    """Accept one uploaded photo: :func:`prepare_upload`, then :func:`add_upload`, flushed.
+
+    ``data`` is the raw upload, ``uploaded_by`` the acting ``User`` (or None). For several
+    photos in one request, prepare them all first and add the rows after (as
+    ``listings.save_listing_form`` does), so no write transaction is open while photos
+    are decoded.
+
+    Raises :class:`ImageRejected` when the pipeline refuses the file, after recording an
+    ``upload.rejected`` audit event in the session (the caller decides whether to commit
+    it); nothing is written to storage then. :class:`StorageFailed` when storage fails
+    (what this call wrote is deleted again).
+    """
+    try:
+        prepared = prepare_upload(data)
+    except ImageRejected as exc:
+        record_rejection(exc, len(data), uploaded_by=uploaded_by, now=now)
+        raise
+    try:
+        image = add_upload(prepared, uploaded_by=uploaded_by, now=now)
         db.session.flush()
     except BaseException:
-        for key in written:
-            try:
-                storage.delete(key)
-            except Exception:  # keep the original error; the orphan sweep finds the rest
-                log.exception("could not delete %s after a failed upload", key)
+        forget_stored(prepared.written)
         raise
     return image
 

@@ -3,18 +3,20 @@ review page's data and the rounds staff switch between."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ..audit import AuditEvent
 from ..auth.models import Community, User
 from ..extensions import db
-from ..listings.models import Business, Listing, ListingStatus
+from ..listings.models import Business, Listing, ListingStatus, Permit
 from ..listings.queries import listing_history
 from ..rounds.models import Round
 from .decisions import decisions_for
 from .models import ModerationDecision, ModerationReason
+from .permits import unchecked_permits
 from .reasons import active_reasons
 
 S = ListingStatus
@@ -31,10 +33,17 @@ class QueueFilter:
     district_id: int | None = None
     category_id: int | None = None
     status: ListingStatus | None = S.SUBMITTED
+    flagged: bool = False  # only listings with at least one flag (see ``flagged_clause``)
+
+    def waiting(self) -> QueueFilter:
+        """The same narrowing, restricted to listings waiting for a decision."""
+        return replace(self, status=S.SUBMITTED)
 
     def args(self) -> dict[str, str]:
         """As query-string arguments (for links that keep the filter)."""
         out = {}
+        if self.flagged:
+            out["tanda"] = "ya"
         if self.community_id:
             out["komunitas"] = str(self.community_id)
         if self.district_id:
@@ -68,7 +77,20 @@ class QueueFilter:
             district_id=number("kecamatan"),
             category_id=number("kategori"),
             status=status,
+            flagged=args.get("tanda") == "ya",
         )
+
+
+def flagged_clause() -> sa.ColumnElement[bool]:
+    """SQL for "this listing carries a flag": no price, or a permit number of its business
+    entered and not checked yet (the business must be joined)."""
+    return sa.or_(
+        Listing.price.is_(None),
+        # a permit of the business entered and not checked yet (#12: listings.models.Permit)
+        sa.select(Permit.id)
+        .where(Permit.business_id == Business.id, Permit.checked_at.is_(None))
+        .exists(),
+    )
 
 
 def queue_query(round_id: int, flt: QueueFilter) -> sa.Select:
@@ -86,6 +108,8 @@ def queue_query(round_id: int, flt: QueueFilter) -> sa.Select:
         q = q.where(Business.district_id == flt.district_id)
     if flt.category_id:
         q = q.where(Listing.category_id == flt.category_id)
+    if flt.flagged:
+        q = q.where(flagged_clause())
     return q.order_by(Listing.submitted_at.asc().nulls_last(), Listing.id)
 
 
@@ -110,8 +134,7 @@ def next_in_queue(listing: Listing, flt: QueueFilter) -> Listing | None:
     """The next submitted listing of the same round after ``listing`` in queue order (the
     filter's community, district and category kept), wrapping to the oldest; None when the
     queue is empty."""
-    flt = QueueFilter(flt.community_id, flt.district_id, flt.category_id, S.SUBMITTED)
-    base = queue_query(listing.round_id, flt).where(Listing.id != listing.id)
+    base = queue_query(listing.round_id, flt.waiting()).where(Listing.id != listing.id)
     if listing.submitted_at is not None:
         after = base.where(
             sa.or_(
@@ -165,10 +188,7 @@ def review(listing: Listing, flt: QueueFilter) -> Review:
         if ids
         else {}
     )
-    pending = queue_query(
-        listing.round_id,
-        QueueFilter(flt.community_id, flt.district_id, flt.category_id, S.SUBMITTED),
-    )
+    pending = queue_query(listing.round_id, flt.waiting())
     total = db.session.execute(
         sa.select(sa.func.count()).select_from(pending.subquery())
     ).scalar_one()
@@ -185,3 +205,41 @@ def review(listing: Listing, flt: QueueFilter) -> Review:
 def rounds_for_queue() -> list[Round]:
     """Every round, newest first (for the queue's round switcher)."""
     return list(db.session.execute(sa.select(Round).order_by(Round.opens_at.desc())).scalars())
+
+
+# --- flags on cards and the review page --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A hint that a listing deserves a closer look (never a decision by itself).
+
+    ``code`` is stable (tests, CSS), ``label`` the short badge text, ``explanation`` the one
+    line shown beside it (both already translated)."""
+
+    code: str
+    label: str
+    explanation: str
+
+
+def listing_flags(listing: Listing) -> list[Flag]:
+    """The flags of one listing: no price, permits claimed but unchecked (computed from the
+    listing and its business; the photo and text pre-checks add theirs)."""
+    flags = []
+    if listing.price is None:
+        flags.append(
+            Flag("no_price", _("Tanpa harga"), _("Harga tidak diisi (tampil \"hubungi penjual\")."))
+        )
+    unchecked = unchecked_permits(listing.business)
+    if unchecked:
+        flags.append(
+            Flag(
+                "permit_unchecked",
+                _("Izin belum diperiksa: %(permits)s", permits=", ".join(unchecked)),
+                _(
+                    "Nomor %(permits)s diisi tetapi belum diperiksa staf.",
+                    permits=", ".join(unchecked),
+                ),
+            )
+        )
+    return flags

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -18,8 +21,14 @@ from .access import current_staff
 from .dashboard import dashboard as dashboard_figures
 from .decisions import bulk_approve, bulk_selection, email_decisions
 from .forms import ConfirmBulkForm
-from .permits import unchecked_permits
-from .queue import QUEUE_STATUSES, QueueFilter, queue_communities, queue_query, rounds_for_queue
+from .queue import (
+    QUEUE_STATUSES,
+    QueueFilter,
+    listing_flags,
+    queue_communities,
+    queue_query,
+    rounds_for_queue,
+)
 
 PER_PAGE = 50
 
@@ -36,14 +45,18 @@ def queue(round_id: int):
     query = queue_query(rnd.id, flt).options(selectinload(Listing.community))
     page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=True, count=True)
     args = flt.args()
+    at = now()
     return render_template(
         "moderation/queue.html",
         rnd=rnd,
         page=page,
         flt=flt,
         filter_args=args,
-        now=now(),
-        unchecked={l.id: unchecked_permits(l.business) for l in page.items},
+        page_args={**args, "page": page.page} if page.page > 1 else args,
+        now=at,
+        flags={l.id: listing_flags(l) for l in page.items},
+        ages={l.id: _age(l.submitted_at, at) for l in page.items},
+        selected=_selected_arg(),
         bulk_form=ConfirmBulkForm(),
         rounds=rounds_for_queue(),
         communities=queue_communities(rnd.id),
@@ -59,12 +72,28 @@ def queue(round_id: int):
     )
 
 
+def _age(submitted_at, at) -> str:
+    """How long a listing has waited, in words ("3 jam")."""
+    if submitted_at is None:
+        return "–"
+    return format_timedelta(max(at - submitted_at, timedelta(0)), threshold=1.2)
+
+
+def _selected_arg() -> set[int]:
+    """Ids kept checked when the moderator came back from a cancelled bulk confirmation
+    (``dipilih=1,2,3`` in the query string; odd parts ignored, at most 500)."""
+    raw = (request.args.get("dipilih") or "")[:6000]
+    return {int(p) for p in raw.split(",")[:500] if p.isdigit() and len(p) < 10}
+
+
 def _picked() -> dict[int, int]:
-    """``pilih-<id>`` = version pairs from the form (each name once: repeats are refused)."""
+    """``pilih-<id>`` = version pairs from the form; with the "whole page" button
+    (``semua``), every ``ada-<id>`` = version pair (each card of the page that waits)."""
+    prefix = "ada-" if request.form.get("semua") else "pilih-"
     out = {}
     for name, value in request.form.items():
-        if name.startswith("pilih-"):
-            raw_id = name[len("pilih-") :]
+        if name.startswith(prefix):
+            raw_id = name[len(prefix) :]
             if raw_id.isdigit() and value.isdigit() and len(raw_id) < 10 and len(value) < 10:
                 out[int(raw_id)] = int(value)
     return out
@@ -79,15 +108,26 @@ def bulk_approve_view(round_id: int):
     if not form.validate_on_submit():
         abort(400)
     selection = bulk_selection(rnd.id, _picked())
-    back = url_for(
-        ".queue", round_id=rnd.id, **{k: v for k, v in request.args.items() if k != "page"}
-    )
+    back_args = {k: v for k, v in request.args.items() if k != "dipilih"}
+    back = url_for(".queue", round_id=rnd.id, **back_args)
     if not selection:
         flash(_("Pilih dulu produk yang akan disetujui."), "warning")
         return redirect(back)
     if not form.confirm.data:
+        cancel = url_for(
+            ".queue",
+            round_id=rnd.id,
+            **back_args,
+            dipilih=",".join(str(listing.id) for listing, _v in selection),
+        )
         return render_template(
-            "moderation/bulk_confirm.html", rnd=rnd, selection=selection, form=form, back=back
+            "moderation/bulk_confirm.html",
+            rnd=rnd,
+            selection=selection,
+            flags={listing.id: listing_flags(listing) for listing, _v in selection},
+            form=form,
+            cancel=cancel,
+            action=url_for(".bulk_approve_view", round_id=rnd.id, **back_args),
         )
     result = bulk_approve(selection, moderator=current_staff(), now=now())
     db.session.commit()

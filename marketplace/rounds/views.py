@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -69,6 +69,11 @@ def create():
     form = RoundForm()
     if not form.is_submitted():
         _suggest_next(form)
+        # "Buat periode bertema" (the demand board): a suggested name and a note to read.
+        if request.args.get("nama"):
+            form.name.data = request.args["nama"].strip()[:120]
+        if request.args.get("catatan"):
+            flash(request.args["catatan"].strip()[:300], "info")
     error = None
     if form.validate_on_submit():
         try:

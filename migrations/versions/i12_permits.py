@@ -8,7 +8,7 @@ checked it (the business's last update when no such event exists). Listings' own
 halal/P-IRT ticks are not moved: an unchecked claim becomes no badge.
 
 Revision ID: i12_permits
-Revises: f1a2b3c4d5e6
+Revises: i15_demand_counts
 Create Date: 2026-12-02 12:30:00
 
 """
@@ -21,7 +21,7 @@ from alembic import op
 import marketplace
 
 revision = 'i12_permits'
-down_revision = 'f1a2b3c4d5e6'
+down_revision = 'i15_demand_counts'
 branch_labels = None
 depends_on = None
 

@@ -2,6 +2,7 @@
 
 from urllib.parse import unquote
 
+from marketplace.catalogue.taps import whatsapp_taps
 from marketplace.listings.models import ListingStatus
 from tests.builders import (
     make_business,
@@ -28,11 +29,11 @@ def test_listing_shape(client, db):
         "id",
         "title",
         "price",
+        "currency",
         "unit",
         "category",
         "district",
         "business",
-        "badges",
         "round",
         "url",
         "photos",
@@ -42,11 +43,19 @@ def test_listing_shape(client, db):
     assert item["category"] == {"slug": "minuman", "name": "Minuman"}
     assert item["district"] == {"slug": "serpong", "name": "Serpong"}
     assert item["business"]["name"] == "Kopi Serpong"
-    assert set(item["business"]) == {"name", "whatsapp_url"}
+    assert set(item["business"]) == {"id", "name", "whatsapp_url"}
+    # the WhatsApp link goes through the counting redirect, which leads to wa.me
     wa = item["business"]["whatsapp_url"]
-    assert wa.startswith("https://wa.me/6281298765432?text=")
-    assert unquote(wa.split("text=")[1]).endswith(item["url"])
-    assert item["round"] == {"id": listing.round_id, "name": listing.round.title}
+    assert wa == f"http://localhost/produk/{listing.id}/whatsapp"
+    target = client.get(wa).headers["Location"]
+    assert target.startswith("https://wa.me/6281298765432?text=")
+    assert unquote(target.split("text=")[1]).endswith(item["url"])
+    assert whatsapp_taps([listing.id]) == {listing.id: 1}
+    assert item["round"] == {
+        "id": listing.round_id,
+        "edition": listing.round.edition,
+        "name": listing.round.title,
+    }
     assert item["url"] == f"http://localhost/produk/{listing.id}-kopi-robusta"
     assert len(item["photos"]) == 2
     photo = item["photos"][0]

@@ -206,7 +206,7 @@ def test_price_range_halal_community_and_sorts(app, db, client):
         as_text=True
     )
     assert "Sedang" in body and "Murah" not in body and "Mahal" not in body
-    assert 'value="murah" selected' in body and 'value="10000"' in body
+    assert 'value="murah" selected' in body and 'value="10.000"' in body
     assert f'name="komunitas" value="{a.slug}"' in body
     assert cheap and dear
 

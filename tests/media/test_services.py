@@ -11,7 +11,7 @@ from flask import render_template_string
 from werkzeug.datastructures import FileStorage
 
 from marketplace.audit import AuditEvent
-from marketplace.errors import ImageRejected
+from marketplace.errors import ImageRejected, StorageFailed
 from marketplace.media.models import Image, ImageVariant
 from marketplace.media.services import media_url, read_upload, save_upload, variant_url
 from marketplace.media.storage import LocalStorage
@@ -79,7 +79,7 @@ class FailingStorage(LocalStorage):
 
 def test_storage_failure_midway_removes_what_was_written(app, db, member, media_root):
     app.extensions["media_storage"] = FailingStorage(media_root, fail_on=3)
-    with pytest.raises(OSError):
+    with pytest.raises(StorageFailed):
         save_upload(photo(), uploaded_by=member, now=T0)
     assert files_under(media_root) == []
     assert db.session.execute(db.select(db.func.count(Image.id))).scalar_one() == 0

@@ -11,7 +11,7 @@ from marketplace.audit import record
 from marketplace.extensions import db as _db
 from tests.builders import add_permit, make_business, make_staff
 
-BEFORE = "f1a2b3c4d5e6"
+BEFORE = "i15_demand_counts"
 
 
 def test_checked_permits_keep_their_check_and_unchecked_claims_stay_unchecked(app, db):

@@ -87,6 +87,17 @@ RULES: dict[str, Rule] = {
         note="the WhatsApp tap counter: a redirect counting taps per listing and day",
     ),
     "api.listings": R("public"),
+    "api.listing": R("public", {"listing_id": "public_listing"}),
+    "api.rounds": R("public"),
+    "api.round_detail": R("public", {"round_id": "published_round"}),
+    "api.communities": R("public"),
+    "api.community": R("public", {"slug": "community_slug"}),
+    "api.businesses": R("public"),
+    "api.business": R("public", {"business_id": "business"}),
+    "api.categories": R("public"),
+    "api.districts": R("public"),
+    "api.openapi_json": R("public"),
+    "api.docs": R("public"),
     "media.file": R("public", {"key": "media_key"}),
     "static": R("public", {"filename": "static_file"}),
     "language.switch": R("public", {"locale": "locale"}),
@@ -166,6 +177,13 @@ RULES: dict[str, Rule] = {
     "stats.over_time_csv": R("staff"),
     "stats.round_stats": R("staff", {"round_id": "published_round"}),
     "stats.round_csv": R("staff", {"round_id": "published_round"}),
+    # account recovery (#14): the reset link is the capability, like an invitation
+    "auth.forgot_password": R("public"),
+    "auth.reset_password": R("public", {"token": "reset_token"}),
+    "auth.issue_reset": R("staff", {"user_id": "member"}),
+    "demand.board_page": R("staff"),
+    "demand.board_csv": R("staff"),
+    "demand.notify": R("staff"),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
@@ -280,6 +298,9 @@ class World:
             "copy_verb": lambda: "salin",
             "member": lambda: side.member.id,
             "invite_token": lambda: side.invite_token,
+            "reset_token": lambda: __import__(
+                "marketplace.auth.recovery", fromlist=["make_token"]
+            ).make_token(side.member),
             "reason": lambda: self.reason.id,
             "category": lambda: side.draft_listing.category_id,
             "other_staff": lambda: self.other_staff.id,
