@@ -103,6 +103,31 @@ def product_data(listing: Listing, product_url: str, image: str | None, *, at: d
     return data
 
 
+def breadcrumb_data(listing: Listing, product_url: str) -> dict:
+    """schema.org BreadcrumbList of a listing page: Katalog › its category › the listing
+    (absolute URLs; what the page's crumbs show)."""
+    from flask_babel import gettext as _
+
+    from .urls import absolute_url_for
+
+    trail = [
+        (_("Katalog"), absolute_url_for("catalogue.catalogue")),
+        (
+            listing.category.name,
+            absolute_url_for("catalogue.catalogue", kategori=listing.category.slug),
+        ),
+        (listing.title, product_url),
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": url}
+            for n, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
 def share_url(listing: Listing, product_url: str) -> str:
     """ "Share on WhatsApp": ``https://wa.me/?text=`` with the product's URL first (so the
     preview is built from it), then its name and price."""

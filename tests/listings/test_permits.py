@@ -30,8 +30,8 @@ HALAL_NO = "ID31110000123"
 def _surfaces(client, listing) -> dict[str, bool]:
     """Does each public surface show a halal mark for ``listing``?"""
     page = client.get(f"/produk/{listing.id}", follow_redirects=True).get_data(as_text=True)
-    (ld,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    data = json.loads(ld)
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    (data,) = [d for d in map(json.loads, blocks) if d["@type"] == "Product"]
     card_page = client.get("/katalog").get_data(as_text=True)
     detail = client.get(f"/api/v1/listings/{listing.id}").get_json()
     item = detail.get("listing", detail)
@@ -232,3 +232,14 @@ def test_a_moderators_check_reaches_cached_pages_at_once(app, db, client, as_sta
     set_permits_checked(listing.business, {PermitKind.HALAL: True}, actor=as_staff.user, now=now())
     db.session.commit()
     assert "Halal terverifikasi" in client.get(url, follow_redirects=True).get_data(True)
+
+
+def test_listing_pages_carry_a_breadcrumb_list(app, db, client):
+    listing = make_public_listing(rnd=make_published_round(), title="Keripik Balado")
+    db.session.commit()
+    page = client.get(f"/produk/{listing.id}", follow_redirects=True).get_data(as_text=True)
+    blocks = [json.loads(b) for b in re.findall(r'ld\+json">(.*?)</script>', page, re.S)]
+    (crumbs,) = [b for b in blocks if b["@type"] == "BreadcrumbList"]
+    names = [i["name"] for i in crumbs["itemListElement"]]
+    assert names == ["Katalog", listing.category.name, "Keripik Balado"]
+    assert all(i["item"].startswith("http") for i in crumbs["itemListElement"])
