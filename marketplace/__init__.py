@@ -62,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .listings import bp as listings_bp
     from .media import bp as media_bp
     from .moderation import bp as moderation_bp
+    from .reports import bp as reports_bp
     from .rounds import bp as rounds_bp
     from .shortlinks import bp as shortlinks_bp
     from .stats import bp as stats_bp
@@ -72,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(language_bp)
     app.register_blueprint(listings_bp, url_prefix="/portal")
     app.register_blueprint(moderation_bp, url_prefix="/staff")
+    app.register_blueprint(reports_bp)  # /produk/<id>/laporkan and /staff/laporan
     app.register_blueprint(rounds_bp, url_prefix="/staff/rounds")
     app.register_blueprint(instagram_bp, url_prefix="/staff/instagram")
     app.register_blueprint(stats_bp, url_prefix="/staff/statistik")

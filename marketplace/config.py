@@ -93,6 +93,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "FRESH_LOGIN_MINUTES": 30,
         # POSTs carrying photos, per account.
         "UPLOAD_RATE_LIMIT": "60 per 10 minutes",
+        "REPORT_RATE_LIMIT": "5 per hour",
+        "REPORT_HIDE_THRESHOLD": 3,
         "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
         # 5 photos x 12 MB + 2 MB of form text.
         "MAX_CONTENT_LENGTH": 62 * MB,

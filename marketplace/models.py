@@ -11,5 +11,6 @@ from .media.models import Image, ImageVariant  # noqa: F401
 from .moderation.models import ModerationDecision, ModerationReason  # noqa: F401
 from .notifications import Notification  # noqa: F401
 from .reference.models import Category, District  # noqa: F401
+from .reports.models import Report  # noqa: F401
 from .rounds.models import Round  # noqa: F401
 from .site_settings import SiteSettings  # noqa: F401

@@ -13,8 +13,11 @@ from flask_login import current_user
 from . import formatting
 from .audit import action_label
 from .auth.models import Role
+from .clock import now
 from .inputs import format_phone
 from .language.wtforms import install as install_wtforms_translations
+from .listings.models import PERMIT_KINDS, PERMIT_LABELS
+from .listings.permits import badges_for
 from .media.services import media_url
 from .notifications import unread_count
 from .reference.units import unit_name
@@ -37,6 +40,11 @@ def init_app(app: Flask) -> None:
         phone=format_phone,
     )
     app.jinja_env.globals.update(csp_nonce=csp_nonce, media_url=media_url, phase_label=phase_label)
+    # Permit badges: the one rule (Business.badges, checked and unexpired now), and the kinds
+    # in display order with their labels.
+    app.jinja_env.globals.update(
+        badges=_badges, permit_kinds=[(k, PERMIT_LABELS[k]) for k in PERMIT_KINDS]
+    )
 
     @app.context_processor
     def page_context():
@@ -57,3 +65,8 @@ def _unread_notifications() -> int:
     ):
         return 0
     return unread_count(user.community_id)
+
+
+def _badges(business) -> list:
+    """``(kind, label)`` of the badges ``business`` shows now (``listings.permits``)."""
+    return badges_for(business, now())

@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from marketplace.auth.models import Community, CommunityStatus, Role, User
 from marketplace.clock import now
 from marketplace.extensions import db
-from marketplace.listings.models import Business, Listing, ListingStatus, Photo
+from marketplace.listings.models import Business, Listing, ListingStatus, Permit, PermitKind, Photo
 from marketplace.media.models import Image, ImageVariant
 from marketplace.reference.models import Category, District
 from marketplace.rounds.models import Round
@@ -223,3 +223,26 @@ def with_real_photos(listing: Listing, *paths) -> Listing:
     ]
     db.session.flush()
     return listing
+
+
+def add_permit(
+    business: Business,
+    kind: str,
+    number: str = "ID31110000123",
+    *,
+    checked: bool = False,
+    expires_on=None,
+    by: User | None = None,
+) -> Permit:
+    """A permit of ``kind`` ("halal", "pirt", "nib") for ``business``; ``checked`` stamps a
+    moderator's check at the clock's now."""
+    permit = Permit(
+        kind=PermitKind(kind),
+        number=number,
+        expires_on=expires_on,
+        checked_at=now() if checked else None,
+        checked_by_id=by.id if by is not None else None,
+    )
+    business.permits.append(permit)
+    db.session.flush()
+    return permit

@@ -17,7 +17,8 @@ from ..catalogue.urls import (
     listing_path_values,
     media_src,
 )
-from ..listings.models import Business, Listing
+from ..clock import now as clock_now
+from ..listings.models import Business, Listing, PermitKind
 from ..reference.models import Category, District
 from ..rounds.models import Round
 
@@ -71,8 +72,10 @@ def listing_json(listing: Listing, *, full: bool = False) -> dict:
     }
     if full:
         data["description"] = listing.description
-        data["halal"] = bool(listing.is_halal)
-        data["pirt"] = bool(listing.has_pirt)
+        # only checked, unexpired permits of the business (#12), never the listing's own claim
+        marks = business.badges(clock_now())
+        data["halal"] = PermitKind.HALAL in marks
+        data["pirt"] = PermitKind.PIRT in marks
         data["approved_at"] = _iso(listing.approved_at)
     return data
 
@@ -115,10 +118,11 @@ def business_json(business: Business) -> dict:
         "story": business.story or "",
         "instagram": business.instagram,
         "links": {"tokopedia": business.tokopedia_url, "shopee": business.shopee_url},
+        # checked and unexpired permits only (#12: Business.badges)
         "checked": {
-            "nib": bool(business.nib_checked),
-            "halal": bool(business.halal_checked),
-            "pirt": bool(business.pirt_checked),
+            kind.value: kind in marks
+            for marks in [business.badges(clock_now())]
+            for kind in (PermitKind.NIB, PermitKind.HALAL, PermitKind.PIRT)
         },
         "url": absolute_url_for("catalogue.business", business_id=business.id),
     }

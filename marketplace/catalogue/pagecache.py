@@ -48,7 +48,7 @@ from werkzeug.wsgi import get_path_info
 from ..auth.models import Community
 from ..clock import now as clock_now
 from ..extensions import db
-from ..listings.models import Business, Listing, ListingStatus
+from ..listings.models import Business, Listing, ListingStatus, Permit
 from ..reference.models import Category, District
 from ..rounds.models import Round
 from .models import CacheState
@@ -82,7 +82,7 @@ CACHEABLE_MIMETYPES = frozenset(
         "application/atom+xml",
     }
 )
-_ALWAYS_PUBLIC = (Business, Community, Category, District, Round)
+_ALWAYS_PUBLIC = (Business, Permit, Community, Category, District, Round)  # permits: badges
 
 cache = Cache()
 
@@ -109,7 +109,7 @@ def bump_generation(connection=None) -> None:
 def _touches_public(session: Session) -> bool:
     approved = ListingStatus.APPROVED
     for obj in session.new:
-        if isinstance(obj, (Round, Category, District)):
+        if isinstance(obj, (Round, Category, District, Permit)):
             return True
         if isinstance(obj, Listing) and obj.status == approved:
             return True

@@ -20,7 +20,8 @@ from sqlalchemy.orm import contains_eager
 
 from ..auth.models import Community
 from ..extensions import db
-from ..listings.models import Business, Listing
+from ..listings.models import Business, Listing, PermitKind
+from ..listings.permits import valid_permit_clause
 from ..listings.state import public_listing_filter
 from ..reference.models import Category, District
 from . import search
@@ -87,7 +88,7 @@ class Filters:
     price_max: int | None = None
     halal: bool = False
 
-    def apply(self, stmt):
+    def apply(self, stmt, now: datetime):
         if self.category:
             stmt = stmt.where(
                 Listing.category_id
@@ -107,8 +108,8 @@ class Filters:
             stmt = stmt.where(Listing.price >= self.price_min)
         if self.price_max is not None:
             stmt = stmt.where(Listing.price <= self.price_max)
-        if self.halal:
-            stmt = stmt.where(Listing.is_halal.is_(True))
+        if self.halal:  # a checked, unexpired halal permit of the business (Business.badges)
+            stmt = stmt.where(valid_permit_clause(PermitKind.HALAL, now, Listing.business_id))
         return stmt
 
 
@@ -150,7 +151,7 @@ def search_listings(
             decode_cursor(after)  # still refuse a cursor we did not make
         return Page(items=[], per_page=per_page, sort=sort, match=match)
 
-    stmt = filters.apply(_public_select(now))
+    stmt = filters.apply(_public_select(now), now)
     if business_id is not None:
         stmt = stmt.where(Listing.business_id == business_id)
     if community_id is not None:
@@ -313,7 +314,8 @@ def count_listings(now: datetime, q: str | None, filters: Filters, cap: int = 10
         sa.select(Listing.id)
         .join(Listing.round)
         .join(Listing.business)
-        .where(public_listing_filter(now))
+        .where(public_listing_filter(now)),
+        now,
     )
     match = search.resolve(" ".join(query_words(q)))
     if match is not None and match.unsearchable:

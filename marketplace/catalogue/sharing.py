@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from ..listings.models import Business, Listing
+from ..listings.models import PERMIT_LABELS, Business, Listing
 from ..whatsapp import wa_me_url
 from .urls import absolute, media_src
 
@@ -59,9 +60,10 @@ def og_image(listing: Listing) -> OgImage | None:
     return None
 
 
-def product_data(listing: Listing, product_url: str, image: str | None) -> dict:
+def product_data(listing: Listing, product_url: str, image: str | None, *, at: datetime) -> dict:
     """schema.org Product (rendered as JSON-LD by ``tojson``, which escapes ``<``, ``>``,
-    ``&`` and quotes, so a title cannot close the script element)."""
+    ``&`` and quotes, so a title cannot close the script element). The business's checked,
+    unexpired permits at ``at`` become ``hasCertification`` (never a number)."""
     business = listing.business
     data = {
         "@context": "https://schema.org",
@@ -75,6 +77,11 @@ def product_data(listing: Listing, product_url: str, image: str | None) -> dict:
     }
     if image:
         data["image"] = [image]
+    certifications = [
+        {"@type": "Certification", "name": str(PERMIT_LABELS[kind])} for kind in business.badges(at)
+    ]
+    if certifications:
+        data["hasCertification"] = certifications
     if listing.price is not None:
         data["offers"] = {
             "@type": "Offer",
@@ -94,6 +101,31 @@ def product_data(listing: Listing, product_url: str, image: str | None) -> dict:
             },
         }
     return data
+
+
+def breadcrumb_data(listing: Listing, product_url: str) -> dict:
+    """schema.org BreadcrumbList of a listing page: Katalog › its category › the listing
+    (absolute URLs; what the page's crumbs show)."""
+    from flask_babel import gettext as _
+
+    from .urls import absolute_url_for
+
+    trail = [
+        (_("Katalog"), absolute_url_for("catalogue.catalogue")),
+        (
+            listing.category.name,
+            absolute_url_for("catalogue.catalogue", kategori=listing.category.slug),
+        ),
+        (listing.title, product_url),
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": url}
+            for n, (name, url) in enumerate(trail, start=1)
+        ],
+    }
 
 
 def share_url(listing: Listing, product_url: str) -> str:

@@ -24,7 +24,14 @@ from .pages import (
 )
 from .queries import count_listings, public_listing, related_listings, search_listings
 from .search import highlight
-from .sharing import og_image, product_data, share_url, whatsapp_message, whatsapp_url
+from .sharing import (
+    breadcrumb_data,
+    og_image,
+    product_data,
+    share_url,
+    whatsapp_message,
+    whatsapp_url,
+)
 from .sitemap import sitemap_urls
 from .summaries import catalogue_summary
 from .taps import count_whatsapp_tap
@@ -148,7 +155,8 @@ def listing(listing_id: int, slug: str | None = None):
         og=og,
         has_whatsapp=bool(item.business.whatsapp_digits),
         share_url=share_url(item, product_url),
-        structured_data=product_data(item, product_url, og.url if og else None),
+        structured_data=product_data(item, product_url, og.url if og else None, at=at),
+        breadcrumbs=breadcrumb_data(item, product_url),
         related=related_listings(item, at),
     )
 

@@ -30,12 +30,13 @@ from PIL import Image as PILImage
 from sqlalchemy.orm import selectinload
 
 from .. import audit
-from ..clock import to_wib
+from ..clock import now, to_wib
 from ..errors import InvalidInput
 from ..extensions import db
 from ..formatting import rupiah
 from ..inputs import format_phone
 from ..listings.models import Listing, ListingStatus
+from ..listings.permits import badges_for
 from ..media.storage import storage_for
 from ..rounds.models import Round
 from ..shortlinks.codes import short_code
@@ -263,8 +264,9 @@ def post_caption(
         price = rupiah(l.price, _("Hubungi penjual"))
         m = mention(l.business.instagram)
         who = f"{l.business.name} {m}" if m else l.business.name
+        marks = "".join(f" · ✓ {label}" for _kind, label in badges_for(l.business, now()))
         entries_full.append(
-            f"{n}. {l.title} – {price}\n{who} · {l.business.district.name} · "
+            f"{n}. {l.title} – {price}{marks}\n{who} · {l.business.district.name} · "
             f"WA {format_phone(l.business.whatsapp)}"
         )
         entries_short.append(

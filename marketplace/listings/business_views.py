@@ -15,9 +15,10 @@ from ..inputs import format_phone, parse_phone
 from ..reference.queries import district_choices
 from . import bp
 from .access import member_required, own_or_404
-from .businesses import BusinessInput, save_business
+from .businesses import BusinessInput, last_decided_change, pending_change, save_business
 from .forms import BusinessForm
-from .models import Business
+from .models import PERMIT_LABELS, Business
+from .permits import form_values, permit_states
 from .queries import community_businesses
 
 
@@ -31,8 +32,15 @@ def _phone_changed(business: Business, typed: str) -> bool:
 @bp.route("/usaha")
 @member_required
 def businesses():
+    items = community_businesses(current_user.community_id)
+    at = now()
     return render_template(
-        "listings/businesses.html", businesses=community_businesses(current_user.community_id)
+        "listings/businesses.html",
+        businesses=items,
+        permits={b.id: permit_states(b, at) for b in items},
+        pending={b.id: pending_change(b) for b in items},
+        decided={b.id: last_decided_change(b) for b in items},
+        permit_labels=PERMIT_LABELS,
     )
 
 
@@ -41,12 +49,16 @@ def businesses():
 @member_required
 def business_form(business_id: int | None = None):
     business = own_or_404(Business, business_id) if business_id else None
-    form = BusinessForm(obj=business)
+    form = BusinessForm(obj=business, data=form_values(business) if business else None)
     form.district_id.choices = [(0, _("— pilih kecamatan —"))] + district_choices()
     if request.method == "GET" and business is None:
         form.district_id.data = current_user.community.district_id
     if request.method == "GET" and business is not None:
         form.whatsapp.data = format_phone(business.whatsapp)  # as people write it
+    pending = pending_change(business) if business is not None else None
+    if request.method == "GET" and pending is not None:  # go on from what is waiting
+        for field, (_old, new) in pending.changes.items():
+            getattr(form, field).data = format_phone(new) if field == "whatsapp" else new
     if form.validate_on_submit():
         data = BusinessInput(
             **{
@@ -73,11 +85,25 @@ def business_form(business_id: int | None = None):
         except FormErrors as exc:
             add_errors(form, exc.errors)
             return render_template("listings/business_form.html", form=form, business=business), 400
+        waiting = business is not None and pending_change(saved) is not None
         db.session.commit()
-        flash(_("Data usaha %(name)s tersimpan.", name=saved.name), "success")
+        if waiting:
+            flash(
+                _(
+                    "Data usaha %(name)s tersimpan. Perubahan nama, WhatsApp, tautan, cerita "
+                    "atau kecamatan menunggu persetujuan moderator; pembeli tetap melihat "
+                    "data lama sampai disetujui.",
+                    name=saved.name,
+                ),
+                "info",
+            )
+        else:
+            flash(_("Data usaha %(name)s tersimpan.", name=saved.name), "success")
         return redirect(
             request.args.get("lanjut") == "produk"
             and url_for(".listing_new")
             or url_for(".businesses")
         )
-    return render_template("listings/business_form.html", form=form, business=business)
+    return render_template(
+        "listings/business_form.html", form=form, business=business, pending=pending
+    )

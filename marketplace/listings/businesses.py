@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from .. import audit
@@ -15,8 +16,11 @@ from ..errors import FormErrors, InvalidInput, NotAllowed
 from ..extensions import db
 from ..inputs import clean_text, parse_instagram, parse_whatsapp
 from ..reference.models import District
-from .models import Business
+from . import permits
+from .models import REVIEWED_FIELDS, Business, BusinessChange, ChangeStatus, Listing, ListingStatus
 from .state import is_own
+
+PERMIT_INPUTS = ("nib", "halal_number", "pirt_number", "halal_expires_on", "pirt_expires_on")
 
 
 @dataclass
@@ -33,6 +37,8 @@ class BusinessInput:
     nib: str = ""
     halal_number: str = ""
     pirt_number: str = ""
+    halal_expires_on: str = ""
+    pirt_expires_on: str = ""
     story: str = ""
 
 
@@ -83,12 +89,6 @@ def _apply_business(business: Business, data: BusinessInput) -> dict[str, str]:
     take("instagram", lambda: parse_instagram(data.instagram))
     take("tokopedia_url", lambda: _clean_url(data.tokopedia_url, "Tokopedia"))
     take("shopee_url", lambda: _clean_url(data.shopee_url, "Shopee"))
-    take("nib", lambda: clean_text(data.nib, max_length=20, field="NIB") or None)
-    take(
-        "halal_number",
-        lambda: clean_text(data.halal_number, max_length=60, field=_("Nomor halal")) or None,
-    )
-    take("pirt_number", lambda: clean_text(data.pirt_number, max_length=30, field="P-IRT") or None)
     take(
         "story",
         lambda: clean_text(data.story, max_length=1000, field=_("Cerita usaha"), multiline=True),
@@ -112,18 +112,14 @@ def save_business(
     target = Business(community_id=actor.community_id) if business is None else business
     if business is not None and not is_own(business, actor):
         raise NotAllowed()
-    public_fields = (
-        "name",
-        "whatsapp",
-        "instagram",
-        "tokopedia_url",
-        "shopee_url",
-        "district_id",
-        "story",
-    )
+    public_fields = REVIEWED_FIELDS
     before = {f: getattr(target, f) for f in public_fields}
     with db.session.no_autoflush:
         errors = _apply_business(target, data)
+        wanted, permit_errors = permits.parse_permits(
+            target, {f: getattr(data, f) for f in PERMIT_INPUTS}, at=now
+        )
+    errors.update(permit_errors)
     if errors:
         if business is not None:
             db.session.refresh(target)  # undo the half-applied edit
@@ -131,6 +127,10 @@ def save_business(
     if business is None:
         target.created_at = now
         db.session.add(target)
+    permit_changes = permits.apply_permits(target, wanted, at=now)
+    if business is not None and has_public_listings(business):
+        # Shoppers keep the checked values: the edit waits for a moderator.
+        _hold_for_review(target, before, actor=actor, now=now)
     target.updated_at = now
     db.session.flush()
     # Old → new for every public field that changed: staff answering a complaint ("the
@@ -140,6 +140,9 @@ def save_business(
         for f in public_fields
         if business is not None and before[f] != getattr(target, f)
     }
+    details: dict = {"changes": changes} if changes else {}
+    if permit_changes:  # which permits were added, changed or removed (numbers stay out)
+        details["permits"] = {c.kind.value: c.change for c in permit_changes}
     audit.record(
         "business.create" if business is None else "business.update",
         actor=actor,
@@ -147,6 +150,89 @@ def save_business(
         object_id=target.id,
         community_id=target.community_id,
         at=now,
-        details={"changes": changes} if changes else None,
+        details=details or None,
     )
     return target
+
+
+def has_public_listings(business: Business) -> bool:
+    """True while the business has an approved listing (public or about to be): its public
+    fields then change only through a moderator (``BusinessChange``)."""
+    return db.session.execute(
+        sa.select(
+            sa.exists().where(
+                Listing.business_id == business.id, Listing.status == ListingStatus.APPROVED
+            )
+        )
+    ).scalar_one()
+
+
+def pending_change(business: Business) -> BusinessChange | None:
+    """The business's change waiting for a moderator, if any."""
+    return db.session.execute(
+        sa.select(BusinessChange).where(
+            BusinessChange.business_id == business.id,
+            BusinessChange.status == ChangeStatus.PENDING,
+        )
+    ).scalar_one_or_none()
+
+
+def last_decided_change(business: Business) -> BusinessChange | None:
+    """The business's most recently decided change (the portal shows its reason)."""
+    return db.session.execute(
+        sa.select(BusinessChange)
+        .where(
+            BusinessChange.business_id == business.id,
+            BusinessChange.status.in_((ChangeStatus.APPROVED, ChangeStatus.REFUSED)),
+        )
+        .order_by(BusinessChange.decided_at.desc(), BusinessChange.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _hold_for_review(business: Business, live: dict, *, actor: User, now: datetime) -> None:
+    """Put the live values back on ``business`` and keep what the community typed as its
+    one pending change (created, updated with a version bump, or withdrawn when the values
+    are back to the live ones). Audited."""
+    changes = {
+        f: [live[f], getattr(business, f)]
+        for f in REVIEWED_FIELDS
+        if live[f] != getattr(business, f)
+    }
+    for f in REVIEWED_FIELDS:
+        setattr(business, f, live[f])
+    pending = pending_change(business)
+    if pending is None and not changes:
+        return
+    if pending is None:
+        pending = BusinessChange(
+            business_id=business.id,
+            community_id=business.community_id,
+            changes=changes,
+            created_by_id=actor.id,
+            created_at=now,
+            updated_at=now,
+        )
+        db.session.add(pending)
+        action = "business.change_request"
+    elif changes:
+        if pending.changes == changes:
+            return
+        pending.changes, pending.updated_at = changes, now
+        pending.created_by_id = actor.id
+        pending.version += 1
+        action = "business.change_request"
+    else:
+        pending.status, pending.updated_at = ChangeStatus.WITHDRAWN, now
+        pending.version += 1
+        action = "business.change_withdraw"
+    db.session.flush()
+    audit.record(
+        action,
+        actor=actor,
+        object_type="business",
+        object_id=business.id,
+        community_id=business.community_id,
+        at=now,
+        details={"change_id": pending.id, "version": pending.version, "changes": changes},
+    )

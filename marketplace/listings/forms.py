@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     HiddenField,
     MultipleFileField,
     PasswordField,
@@ -23,7 +22,9 @@ class BusinessForm(FlaskForm):
     shopee_url = StringField(_l("Tautan Shopee"))
     nib = StringField(_l("NIB (Nomor Induk Berusaha)"))
     halal_number = StringField(_l("Nomor sertifikat halal"))
+    halal_expires_on = StringField(_l("Sertifikat halal berlaku sampai"))
     pirt_number = StringField(_l("Nomor P-IRT"))
+    pirt_expires_on = StringField(_l("P-IRT berlaku sampai"))
     story = TextAreaField(_l("Cerita singkat usaha"))
 
 
@@ -34,8 +35,6 @@ class ListingForm(FlaskForm):
     price = StringField(_l("Harga"))
     unit = SelectField(_l("Satuan"), validate_choice=False)
     description = TextAreaField(_l("Deskripsi"))
-    is_halal = BooleanField(_l("Produk halal"))
-    has_pirt = BooleanField(_l("Memiliki P-IRT"))
     photos = MultipleFileField(_l("Foto produk"))
     form_key = HiddenField()  # one-time key of a new-listing form (see Listing.form_key)
 

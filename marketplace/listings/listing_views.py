@@ -20,6 +20,7 @@ from . import bp, listings
 from .access import member_required, own_or_404
 from .forms import ActionForm, ListingForm
 from .models import Listing, ListingStatus
+from .permits import community_marks
 from .photos import form_photo_ids, parse_photo_op
 from .published import is_public, public_links
 from .queries import community_businesses, history_with_lineage, latest_feedback, listing_history
@@ -56,8 +57,6 @@ def _form_data(form: ListingForm, listing: Listing | None) -> listings.ListingFo
             description=form.description.data or "",
             price=form.price.data or "",
             unit=form.unit.data or "pcs",
-            is_halal=form.is_halal.data,
-            has_pirt=form.has_pirt.data,
         ),
         photo_ids=_posted_photo_ids(listing),
         photo_op=parse_photo_op(request.form.get("photo_op")),
@@ -75,6 +74,7 @@ def _show_form(form, listing, photos, photo_errors, status: int = 200):
         photos=photos,
         photo_errors=photo_errors,
         limits=_limits(),
+        marks=community_marks(community_businesses(current_user.community_id), now()),
     ), status
 
 

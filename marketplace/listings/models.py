@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..audit.labels import register_labels
 from ..auth.models import Community, User
-from ..clock import now
+from ..clock import now, to_wib
 from ..db import UTCDateTime, enum_type
 from ..extensions import db
 from ..media.models import Image
@@ -159,7 +159,7 @@ class Business(db.Model):
     """A UMKM kept by a community. ``whatsapp`` is E.164, e.g. ``+6281234567890``.
 
     Public: name, district, story, WhatsApp, Instagram and marketplace links. Staff only:
-    owner's name and permit numbers (the public sees a badge once staff checked them).
+    owner's name and its permits (``Permit``; the public sees a badge once staff checked one).
     """
 
     __tablename__ = "businesses"
@@ -173,18 +173,27 @@ class Business(db.Model):
     instagram: Mapped[str | None] = mapped_column(sa.String(30))
     tokopedia_url: Mapped[str | None] = mapped_column(sa.String(300))
     shopee_url: Mapped[str | None] = mapped_column(sa.String(300))
-    nib: Mapped[str | None] = mapped_column(sa.String(20))
-    nib_checked: Mapped[bool] = mapped_column(default=False)
-    halal_number: Mapped[str | None] = mapped_column(sa.String(60))
-    halal_checked: Mapped[bool] = mapped_column(default=False)
-    pirt_number: Mapped[str | None] = mapped_column(sa.String(30))
-    pirt_checked: Mapped[bool] = mapped_column(default=False)
     story: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 
     community: Mapped[Community] = relationship()
     district: Mapped[District] = relationship(lazy="joined")
+    # Loaded with every business (one query per page of cards): badges() reads them.
+    permits: Mapped[list[Permit]] = relationship(
+        back_populates="business", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def permit(self, kind: PermitKind) -> Permit | None:
+        """The business's permit of ``kind``, or None."""
+        return next((p for p in self.permits if p.kind == kind), None)
+
+    def badges(self, at: datetime) -> list[PermitKind]:
+        """The marks the public may see at ``at`` (aware), in ``PERMIT_KINDS`` order: only
+        permits a moderator checked and whose expiry day (WIB) has not passed. The one
+        source of every public badge (card, page, JSON-LD, API, kit, the halal filter's SQL
+        twin ``listings.permits.valid_permit_clause``)."""
+        return [k for k in PERMIT_KINDS if (p := self.permit(k)) is not None and p.is_valid(at)]
 
     @property
     def whatsapp_digits(self) -> str:
@@ -193,6 +202,143 @@ class Business(db.Model):
 
     def __repr__(self) -> str:
         return f"<Business {self.id} {self.name!r}>"
+
+
+class PermitKind(str, enum.Enum):
+    """The permits a business can show as a checked badge."""
+
+    HALAL = "halal"
+    PIRT = "pirt"
+    NIB = "nib"
+
+
+PERMIT_KINDS = (PermitKind.HALAL, PermitKind.PIRT, PermitKind.NIB)
+PERMIT_LABELS = {PermitKind.HALAL: _l("Halal"), PermitKind.PIRT: "P-IRT", PermitKind.NIB: "NIB"}
+# A permit whose expiry is this close asks its community to renew it ("perlu diperbarui").
+RENEWAL_NOTICE = timedelta(days=30)
+
+
+def wib_date(at: datetime) -> date:
+    """The calendar day in WIB of an aware datetime: permits expire at the end of a WIB day."""
+    return to_wib(at).date()
+
+
+class Permit(db.Model):
+    """A business's permit (halal certificate, P-IRT, NIB) as the community entered it, and
+    the moderator's check. ``number`` is staff-only; ``expires_on`` is the last valid day in
+    WIB (None: no expiry); ``checked_at``/``checked_by_id`` are set by a moderator and cleared
+    when the community changes the number or expiry. ``image_id``: an optional photo of the
+    certificate, shown to staff only."""
+
+    __tablename__ = "permits"
+    __table_args__ = (sa.UniqueConstraint("business_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("businesses.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[PermitKind] = mapped_column(enum_type(PermitKind))
+    number: Mapped[str] = mapped_column(sa.String(60))
+    expires_on: Mapped[date | None] = mapped_column(sa.Date)
+    image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("images.id"))
+    checked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    business: Mapped[Business] = relationship(back_populates="permits")
+    checked_by: Mapped[User | None] = relationship()
+    image: Mapped[Image | None] = relationship()
+
+    @property
+    def label(self):
+        return PERMIT_LABELS[self.kind]
+
+    def is_expired(self, at: datetime) -> bool:
+        """True once the WIB day after ``expires_on`` has begun."""
+        return self.expires_on is not None and self.expires_on < wib_date(at)
+
+    def is_valid(self, at: datetime) -> bool:
+        """Checked by a moderator and not expired at ``at``: the public sees its badge."""
+        return self.checked_at is not None and not self.is_expired(at)
+
+    def needs_renewal(self, at: datetime) -> bool:
+        """Expired, or expiring within ``RENEWAL_NOTICE`` of ``at``: the portal says
+        "perlu diperbarui"."""
+        return self.expires_on is not None and self.expires_on - wib_date(at) <= RENEWAL_NOTICE
+
+    def __repr__(self) -> str:
+        return f"<Permit {self.kind.value} of business {self.business_id}>"
+
+
+class ChangeStatus(str, enum.Enum):
+    """A pending business change's life: pending → approved | refused (or withdrawn when
+    the community edits its values back)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+# The business fields shoppers see: changed while the business has approved or public
+# listings, they wait for a moderator (``BusinessChange``).
+REVIEWED_FIELDS = (
+    "name",
+    "whatsapp",
+    "instagram",
+    "tokopedia_url",
+    "shopee_url",
+    "district_id",
+    "story",
+)
+
+
+register_labels(
+    {
+        "business.change_request": _l("Perubahan usaha diajukan"),
+        "business.change_withdraw": _l("Perubahan usaha dibatalkan"),
+        "business.change_approve": _l("Perubahan usaha disetujui"),
+        "business.change_refuse": _l("Perubahan usaha ditolak"),
+        "business.permits": _l("Izin usaha diperiksa"),
+    }
+)
+
+
+class BusinessChange(db.Model):
+    """A change to a business's public fields waiting for a moderator while the old, checked
+    values stay live. ``changes`` maps each changed field of ``REVIEWED_FIELDS`` to
+    ``[old, new]`` (stored forms: E.164 phone, district id). At most one pending change per
+    business: a further edit updates it and bumps ``version`` (a decision names the version
+    the moderator saw)."""
+
+    __tablename__ = "business_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("businesses.id", ondelete="CASCADE"), index=True
+    )
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    status: Mapped[ChangeStatus] = mapped_column(
+        enum_type(ChangeStatus), default=ChangeStatus.PENDING, index=True
+    )
+    changes: Mapped[dict] = mapped_column(sa.JSON)
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(sa.String(500))
+
+    business: Mapped[Business] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    def __repr__(self) -> str:
+        return f"<BusinessChange {self.id} {self.status.value} v{self.version}>"
 
 
 class Listing(db.Model):
@@ -242,6 +388,9 @@ class Listing(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Set when shoppers' open fraud reports reach the threshold (``reports``): out of the
+    # catalogue until a moderator looked (dismiss clears it, take-down removes the listing).
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     business: Mapped[Business] = relationship(lazy="joined")
     community: Mapped[Community] = relationship()
@@ -266,8 +415,12 @@ class Listing(db.Model):
         return self.photos[0] if self.photos else None
 
     def is_public(self, at: datetime) -> bool:
-        """Approved and its round published at ``at``."""
-        return self.status == ListingStatus.APPROVED and self.round.is_published(at)
+        """Approved, its round published at ``at``, and not hidden by reports."""
+        return (
+            self.status == ListingStatus.APPROVED
+            and self.hidden_at is None
+            and self.round.is_published(at)
+        )
 
     def __repr__(self) -> str:
         return f"<Listing {self.id} {self.status.value} v{self.version}>"

@@ -92,9 +92,13 @@ def allowed_actions(listing: Listing, user: User | None) -> list[str]:
 
 
 def public_listing_filter(now: datetime):
-    """The SQL condition for a publicly visible listing at ``now`` (joins Round)."""
+    """The SQL condition for a publicly visible listing at ``now`` (joins Round); a listing
+    hidden by shoppers' reports (``Listing.hidden_at``) is not public."""
     return sa.and_(
-        Listing.status == S.APPROVED, Listing.round_id == Round.id, Round.publishes_at <= now
+        Listing.status == S.APPROVED,
+        Listing.hidden_at.is_(None),
+        Listing.round_id == Round.id,
+        Round.publishes_at <= now,
     )
 
 

@@ -13,6 +13,7 @@ bp = Blueprint("moderation", __name__)
 from . import (
     access,  # noqa: E402,F401
     audit_views,
+    business_change_views,
     community_views,
     queue_views,
     reason_views,  # noqa: E402,F401

@@ -82,3 +82,12 @@ class ReasonForm(FlaskForm):
     )
     is_active = BooleanField(_l("Aktif (muncul di pilihan moderator)"), default=True)
     submit = SubmitField(_l("Simpan alasan"))
+
+
+class BusinessChangeForm(FlaskForm):
+    """Approve or refuse one pending business change, as of the version the moderator saw."""
+
+    version = IntegerField(widget=HiddenInput())
+    reason = TextAreaField(_l("Alasan (wajib bila ditolak)"))
+    approve = SubmitField(_l("Setujui perubahan"))
+    refuse = SubmitField(_l("Tolak perubahan"))

@@ -1,5 +1,6 @@
-"""Permit checks (NIB, P-IRT, halal): which numbers staff have not checked yet, and marking
-them checked (the public sees a badge only for checked ones)."""
+"""Permit checks (NIB, P-IRT, halal): which permits staff have not checked yet, and marking
+them checked (the public sees a badge only for checked, unexpired ones:
+``Business.badges``)."""
 
 from __future__ import annotations
 
@@ -9,38 +10,44 @@ from .. import audit
 from ..auth.models import User
 from ..errors import NotAllowed
 from ..extensions import db
-from ..listings.models import Business
+from ..listings.models import PERMIT_KINDS, Business, PermitKind
 
-PERMITS = (
-    ("nib", "nib_checked", "NIB"),
-    ("pirt_number", "pirt_checked", "P-IRT"),
-    ("halal_number", "halal_checked", "Halal"),
-)
+# The staff form's checkbox for each kind (moderation.forms.PermitForm).
+CHECK_FIELDS = {
+    PermitKind.NIB: "nib_checked",
+    PermitKind.PIRT: "pirt_checked",
+    PermitKind.HALAL: "halal_checked",
+}
 
 
 def unchecked_permits(business: Business) -> list[str]:
-    """Labels of the permit numbers the business entered that no moderator checked yet."""
+    """Labels of the permits the business entered that no moderator checked yet."""
     return [
-        label
-        for number, checked, label in PERMITS
-        if getattr(business, number) and not getattr(business, checked)
+        str(p.label)
+        for k in PERMIT_KINDS
+        if (p := business.permit(k)) is not None and p.checked_at is None
     ]
 
 
 def set_permits_checked(
-    business: Business, checked: dict[str, bool], *, actor: User, now: datetime
+    business: Business, checked: dict[PermitKind, bool], *, actor: User, now: datetime
 ) -> Business:
-    """Mark each entered permit number checked or not (``checked`` maps ``nib_checked``…
-    to a bool). A permit without a number cannot be checked. Audited when anything
-    changed; the public sees a badge only for checked ones. Flushes, never commits."""
+    """Mark each entered permit checked (stamping ``checked_by``/``checked_at``) or not.
+    A kind the business has no permit of cannot be checked; a kind missing from
+    ``checked`` counts as not checked. Audited when anything changed (``details``: kind →
+    bool). Flushes, never commits. Raises NotAllowed for a non-staff actor."""
     if actor is None or not actor.is_staff:
         raise NotAllowed()
     changes = {}
-    for number, field, _label in PERMITS:
-        want = bool(checked.get(field)) and bool(getattr(business, number))
-        if getattr(business, field) != want:
-            changes[field] = want
-            setattr(business, field, want)
+    for kind in PERMIT_KINDS:
+        permit = business.permit(kind)
+        if permit is None:
+            continue
+        want = bool(checked.get(kind))
+        if (permit.checked_at is not None) != want:
+            changes[kind.value] = want
+            permit.checked_at = now if want else None
+            permit.checked_by_id = actor.id if want else None
     if changes:
         db.session.flush()
         audit.record(
@@ -53,3 +60,11 @@ def set_permits_checked(
             details=changes,
         )
     return business
+
+
+def check_form_data(business: Business) -> dict[str, bool]:
+    """The staff form's checkboxes filled from the business's permits."""
+    return {
+        field: (p := business.permit(kind)) is not None and p.checked_at is not None
+        for kind, field in CHECK_FIELDS.items()
+    }

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from ..audit import AuditEvent
 from ..auth.models import Community, User
 from ..extensions import db
-from ..listings.models import Business, Listing, ListingStatus
+from ..listings.models import Business, Listing, ListingStatus, Permit
 from ..listings.queries import listing_history
 from ..rounds.models import Round
 from .claims import claimed_by_others, live_claims
@@ -93,17 +93,10 @@ def flagged_clause() -> sa.ColumnElement[bool]:
     entered and not checked yet (the business must be joined)."""
     return sa.or_(
         Listing.price.is_(None),
-        sa.and_(Business.nib.is_not(None), Business.nib != "", Business.nib_checked.is_(False)),
-        sa.and_(
-            Business.pirt_number.is_not(None),
-            Business.pirt_number != "",
-            Business.pirt_checked.is_(False),
-        ),
-        sa.and_(
-            Business.halal_number.is_not(None),
-            Business.halal_number != "",
-            Business.halal_checked.is_(False),
-        ),
+        # a permit of the business entered and not checked yet (#12: listings.models.Permit)
+        sa.select(Permit.id)
+        .where(Permit.business_id == Business.id, Permit.checked_at.is_(None))
+        .exists(),
     )
 
 

@@ -21,7 +21,7 @@ from .changes import changes_since_request
 from .claims import claim, release
 from .decisions import decide, email_decisions
 from .forms import DECISION_CHOICES, DecisionForm, PermitForm, ReleaseForm
-from .permits import set_permits_checked, unchecked_permits
+from .permits import CHECK_FIELDS, check_form_data, set_permits_checked, unchecked_permits
 from .queue import QueueFilter, listing_flags, next_in_queue
 from .queue import review as review_data
 from .reasons import active_reasons
@@ -78,8 +78,9 @@ def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, statu
         now=now(),
         notice=notice,
         wa_url=wa_me_url(b.whatsapp, notice.message) if notice else None,
-        permit_form=PermitForm(formdata=None, obj=b),
+        permit_form=PermitForm(formdata=None, data=check_form_data(b)),
         unchecked=unchecked_permits(b),
+        check_fields=list(CHECK_FIELDS.items()),
     ), status
 
 
@@ -170,11 +171,7 @@ def permits(listing_id: int):
     business = listing.business
     set_permits_checked(
         business,
-        {
-            "nib_checked": form.nib_checked.data,
-            "pirt_checked": form.pirt_checked.data,
-            "halal_checked": form.halal_checked.data,
-        },
+        {kind: getattr(form, field).data for kind, field in CHECK_FIELDS.items()},
         actor=current_staff(),
         now=now(),
     )

@@ -6,14 +6,14 @@ import sqlalchemy as sa
 
 from marketplace.catalogue.sharing import whatsapp_url
 from marketplace.slugs import slugify
-from tests.builders import make_business, make_public_listing, make_published_round
+from tests.builders import add_permit, make_business, make_public_listing, make_published_round
 
 
 def test_listing_page_shows_product_price_and_business(client, db):
     business = make_business(name="Keripik Bu Sri")
-    business.nib, business.nib_checked = "1234567890123", True
-    business.halal_number, business.halal_checked = "ID00110012345678", False
-    business.pirt_number, business.pirt_checked = "2063674010123-27", True
+    add_permit(business, "nib", "1234567890123", checked=True)
+    add_permit(business, "halal", "ID00110012345678")
+    add_permit(business, "pirt", "2063674010123-27", checked=True)
     business.instagram, business.tokopedia_url = "keripik_bu_sri", "https://tokopedia.com/busri"
     listing = make_public_listing(
         business=business,
@@ -150,16 +150,17 @@ def test_pages_run_few_queries(client, db, app):
     for i in range(27):
         make_public_listing(rnd=rnd, title=f"Produk lain {i}", photos=2)
     db.session.commit()
-    # A miss: generation, listings, photos, variants, two filter menus, next publication;
-    # with more than a page of results, the result count (#17) adds one capped count.
-    assert few <= 7
-    assert count("/katalog") <= few + 1 <= 8
+    # A miss: generation, listings, photos, variants, the businesses' permits (badges, #12),
+    # two filter menus, next publication; with more than a page of results, the result count
+    # (#17) adds one capped count.
+    assert few <= 8
+    assert count("/katalog") <= few + 1 <= 9
     assert count("/katalog") == 1  # a hit from the page cache: only the generation
-    assert count("/") <= 10  # a miss (the home page adds the showcase and the counts)
+    assert count("/") <= 11  # a miss (the home page adds the showcase and the counts)
     assert count("/") == 1
     last = make_public_listing(rnd=rnd, title="Terakhir", photos=3)
     db.session.commit()
-    assert count(f"/produk/{last.id}-terakhir") <= 8  # listing + related, each with photos
+    assert count(f"/produk/{last.id}-terakhir") <= 10  # listing + related, photos, permits
     assert count(f"/produk/{last.id}-terakhir") == 1
 
 

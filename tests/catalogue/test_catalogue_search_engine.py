@@ -14,6 +14,7 @@ from marketplace.clock import now
 from marketplace.listings.models import ListingStatus
 from marketplace.listings.state import transition
 from tests.builders import (
+    add_permit,
     make_business,
     make_community,
     make_listing,
@@ -172,7 +173,9 @@ def test_price_range_halal_community_and_sorts(app, db, client):
     mid = make_public_listing(rnd=rnd, title="Sedang", price=20000, business=make_business(a))
     dear = make_public_listing(rnd=rnd, title="Mahal", price=90000, business=make_business(b))
     make_public_listing(rnd=rnd, title="Tanya", price=None, business=make_business(b))
-    mid.is_halal = True
+    add_permit(mid.business, "halal", checked=True)  # a checked permit makes the badge
+    cheap.is_halal = True  # the listing's own old claim does not
+    add_permit(dear.business, "halal")  # nor an unchecked permit
     db.session.commit()
     at = now()
     assert titles(search_listings(at, sort="murah")) == ["Murah", "Sedang", "Mahal"]

@@ -2,7 +2,7 @@
 
 from marketplace.audit import AuditEvent
 from marketplace.auth.models import CommunityStatus
-from tests.builders import make_business, make_community, make_member
+from tests.builders import add_permit, make_business, make_community, make_member
 from tests.conftest import login
 
 
@@ -77,7 +77,7 @@ def test_community_page_shows_members_and_businesses_with_staff_only_details(app
     c = make_community(name="Komunitas Setu", status=CommunityStatus.PENDING)
     member = make_member(c)
     b = make_business(c, name="Dodol Bu Ani")
-    b.nib = "1234567890123"
+    add_permit(b, "nib", "1234567890123")
     db.session.commit()
     page = as_staff.get(f"/staff/komunitas/{c.id}").get_data(as_text=True)
     for text in (

@@ -4,7 +4,14 @@ from datetime import timedelta
 
 from marketplace.auth.models import CommunityStatus
 from marketplace.listings.models import ListingStatus
-from tests.builders import district, make_business, make_community, make_listing, make_round
+from tests.builders import (
+    add_permit,
+    district,
+    make_business,
+    make_community,
+    make_listing,
+    make_round,
+)
 
 S = ListingStatus
 
@@ -96,7 +103,8 @@ def test_queue_filters_by_community_district_category_and_status(app, db, as_sta
 def test_review_page_shows_business_permits_photos_and_history(app, db, as_staff):
     rnd = make_round()
     business = make_business(make_community(name="Komunitas Ciputat"), "Sambal Mbok Sum")
-    business.nib, business.pirt_number = "9120001234567", "P-IRT 2063674010123-29"
+    add_permit(business, "nib", "9120001234567")
+    add_permit(business, "pirt", "P-IRT 2063674010123-29")
     listing = _submitted(rnd, "Sambal Bawang", 10, business=business)
     listing.photos[0].image.variants[0].name = "w1080"
     db.session.commit()

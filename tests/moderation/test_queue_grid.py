@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 from marketplace.listings.models import ListingStatus
-from tests.builders import make_business, make_listing, make_round
+from tests.builders import add_permit, make_business, make_listing, make_round
 
 S = ListingStatus
 
@@ -37,7 +37,7 @@ def test_flagged_filter_keeps_only_listings_with_a_flag(app, db, as_staff):
     make_listing(S.SUBMITTED, rnd=rnd, title="Kue Lengkap", price=10000)
     make_listing(S.SUBMITTED, rnd=rnd, title="Kue Tanpa Harga", price=None)
     business = make_business(name="Usaha Ber-NIB")
-    business.nib = "1234567890123"
+    add_permit(business, "nib", "1234567890123")
     make_listing(S.SUBMITTED, rnd=rnd, business=business, title="Kue Izin Belum Dicek")
     db.session.commit()
     page = as_staff.get(f"/staff/moderasi/{rnd.id}?tanda=ya").get_data(as_text=True)

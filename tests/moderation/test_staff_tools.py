@@ -11,10 +11,17 @@ import pytest
 
 from marketplace.audit import AuditEvent, record
 from marketplace.clock import WIB
-from marketplace.listings.models import ListingStatus
+from marketplace.listings.models import ListingStatus, PermitKind
 from marketplace.moderation.models import ModerationDecision, ModerationReason
 from marketplace.notifications import Notification
-from tests.builders import make_business, make_listing, make_member, make_public_listing, make_round
+from tests.builders import (
+    add_permit,
+    make_business,
+    make_listing,
+    make_member,
+    make_public_listing,
+    make_round,
+)
 
 S = ListingStatus
 
@@ -109,11 +116,9 @@ def test_bulk_approve_needs_a_pick_csrf_and_staff(app, db, as_staff, as_member):
 
 def test_permits_show_as_badges_only_after_a_moderator_checked_them(app, db, as_staff, client):
     business = make_business()
-    business.nib, business.pirt_number, business.halal_number = (
-        "1234567890123",
-        "P-IRT 206367401234-27",
-        "ID31110000123",
-    )
+    add_permit(business, "nib", "1234567890123")
+    add_permit(business, "pirt", "P-IRT 206367401234-27")
+    add_permit(business, "halal", "ID31110000123")
     listing = make_public_listing(business=business)
     waiting = make_listing(S.SUBMITTED, business=business, rnd=make_round())
     db.session.commit()
@@ -122,25 +127,23 @@ def test_permits_show_as_badges_only_after_a_moderator_checked_them(app, db, as_
         or True
     )
     queue = as_staff.get(f"/staff/moderasi/{waiting.round_id}").get_data(as_text=True)
-    assert "Izin belum diperiksa: NIB, P-IRT, Halal" in queue
+    assert "Izin belum diperiksa: Halal, P-IRT, NIB" in queue
     review = as_staff.get(f"/staff/moderasi/produk/{waiting.id}").get_data(as_text=True)
-    assert "Pemeriksaan izin" in review and "Belum diperiksa: NIB, P-IRT, Halal" in review
+    assert "Pemeriksaan izin" in review and "Belum diperiksa: Halal, P-IRT, NIB" in review
     r = as_staff.post(
         f"/staff/moderasi/produk/{waiting.id}/izin", data={"nib_checked": "y", "halal_checked": "y"}
     )
     assert r.status_code == 302
     db.session.refresh(business)
-    assert (business.nib_checked, business.pirt_checked, business.halal_checked) == (
-        True,
-        False,
-        True,
-    )
+    checked = {p.kind.value: p.checked_at is not None for p in business.permits}
+    assert checked == {"nib": True, "pirt": False, "halal": True}
+    assert business.permit(PermitKind.NIB).checked_by_id == as_staff.user.id
     (event,) = db.session.execute(
         db.select(AuditEvent).where(AuditEvent.action == "business.permits")
     ).scalars()
     assert event.actor_id == as_staff.user.id and event.details == {
-        "nib_checked": True,
-        "halal_checked": True,
+        "nib": True,
+        "halal": True,
     }
     queue = as_staff.get(f"/staff/moderasi/{waiting.round_id}").get_data(as_text=True)
     assert "Izin belum diperiksa: P-IRT" in queue
@@ -151,14 +154,14 @@ def test_permits_show_as_badges_only_after_a_moderator_checked_them(app, db, as_
 
 def test_a_permit_without_a_number_cannot_be_checked(app, db, as_staff):
     business = make_business()
-    business.nib = "1234567890123"
+    add_permit(business, "nib", "1234567890123")
     listing = make_listing(S.SUBMITTED, business=business)
     db.session.commit()
     as_staff.post(
         f"/staff/moderasi/produk/{listing.id}/izin", data={"nib_checked": "y", "pirt_checked": "y"}
     )
     db.session.refresh(business)
-    assert (business.nib_checked, business.pirt_checked) == (True, False)
+    assert [(p.kind.value, p.checked_at is not None) for p in business.permits] == [("nib", True)]
 
 
 # --- preset reasons -------------------------------------------------------------------------------

@@ -68,5 +68,18 @@ Headers, logs, errors (test_headers.py)
                               test_rejection_is_audited_with_the_detected_format, test_accounts.py (lock-outs)
 26 generic error pages        test_a_500_is_our_page_with_a_request_id_the_log_has, test_error_pages_are_ours_in_indonesian
 
+Trust (issue #12; the features' own tests)
+27 badges only from checks    listings/test_permits.py::test_no_public_surface_shows_a_badge_without_a_checked_unexpired_permit,
+                              ::test_a_permit_is_valid_through_its_expiry_day_in_wib,
+                              ::test_json_ld_never_names_a_permit_number
+28 pending business changes   moderation/test_business_changes.py::test_a_whatsapp_change_is_not_served_until_a_moderator_approves
+   never reach shoppers       (redirect, API, kit keep the old number), ::test_a_refused_change_keeps_the_old_values_and_tells_the_community_why,
+                              ::test_a_decision_on_a_version_the_moderator_did_not_see_is_refused,
+                              ::test_two_moderators_deciding_at_once_one_wins
+29 reports: anonymous,        moderation/test_reports.py::test_reports_are_counted_not_repeated_and_keep_no_personal_data,
+   counted, limited, hidden   ::test_reports_are_rate_limited_per_address, ::test_bad_reports_get_a_message_or_a_404_and_write_nothing,
+                              ::test_fraud_reports_hide_a_listing_at_the_threshold_until_staff_look,
+                              ::test_a_take_down_from_the_queue_tells_the_community_why_never_who
+
 Access rules for new routes: ``RULES`` in the world module beside this file (one line per endpoint).
 """

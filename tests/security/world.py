@@ -147,6 +147,13 @@ RULES: dict[str, Rule] = {
     ),
     "moderation.decide_listing": R("staff", {"listing_id": "submitted_listing"}),
     "moderation.permits": R("staff", {"listing_id": "submitted_listing"}),
+    "moderation.business_changes": R("staff"),
+    "moderation.decide_business_change": R("staff", {"change_id": "business_change"}),
+    # shoppers' reports (#12): the form is public; the queue and its answers are staff's
+    "reports.report": R("public", {"listing_id": "public_listing"}),
+    "reports.queue": R("staff"),
+    "reports.dismiss": R("staff", {"listing_id": "public_listing"}),
+    "reports.take_down": R("staff", {"listing_id": "public_listing"}),
     "moderation.bulk_approve_view": R("staff", {"round_id": "open_round"}),
     "moderation.audit_log": R("staff"),
     "moderation.audit_csv": R("staff"),
@@ -204,9 +211,6 @@ RULES: dict[str, Rule] = {
     ),
     "demand_ask.ask": R("public"),
     "demand_portal.portal_demand": R("member"),
-    "demand.board_page": R("staff"),
-    "demand.board_csv": R("staff"),
-    "demand.notify": R("staff"),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
@@ -261,6 +265,16 @@ class World:
             db.session.flush()
             side.join_request_id = req.id
         self.reason = db.session.execute(sa.select(ModerationReason).limit(1)).scalar_one()
+        from marketplace.listings.models import BusinessChange
+
+        self.changes = {}  # a pending business change per side (#12)
+        for key, side in (("a", self.a), ("b", self.b)):
+            self.changes[key] = BusinessChange(
+                business_id=side.business.id,
+                community_id=side.community.id,
+                changes={"story": [side.business.story, "Cerita baru."]},
+            )
+            db.session.add(self.changes[key])
         db.session.commit()
 
     def _side(self, name):
@@ -330,6 +344,7 @@ class World:
             "reason": lambda: self.reason.id,
             "category": lambda: side.draft_listing.category_id,
             "other_staff": lambda: self.other_staff.id,
+            "business_change": lambda: self.changes[owner].id,
         }[name]()
 
 
