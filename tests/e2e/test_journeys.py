@@ -125,7 +125,10 @@ def test_listing_from_sign_up_to_shopper(server, journeys):
     staff.go(staff.page.get_by_role("link", name="Buka antrean").first.click, "staf-antrean")
     staff.go(staff.page.get_by_role("link", name=title).first.click, "staf-tinjau")
     staff.page.get_by_label("Minta perbaikan").check()
-    staff.page.get_by_label("Alasan", exact=True).select_option(label="Deskripsi kurang lengkap")
+    reasons = staff.page.get_by_label("Alasan", exact=True)  # numbered for the keys 1–9
+    reasons.select_option(
+        reasons.locator("option", has_text="Deskripsi kurang lengkap").get_attribute("value")
+    )
     staff.page.get_by_label("Catatan untuk komunitas").fill("Sebutkan bahan cokelatnya.")
     staff.go(
         staff.page.get_by_role("button", name="Simpan", exact=True).click, "staf-minta-perbaikan"
