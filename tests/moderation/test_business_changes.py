@@ -9,6 +9,7 @@ import pytest
 from marketplace.audit import AuditEvent
 from marketplace.clock import now
 from marketplace.errors import StaleVersion
+from marketplace.inputs import format_phone
 from marketplace.instagram.services import post_caption
 from marketplace.listings.models import BusinessChange, ChangeStatus, ListingStatus
 from marketplace.moderation.business_changes import decide_change
@@ -62,7 +63,7 @@ def test_a_whatsapp_change_is_not_served_until_a_moderator_approves(
     portal = as_member.get("/portal/usaha").get_data(as_text=True)
     assert "Perubahan menunggu persetujuan" in portal
     form = as_member.get(f"/portal/usaha/{business.id}/ubah").get_data(as_text=True)
-    assert NEW in form  # the community goes on from what is waiting
+    assert format_phone(NEW) in form  # goes on from what is waiting, written as people write it
 
     queue = as_staff.get("/staff/perubahan-usaha").get_data(as_text=True)
     assert OLD in queue and NEW in queue and "Nomor WhatsApp" in queue

@@ -12,7 +12,7 @@ Photos (the photo pipeline's own tests; ``test_photos.py`` checks that they stil
  4 layered size limits        media/test_request_limit.py, media/test_services.py::
                               test_read_upload_stops_at_the_per_file_limit
  5 pixel limits first         media/test_images.py::test_pixel_limit_is_checked_before_decoding,
-                              ::test_decompression_bomb_warning_is_a_refusal, ::test_pixel_limit_counts_every_frame
+                              ::test_decompression_bomb_warning_is_a_refusal, ::test_pixel_limit_counts_the_decoded_frame_only
  6 generated storage keys     media/test_services.py::test_any_file_name_with_valid_content_is_stored_under_a_generated_key,
                               media/test_storage.py::test_local_writes_under_the_root_only
  7 served safely              media/test_views.py::test_serves_a_webp_variant_with_immutable_cache_and_nosniff,
