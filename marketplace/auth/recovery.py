@@ -16,7 +16,6 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,7 +27,7 @@ from ..clock import now as clock_now
 from ..errors import FormErrors, InvalidInput, NotAllowed
 from ..extensions import db
 from .models import Role, User
-from .services import check_password_policy, end_sessions, hash_password, normalise_email
+from .services import check_password_policy, end_sessions, hash_password, user_by_email
 
 SALT = "password-reset"
 
@@ -72,15 +71,7 @@ def request_reset(email: str, *, now: datetime) -> tuple[User | None, str | None
     """Someone typed ``email`` on "Lupa kata sandi?": ``(user, token)`` for an active account
     with that address, ``(None, None)`` otherwise. The caller answers the same either way and
     e-mails the token only when there is one. Audited in both cases (without the address)."""
-    try:
-        email = normalise_email(email)
-    except InvalidInput:
-        email = ""
-    user = (
-        db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
-        if email
-        else None
-    )
+    user = user_by_email(email)
     if user is None or not user.active:
         audit.record("auth.reset_requested", object_type="user", at=now, details={"known": False})
         return None, None

@@ -48,6 +48,16 @@ def normalise_email(raw: str) -> str:
     return email
 
 
+def user_by_email(raw: str) -> User | None:
+    """The user whose address is ``raw`` once normalised (any case, spaces trimmed), or None
+    when there is none or ``raw`` is not an address. Used by login and by password recovery."""
+    try:
+        email = normalise_email(raw)
+    except InvalidInput:
+        return None
+    return db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
+
+
 def check_password_policy(password: str, *context: str) -> None:
     """At least 8 characters, no composition rules; common and context words refused."""
     if len(password or "") < 8:
@@ -184,15 +194,7 @@ def authenticate(email: str, password: str, *, now: datetime) -> User | None:
 
     Rehashes the password when the configured method changed. Audits success and failure.
     """
-    try:
-        email = normalise_email(email)
-    except InvalidInput:
-        email = ""
-    user = (
-        db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
-        if email
-        else None
-    )
+    user = user_by_email(email)
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if user is None:
         if (
