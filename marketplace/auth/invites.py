@@ -14,28 +14,21 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .. import audit
-from ..clock import now as clock_now
 from ..errors import FormErrors, InvalidInput, NotAllowed
 from ..extensions import db
 from ..inputs import clean_text
 from .models import Community, Role, User
 from .services import check_password_policy, end_sessions, hash_password, normalise_email
+from .tokens import serializer
 
 SALT = "community-invite"
 
 
-class _ClockSigner(TimestampSigner):
-    """Timestamps from the app clock (tests pin it; no sleeping to see a link expire)."""
-
-    def get_timestamp(self) -> int:
-        return int(clock_now().timestamp())
-
-
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT, signer=_ClockSigner)
+    return serializer(SALT)
 
 
 def max_age() -> timedelta:

@@ -19,15 +19,15 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .. import audit
 from ..audit.labels import register_labels
-from ..clock import now as clock_now
 from ..errors import FormErrors, InvalidInput, NotAllowed
 from ..extensions import db
 from .models import Role, User
 from .services import check_password_policy, end_sessions, hash_password, user_by_email
+from .tokens import serializer
 
 SALT = "password-reset"
 
@@ -40,15 +40,8 @@ register_labels(
 )
 
 
-class _ClockSigner(TimestampSigner):
-    """Timestamps from the app clock (tests pin it; no sleeping to see a link expire)."""
-
-    def get_timestamp(self) -> int:
-        return int(clock_now().timestamp())
-
-
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT, signer=_ClockSigner)
+    return serializer(SALT)
 
 
 def max_age() -> timedelta:
