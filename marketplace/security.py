@@ -70,9 +70,13 @@ def page_arg(name: str = "page", maximum: int = 100_000) -> int:
     """A page number from the query string: junk or < 1 gives page 1, beyond ``maximum``
     our 404 (a 20-digit page would otherwise overflow the database's OFFSET)."""
     raw = request.args.get(name, "")
-    if not raw.isdigit() or int(raw) < 1:
+    if not raw.isdecimal():  # what int() reads; isdigit() also passes "²", which int() refuses
         return 1
-    if len(raw) > 9 or int(raw) > maximum:
+    if len(raw) > 9:  # before int(): Python refuses to read numbers of over 4,300 digits
+        abort(404)
+    if int(raw) < 1:
+        return 1
+    if int(raw) > maximum:
         abort(404)
     return int(raw)
 

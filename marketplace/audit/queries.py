@@ -30,7 +30,7 @@ class AuditFilter:
     def from_args(cls, args) -> AuditFilter:
         def number(name):
             raw = (args.get(name) or "").strip().lstrip("#")
-            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+            return int(raw) if raw.isdecimal() and len(raw) < 10 else None
 
         def day(name):
             raw = (args.get(name) or "").strip()

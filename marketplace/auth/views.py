@@ -26,7 +26,7 @@ login_manager.session_protection = "basic"
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     uid, _sep, token = (user_id or "").partition(":")
-    if not uid.isdigit() or not token:
+    if not uid.isdecimal() or not token:
         return None
     user = db.session.get(User, int(uid))
     if user is None or not user.active or user.session_token != token:

@@ -26,7 +26,9 @@ def _scope(at) -> tuple[dict, str]:
     slug = (request.args.get("komunitas") or "").strip().lower()
     site = current_app.config["SITE_NAME"]
     if edition:
-        rnd = published_round(int(edition), at) if edition.isdigit() and len(edition) < 10 else None
+        rnd = (
+            published_round(int(edition), at) if edition.isdecimal() and len(edition) < 10 else None
+        )
         if rnd is None:
             abort(404)
         return {"round_id": rnd.id}, f"{site} · {rnd.title}"

@@ -64,7 +64,7 @@ def find_round(token: str) -> Round | None:
     kind = None
     if ":" in token:
         kind, token = token.split(":", 1)
-    if not token.isdigit() or len(token) > 9:
+    if not token.isdecimal() or len(token) > 9:
         return None
     number = int(token)
     if kind in (None, "edisi", "edition"):

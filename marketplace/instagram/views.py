@@ -108,7 +108,7 @@ def save(round_id: int):
     keyed = []
     for index, row in enumerate(rows):
         raw = (request.form.get(f"posisi-{row.listing.id}") or "").strip()
-        position = int(raw) if raw.isdigit() and len(raw) < 6 else row.position
+        position = int(raw) if raw.isdecimal() and len(raw) < 6 else row.position
         keyed.append((position, index, row.listing.id))
     order = [listing_id for _p, _i, listing_id in sorted(keyed)]
     included = {row.listing.id for row in rows if request.form.get(f"masuk-{row.listing.id}")}

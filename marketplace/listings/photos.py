@@ -15,7 +15,7 @@ MAX_IDS = 20  # ids read from one form, whatever it sends
 
 
 def _ids(values) -> list[int]:
-    return [int(v) for v in (v.strip() for v in values) if v.isdigit() and len(v) < 12]
+    return [int(v) for v in (v.strip() for v in values) if v.isdecimal() and len(v) < 12]
 
 
 def form_photo_ids(form, own_ids: Container[int]) -> list[int]:
@@ -39,7 +39,7 @@ def parse_photo_op(raw: str | None) -> tuple[str, int | None] | None:
     verb, _sep, number = (raw or "").partition(":")
     if verb == "add":
         return ("add", None)
-    if verb not in PHOTO_VERBS or not number.isdigit() or len(number) > 11:
+    if verb not in PHOTO_VERBS or not number.isdecimal() or len(number) > 11:
         return None
     return (verb, int(number))
 

@@ -65,7 +65,7 @@ class QueueFilter:
 
         def number(name):
             raw = (args.get(name) or "").strip()
-            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+            return int(raw) if raw.isdecimal() and len(raw) < 10 else None
 
         raw_status = args.get("status") or S.SUBMITTED.value
         status: ListingStatus | None = S.SUBMITTED

@@ -90,7 +90,7 @@ def _selected_arg() -> set[int]:
     """Ids kept checked when the moderator came back from a cancelled bulk confirmation
     (``dipilih=1,2,3`` in the query string; odd parts ignored, at most 500)."""
     raw = (request.args.get("dipilih") or "")[:6000]
-    return {int(p) for p in raw.split(",")[:500] if p.isdigit() and len(p) < 10}
+    return {int(p) for p in raw.split(",")[:500] if p.isdecimal() and len(p) < 10}
 
 
 def _picked() -> dict[int, int]:
@@ -101,7 +101,7 @@ def _picked() -> dict[int, int]:
     for name, value in request.form.items():
         if name.startswith(prefix):
             raw_id = name[len(prefix) :]
-            if raw_id.isdigit() and value.isdigit() and len(raw_id) < 10 and len(value) < 10:
+            if raw_id.isdecimal() and value.isdecimal() and len(raw_id) < 10 and len(value) < 10:
                 out[int(raw_id)] = int(value)
     return out
 

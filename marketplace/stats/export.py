@@ -37,9 +37,9 @@ def find_round(ref: str) -> Round | None:
     """A round by edition number, or by id when no round has that edition (``id:5`` says
     id explicitly)."""
     text = ref.strip().lower()
-    if text.startswith("id:") and text[3:].isdigit():
+    if text.startswith("id:") and text[3:].isdecimal():
         return db.session.get(Round, int(text[3:]))
-    if not text.isdigit():
+    if not text.isdecimal():
         return None
     found = db.session.execute(sa.select(Round).where(Round.edition == int(text))).scalar()
     return found or db.session.get(Round, int(text))
