@@ -95,6 +95,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "UPLOAD_RATE_LIMIT": "60 per 10 minutes",
         "REPORT_RATE_LIMIT": "5 per hour",
         "REPORT_HIDE_THRESHOLD": 3,
+        # Rounds published since a listing's showcase ended (or its stock was last confirmed)
+        # before its community is asked "masih dijual?"; one more and it shows "mungkin sudah
+        # tidak tersedia" (listings.stock).
+        "STOCK_CHECK_AFTER_ROUNDS": 3,
         "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
         # 5 photos x 12 MB + 2 MB of form text.
         "MAX_CONTENT_LENGTH": 62 * MB,

@@ -211,6 +211,8 @@ RULES: dict[str, Rule] = {
     ),
     "demand_ask.ask": R("public"),
     "demand_portal.portal_demand": R("member"),
+    # stock marks on an approved listing (#12)
+    "listings.listing_stock": R("member_object", {"listing_id": "public_listing"}),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
