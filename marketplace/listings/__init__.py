@@ -17,5 +17,6 @@ from . import (
     listing_views,
     member_views,  # noqa: E402,F401
     notification_views,
+    permit_photo_views,
     stock_views,
 )

@@ -16,7 +16,7 @@ from ..reference.queries import district_choices
 from . import bp
 from .access import member_required, own_or_404
 from .businesses import BusinessInput, last_decided_change, pending_change, save_business
-from .forms import BusinessForm
+from .forms import ActionForm, BusinessForm
 from .models import PERMIT_LABELS, Business
 from .permits import form_values, permit_states
 from .queries import community_businesses
@@ -41,6 +41,7 @@ def businesses():
         pending={b.id: pending_change(b) for b in items},
         decided={b.id: last_decided_change(b) for b in items},
         permit_labels=PERMIT_LABELS,
+        action_form=ActionForm(),
     )
 
 

@@ -334,6 +334,7 @@ register_labels(
         "business.change_approve": _l("Perubahan usaha disetujui"),
         "business.change_refuse": _l("Perubahan usaha ditolak"),
         "business.permits": _l("Izin usaha diperiksa"),
+        "business.permit_photo": _l("Foto sertifikat izin diunggah"),
     }
 )
 

@@ -201,3 +201,40 @@ def community_marks(businesses: list[Business], at: datetime) -> list[tuple[Busi
     """For the listing form: each business with the labels of the badges its listings carry
     at ``at`` (from its checked permits; a listing cannot claim one on its own)."""
     return [(b, [label for _kind, label in badges_for(b, at)]) for b in businesses]
+
+
+def attach_permit_photo(
+    business: Business, kind: PermitKind, data: bytes, *, actor, now: datetime
+) -> tuple[Permit, list[int]]:
+    """Store ``data`` (an uploaded photo of the certificate) through the image pipeline as a
+    private picture (staff only, never public) and attach it to the business's permit of
+    ``kind``. The moderator's check stays (the number did not change). Audited
+    ``business.permit_photo``. Returns the permit and the ids of images it no longer uses
+    (for ``media.sweep.discard_images`` before the commit). Raises InvalidInput when the
+    business has no such permit, ImageRejected (a PDF, a bomb, a tiny picture…) or
+    StorageFailed from the pipeline. Flushes, never commits."""
+    from .. import audit
+    from ..media.services import save_upload
+
+    permit = business.permit(kind)
+    if permit is None:
+        raise InvalidInput(
+            _(
+                "Isi nomor %(field)s di data usaha dulu, lalu unggah fotonya.",
+                field=PERMIT_LABELS[kind],
+            )
+        )
+    image = save_upload(data, uploaded_by=actor, now=now, private=True)
+    old = [permit.image_id] if permit.image_id is not None else []
+    permit.image = image
+    permit.updated_at = now
+    audit.record(
+        "business.permit_photo",
+        actor=actor,
+        object_type="business",
+        object_id=business.id,
+        community_id=business.community_id,
+        details={"kind": kind.value, "image_id": image.id},
+        at=now,
+    )
+    return permit, old

@@ -27,13 +27,19 @@ _READ_CHUNK = 64 * 1024
 _MB = 1024 * 1024
 
 
-def storage_key(data: bytes, extension: str) -> tuple[str, str]:
+# Keys of pictures staff alone may see (permit certificates): never served by ``media.file``.
+PRIVATE_PREFIX = "private/"
+
+
+def storage_key(data: bytes, extension: str, *, private: bool = False) -> tuple[str, str]:
     """The content-addressed key for ``data`` and its sha256 hex digest.
 
-    Keys look like ``"ab/cd/abcd…(64 hex).webp"``: the same bytes always get the same key,
-    so stored objects never change (and may be cached for a year)."""
+    Keys look like ``"ab/cd/abcd…(64 hex).webp"`` (``"private/ab/cd/…"`` for a staff-only
+    picture): the same bytes always get the same key, so stored objects never change (and
+    may be cached for a year)."""
     digest = hashlib.sha256(data).hexdigest()
-    return f"{digest[:2]}/{digest[2:4]}/{digest}.{extension}", digest
+    prefix = PRIVATE_PREFIX if private else ""
+    return f"{prefix}{digest[:2]}/{digest[2:4]}/{digest}.{extension}", digest
 
 
 def read_upload(file_storage, *, limit: int | None = None) -> bytes:
@@ -93,7 +99,7 @@ def record_rejection(exc: ImageRejected, size: int, *, uploaded_by=None, now: da
     )
 
 
-def prepare_upload(data: bytes) -> PreparedUpload:
+def prepare_upload(data: bytes, *, private: bool = False) -> PreparedUpload:
     """Decode, re-encode and store an uploaded photo, touching no database.
 
     This is the slow part of an upload (seconds for a large photo), so it runs before the
@@ -101,6 +107,8 @@ def prepare_upload(data: bytes) -> PreparedUpload:
     write lock, and holding it across photo decoding made parallel uploads time out with
     "database is locked". Each derivative goes under a content-addressed key
     (:func:`storage_key`), never one built from the file name.
+
+    ``private``: store under ``PRIVATE_PREFIX`` (never served publicly; staff pages stream it).
 
     Raises :class:`ImageRejected` when the pipeline refuses the file (nothing stored), and
     :class:`StorageFailed` when storage fails, after deleting what this call wrote."""
@@ -110,7 +118,7 @@ def prepare_upload(data: bytes) -> PreparedUpload:
     written: list[str] = []
     try:
         for variant in processed.variants:
-            key, digest = storage_key(variant.data, variant.extension)
+            key, digest = storage_key(variant.data, variant.extension, private=private)
             # The same bytes may already be stored (the same photo uploaded twice): another
             # row may point to that object, so it is never deleted on failure. It is written
             # again all the same (same bytes, same key): that renews its modification time,
@@ -175,7 +183,7 @@ def add_upload(prepared: PreparedUpload, *, uploaded_by=None, now: datetime) -> 
     return image
 
 
-def save_upload(data: bytes, *, uploaded_by=None, now: datetime) -> Image:
+def save_upload(data: bytes, *, uploaded_by=None, now: datetime, private: bool = False) -> Image:
     """Accept one uploaded photo: :func:`prepare_upload`, then :func:`add_upload`, flushed.
 
     ``data`` is the raw upload, ``uploaded_by`` the acting ``User`` (or None). For several
@@ -189,7 +197,7 @@ def save_upload(data: bytes, *, uploaded_by=None, now: datetime) -> Image:
     (what this call wrote is deleted again).
     """
     try:
-        prepared = prepare_upload(data)
+        prepared = prepare_upload(data, private=private)
     except ImageRejected as exc:
         record_rejection(exc, len(data), uploaded_by=uploaded_by, now=now)
         raise

@@ -15,6 +15,7 @@ from __future__ import annotations
 from flask import abort, send_file
 
 from . import bp
+from .services import PRIVATE_PREFIX
 from .storage import IMMUTABLE_CACHE_CONTROL, InvalidKey, LocalStorage, get_storage
 
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
@@ -23,8 +24,8 @@ CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "jpeg": "image/jpeg"
 @bp.get("/<path:key>", endpoint="file")
 def file(key: str):
     storage = get_storage()
-    if not isinstance(storage, LocalStorage):
-        abort(404)
+    if not isinstance(storage, LocalStorage) or key.startswith(PRIVATE_PREFIX):
+        abort(404)  # private pictures (permit certificates) reach staff through their pages
     content_type = CONTENT_TYPES.get(key.rpartition(".")[2].lower()) if "." in key else None
     if content_type is None:
         abort(404)

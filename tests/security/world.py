@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -213,6 +214,9 @@ RULES: dict[str, Rule] = {
     "demand_portal.portal_demand": R("member"),
     # stock marks on an approved listing (#12)
     "listings.listing_stock": R("member_object", {"listing_id": "public_listing"}),
+    # certificate photos of permits (#12): the community uploads, staff alone see them
+    "listings.permit_photo": R("member_object", {"business_id": "business", "kind": "permit_kind"}),
+    "moderation.permit_photo": R("staff", {"business_id": "business", "kind": "permit_kind"}),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
@@ -277,6 +281,18 @@ class World:
                 changes={"story": [side.business.story, "Cerita baru."]},
             )
             db.session.add(self.changes[key])
+        from marketplace.listings.models import Permit, PermitKind
+
+        for side in (self.a, self.b):  # an unchecked halal permit with a certificate photo (#12)
+            certificate = save_upload(jpeg_bytes(), now=clock(), private=True)
+            side.business.permits.append(
+                Permit(
+                    kind=PermitKind.HALAL,
+                    number="ID0001",
+                    expires_on=(clock() + timedelta(days=365)).date(),
+                    image=certificate,
+                )
+            )
         db.session.commit()
 
     def _side(self, name):
@@ -347,6 +363,7 @@ class World:
             "category": lambda: side.draft_listing.category_id,
             "other_staff": lambda: self.other_staff.id,
             "business_change": lambda: self.changes[owner].id,
+            "permit_kind": lambda: "halal",
         }[name]()
 
 
