@@ -320,8 +320,6 @@ def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
                     "description": " ".join(rng.sample(PHRASES, 3)),
                     "price": price,
                     "unit": rng.choice(UNITS),
-                    "is_halal": cat in ("makanan", "minuman") and rng.random() < 0.7,
-                    "has_pirt": rng.random() < 0.3,
                     "status": "approved",
                     "version": 3,
                     "created_at": approved - timedelta(days=3),

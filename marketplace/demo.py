@@ -412,8 +412,6 @@ def load(now: datetime, echo=print) -> None:
                 description=desc,
                 price=price,
                 unit=unit,
-                is_halal=cat in ("makanan", "minuman"),
-                has_pirt=cat == "makanan",
             ),
             actor=member,
         )

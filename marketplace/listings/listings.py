@@ -56,8 +56,6 @@ class ListingInput:
     description: str
     price: str
     unit: str = "pcs"
-    is_halal: bool = False
-    has_pirt: bool = False
 
 
 UNITS = (
@@ -97,7 +95,6 @@ def validate_listing(data: ListingInput, *, actor: User) -> tuple[dict, dict[str
     )
     take("price", lambda: parse_price(data.price))
     values["unit"] = data.unit if data.unit in UNITS else "pcs"
-    values["is_halal"], values["has_pirt"] = bool(data.is_halal), bool(data.has_pirt)
     business = get_by_id(Business, data.business_id)
     if business is None or business.community_id != actor.community_id:
         errors["business_id"] = _("Pilih usaha.")
@@ -186,8 +183,6 @@ def create_listing(
         description=values["description"],
         price=values["price"],
         unit=values["unit"],
-        is_halal=values["is_halal"],
-        has_pirt=values["has_pirt"],
         status=S.DRAFT,
         version=1,
         created_by_id=actor.id,
@@ -237,7 +232,7 @@ def update_listing(
     business: Business = values["business"]
     listing.business, listing.community_id = business, business.community_id
     listing.category = values["category"]
-    for name in ("title", "description", "price", "unit", "is_halal", "has_pirt"):
+    for name in ("title", "description", "price", "unit"):
         setattr(listing, name, values[name])
     current = {p.image_id: p for p in listing.photos}
     new_photos = []
@@ -305,8 +300,6 @@ def _clone(source: Listing, rnd: Round, *, actor: User, now: datetime) -> Listin
         description=source.description,
         price=source.price,
         unit=source.unit,
-        is_halal=source.is_halal,
-        has_pirt=source.has_pirt,
         status=S.DRAFT,
         version=1,
         copied_from_id=source.id,

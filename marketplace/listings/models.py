@@ -422,8 +422,6 @@ class Listing(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     price: Mapped[int | None] = mapped_column(sa.BigInteger)
     unit: Mapped[str] = mapped_column(sa.String(20), default="pcs")
-    is_halal: Mapped[bool] = mapped_column(default=False)
-    has_pirt: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ListingStatus] = mapped_column(
         enum_type(ListingStatus), default=ListingStatus.DRAFT
     )

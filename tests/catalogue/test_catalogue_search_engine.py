@@ -174,7 +174,6 @@ def test_price_range_halal_community_and_sorts(app, db, client):
     dear = make_public_listing(rnd=rnd, title="Mahal", price=90000, business=make_business(b))
     make_public_listing(rnd=rnd, title="Tanya", price=None, business=make_business(b))
     add_permit(mid.business, "halal", checked=True)  # a checked permit makes the badge
-    cheap.is_halal = True  # the listing's own old claim does not
     add_permit(dear.business, "halal")  # nor an unchecked permit
     db.session.commit()
     at = now()

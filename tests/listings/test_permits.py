@@ -50,7 +50,6 @@ def _surfaces(client, listing) -> dict[str, bool]:
 def test_no_public_surface_shows_a_badge_without_a_checked_unexpired_permit(app, db, client, clock):
     app.config["PAGE_CACHE"] = False
     listing = make_public_listing(rnd=make_published_round(), title="Keripik Balado")
-    listing.is_halal = listing.has_pirt = True  # the community's old claim counts for nothing
     permit = add_permit(listing.business, "halal", HALAL_NO)  # entered, not checked
     db.session.commit()
     assert not any(_surfaces(client, listing).values())
