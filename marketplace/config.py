@@ -95,6 +95,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "UPLOAD_RATE_LIMIT": "60 per 10 minutes",
         "REPORT_RATE_LIMIT": "5 per hour",
         "REPORT_HIDE_THRESHOLD": 3,
+        # Moderation (#13): a review claim's length in minutes; the progress page's pace is
+        # measured over the last N hours.
+        "MODERATION_CLAIM_MINUTES": 10,
+        "MODERATION_PACE_HOURS": 2,
         "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
         # 5 photos x 12 MB + 2 MB of form text.
         "MAX_CONTENT_LENGTH": 62 * MB,
