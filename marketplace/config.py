@@ -99,6 +99,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # measured over the last N hours.
         "MODERATION_CLAIM_MINUTES": 10,
         "MODERATION_PACE_HOURS": 2,
+        # Photo pre-checks on the w640 derivative (moderation/prechecks.py): blurry below
+        # this variance of the Laplacian, too dark / too bright by mean grey level (0-255),
+        # the same photo within this many bits of a 64-bit difference hash (at most 3).
+        "PRECHECK_BLUR_MIN_SHARPNESS": 70,
+        "PRECHECK_DARK_MAX_LUMINANCE": 45,
+        "PRECHECK_BRIGHT_MIN_LUMINANCE": 225,
+        "PRECHECK_DUPLICATE_MAX_DISTANCE": 3,
         "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
         # 5 photos x 12 MB + 2 MB of form text.
         "MAX_CONTENT_LENGTH": 62 * MB,

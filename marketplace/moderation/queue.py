@@ -17,9 +17,9 @@ from ..listings.queries import listing_history
 from ..rounds.models import Round
 from .claims import claimed_by_others, live_claims
 from .decisions import decisions_for
-from .models import ListingClaim, ModerationDecision, ModerationReason
+from .models import ListingClaim, ListingPrecheck, ModerationDecision, ModerationReason
 from .permits import unchecked_permits
-from .prechecks import text_findings
+from .prechecks import Flag, finding_flags, text_findings
 from .reasons import active_reasons
 
 S = ListingStatus
@@ -89,10 +89,14 @@ class QueueFilter:
 
 
 def flagged_clause() -> sa.ColumnElement[bool]:
-    """SQL for "this listing carries a flag": no price, or a permit number of its business
-    entered and not checked yet (the business must be joined)."""
+    """SQL for "this listing carries a flag": no price, a pre-check finding kept at submit
+    (photo, title or text), or a permit number of its business entered and not checked yet
+    (the business must be joined)."""
     return sa.or_(
         Listing.price.is_(None),
+        sa.select(ListingPrecheck.listing_id)
+        .where(ListingPrecheck.listing_id == Listing.id, ListingPrecheck.flagged)
+        .exists(),
         # a permit of the business entered and not checked yet (#12: listings.models.Permit)
         sa.select(Permit.id)
         .where(Permit.business_id == Business.id, Permit.checked_at.is_(None))
@@ -253,21 +257,11 @@ def rounds_for_queue() -> list[Round]:
 # --- flags on cards and the review page --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Flag:
-    """A hint that a listing deserves a closer look (never a decision by itself).
-
-    ``code`` is stable (tests, CSS), ``label`` the short badge text, ``explanation`` the one
-    line shown beside it (both already translated)."""
-
-    code: str
-    label: str
-    explanation: str
-
-
-def listing_flags(listing: Listing) -> list[Flag]:
-    """The flags of one listing: no price, permits claimed but unchecked (computed from the
-    listing and its business; the photo and text pre-checks add theirs)."""
+def listing_flags(listing: Listing, findings: list[dict] | None = None) -> list[Flag]:
+    """The flags of one listing: no price, contact details in the description and permits
+    claimed but unchecked (computed from the listing and its business as they are now), then
+    the photo and title pre-checks kept at submit (``findings``, see
+    ``prechecks.stored_findings``)."""
     flags = []
     if listing.price is None:
         flags.append(
@@ -298,4 +292,4 @@ def listing_flags(listing: Listing) -> list[Flag]:
                 ),
             )
         )
-    return flags
+    return flags + finding_flags(findings or [])

@@ -22,6 +22,7 @@ from .claims import claim, release
 from .decisions import decide, email_decisions
 from .forms import DECISION_CHOICES, DecisionForm, PermitForm, ReleaseForm
 from .permits import CHECK_FIELDS, check_form_data, set_permits_checked, unchecked_permits
+from .prechecks import stored_findings
 from .queue import QueueFilter, listing_flags, next_in_queue
 from .queue import review as review_data
 from .reasons import active_reasons
@@ -70,7 +71,7 @@ def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, statu
         filter_args=flt.args(),
         decision_choices=DECISION_CHOICES,
         shortcut_keys=SHORTCUT_KEYS,
-        flags=listing_flags(listing),
+        flags=listing_flags(listing, stored_findings([listing.id]).get(listing.id)),
         changes=changes_since_request(listing)
         if listing.status == ListingStatus.SUBMITTED
         else None,
