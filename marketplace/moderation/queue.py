@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import lazyload
 
 from ..audit import AuditEvent
 from ..auth.models import Community, User
@@ -157,6 +158,7 @@ def next_in_queue(
     base = queue_query(
         listing.round_id, replace(flt.waiting(), unclaimed=True), viewer_id=viewer_id, now=now
     ).where(Listing.id != listing.id)
+    base = base.options(lazyload("*"))  # callers read ids: no photos, permits, variants
     if listing.submitted_at is not None:
         after = base.where(
             sa.or_(
@@ -186,6 +188,7 @@ def prev_in_queue(listing: Listing, flt: QueueFilter) -> Listing | None:
         )
         .order_by(None)
         .order_by(Listing.submitted_at.desc(), Listing.id.desc())
+        .options(lazyload("*"))
     )
     return db.session.execute(q.limit(1)).scalar_one_or_none()
 
@@ -222,10 +225,22 @@ class Review:
     waiting: int = 0  # submitted listings of the round within the filter
 
 
-def review(listing: Listing, flt: QueueFilter, *, viewer_id: int, now: datetime) -> Review:
+_UNSET = object()
+
+
+def review(
+    listing: Listing,
+    flt: QueueFilter,
+    *,
+    viewer_id: int,
+    now: datetime,
+    reasons: list[ModerationReason] | None = None,
+    claim=_UNSET,
+) -> Review:
     """History (with the actors' accounts), earlier decisions, preset reasons, the live
     claim and the next listing in the queue (colleagues' claims skipped) for the review
-    page."""
+    page. ``reasons`` and ``claim`` (the live claim, or None), when the caller has them
+    already, save their queries."""
     history = listing_history(listing.id)
     ids = {e.actor_id for e in history if e.actor_id}
     actors = (
@@ -241,10 +256,10 @@ def review(listing: Listing, flt: QueueFilter, *, viewer_id: int, now: datetime)
         history=history,
         actors=actors,
         decisions=decisions_for(listing.id),
-        reasons=active_reasons(),
+        reasons=active_reasons() if reasons is None else reasons,
         next_listing=next_in_queue(listing, flt, viewer_id=viewer_id, now=now),
         prev_listing=prev_in_queue(listing, flt),
-        claim=live_claims([listing.id], now=now).get(listing.id),
+        claim=live_claims([listing.id], now=now).get(listing.id) if claim is _UNSET else claim,
         waiting=total,
     )
 
