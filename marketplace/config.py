@@ -99,6 +99,17 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # before its community is asked "masih dijual?"; one more and it shows "mungkin sudah
         # tidak tersedia" (listings.stock).
         "STOCK_CHECK_AFTER_ROUNDS": 3,
+        # Moderation (#13): a review claim's length in minutes; the progress page's pace is
+        # measured over the last N hours.
+        "MODERATION_CLAIM_MINUTES": 10,
+        "MODERATION_PACE_HOURS": 2,
+        # Photo pre-checks on the w640 derivative (moderation/prechecks.py): blurry below
+        # this variance of the Laplacian, too dark / too bright by mean grey level (0-255),
+        # the same photo within this many bits of a 64-bit difference hash (at most 3).
+        "PRECHECK_BLUR_MIN_SHARPNESS": 70,
+        "PRECHECK_DARK_MAX_LUMINANCE": 45,
+        "PRECHECK_BRIGHT_MIN_LUMINANCE": 225,
+        "PRECHECK_DUPLICATE_MAX_DISTANCE": 3,
         "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
         # 5 photos x 12 MB + 2 MB of form text.
         "MAX_CONTENT_LENGTH": 62 * MB,

@@ -197,6 +197,7 @@ RULES: dict[str, Rule] = {
     "demand.notify": R("staff"),
     # moderation at scale (#13)
     "moderation.release_claim": R("staff", {"listing_id": "submitted_listing"}),
+    "moderation.progress_page": R("staff", {"round_id": "open_round"}),
     # round exceptions (#14): staff read, admins change; the community redeems a code
     "rounds.exceptions": R("staff", {"round_id": "open_round"}),
     "rounds.exceptions_quota": R("admin", {"round_id": "open_round"}),
