@@ -89,6 +89,7 @@ bench: install node-tools
 	-bash .ci/install-wrk.sh
 	$(PY) bench/catalogue_bench.py
 	$(PY) bench/demand_bench.py
+	$(PY) bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
