@@ -90,6 +90,7 @@ bench: install node-tools
 	$(PY) bench/catalogue_bench.py
 	$(PY) bench/demand_bench.py
 	$(PY) bench/moderation_bench.py
+	$(PY) bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -152,6 +152,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_RESET_ACCOUNT_RATE_LIMIT": "3 per 15 minutes",
         # "Minta bergabung" requests to communities, per address.
         "JOIN_REQUEST_RATE_LIMIT": "5 per hour",
+        # Bulk import of businesses (communities/imports.py): largest file, most rows, and
+        # how long the dry run's signed rows may wait for the confirmation (seconds).
+        "IMPORT_MAX_BYTES": 10 * MB,
+        "IMPORT_MAX_ROWS": 20_000,
+        "IMPORT_CONFIRM_MAX_AGE": 3600,
         # Shared state for several workers: rate limits and the page cache (memory otherwise).
         "REDIS_URL": None,
         # Whole-page cache of anonymous public pages (catalogue/pagecache.py): on/off, an

@@ -214,6 +214,12 @@ RULES: dict[str, Rule] = {
     "demand_portal.portal_demand": R("member"),
     # stock marks on an approved listing (#12)
     "listings.listing_stock": R("member_object", {"listing_id": "public_listing"}),
+    # bulk import of businesses (#14): the coordinator for the own community, staff for any
+    "communities.import_page": R("member"),
+    "communities.import_confirm": R("member"),
+    "communities.import_template": R("account", {"fmt": "import_format"}),
+    "communities.import_staff": R("staff", {"community_id": "community"}),
+    "communities.import_staff_confirm": R("staff", {"community_id": "community"}),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
@@ -348,6 +354,7 @@ class World:
             "category": lambda: side.draft_listing.category_id,
             "other_staff": lambda: self.other_staff.id,
             "business_change": lambda: self.changes[owner].id,
+            "import_format": lambda: "csv",
         }[name]()
 
 
