@@ -211,6 +211,11 @@ RULES: dict[str, Rule] = {
     ),
     "demand_ask.ask": R("public"),
     "demand_portal.portal_demand": R("member"),
+    # share cards (#16): a public page's og:image; without the current ?v= key, a 302 to it
+    "sharecards.catalogue_card": R("public"),
+    "sharecards.business_card": R("public", {"business_id": "business"}),
+    "sharecards.community_card": R("public", {"slug": "community_slug"}),
+    "sharecards.round_card": R("public", {"edition": "published_edition"}),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
