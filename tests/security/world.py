@@ -220,6 +220,11 @@ RULES: dict[str, Rule] = {
     "communities.import_template": R("account", {"fmt": "import_format"}),
     "communities.import_staff": R("staff", {"community_id": "community"}),
     "communities.import_staff_confirm": R("staff", {"community_id": "community"}),
+    # share cards (#16): a public page's og:image; without the current ?v= key, a 302 to it
+    "sharecards.catalogue_card": R("public"),
+    "sharecards.business_card": R("public", {"business_id": "business"}),
+    "sharecards.community_card": R("public", {"slug": "community_slug"}),
+    "sharecards.round_card": R("public", {"edition": "published_edition"}),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
