@@ -117,3 +117,40 @@ def test_logout_sits_apart_from_the_menu(as_member):
     nav = re.search(r'<nav aria-label="Menu utama">(.*?)</nav>', html, re.S).group(1)
     assert "Keluar" not in nav and "/keluar" not in nav
     assert html.count('action="/keluar"') == 2  # the header's (wide screens), the footer's (phones)
+
+
+def test_terakhir_masuk_is_the_login_before_this_one(app, client, db, clock):
+    member = make_member()
+    db.session.commit()
+    login(client, member)
+    assert "Ini pertama kali Anda masuk." in client.get("/portal/").get_data(as_text=True)
+    client.post("/keluar")
+    clock.advance(days=1, hours=2)
+    login(client, member)
+    page = client.get("/portal/").get_data(as_text=True)
+    # T0 is 03.00 UTC = 10.00 WIB on 2 December; the previous login, not this one, not "–"
+    assert "Terakhir masuk sebelum ini: 2 Des 2026, 10.00 WIB" in page
+
+
+def test_staff_dashboard_shows_the_previous_login_too(as_staff):
+    html = as_staff.get("/staff/").get_data(as_text=True)
+    assert "Ini pertama kali Anda masuk." in html
+
+
+def test_a_coordinator_who_just_signed_up_has_a_last_login(app, client, db, clock):
+    from marketplace.auth.models import User
+
+    r = client.post(
+        "/daftar",
+        data={
+            "community_name": "UMKM Setu Maju",
+            "district_id": str(district("setu").id),
+            "contact_name": "Ibu Lina",
+            "contact_phone": "0812-3456-7890",
+            "email": "lina@contoh.id",
+            "password": "rumah makan padang sederhana",
+        },
+    )
+    assert r.status_code == 302, r.get_data(as_text=True)[-1500:]
+    user = db.session.execute(db.select(User).where(User.email == "lina@contoh.id")).scalar_one()
+    assert user.last_login_at == clock()
