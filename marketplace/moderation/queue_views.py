@@ -10,6 +10,7 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from ..auth.sessions import previous_login
 from ..clock import now
 from ..extensions import db
 from ..listings.models import Listing
@@ -38,7 +39,12 @@ PER_PAGE = 50
 
 @bp.route("/")
 def dashboard():
-    return render_template("moderation/dashboard.html", d=dashboard_figures(now()), now=now())
+    return render_template(
+        "moderation/dashboard.html",
+        d=dashboard_figures(now()),
+        now=now(),
+        previous_login=previous_login(),
+    )
 
 
 @bp.route("/moderasi/<int:round_id>")

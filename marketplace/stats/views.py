@@ -21,6 +21,7 @@ from ..spreadsheets import safe_cell
 from . import bp
 from .export import round_demand
 from .services import (
+    approval_text,
     communities_overview,
     hours_text,
     outcome_chart,
@@ -43,6 +44,7 @@ def require_staff():
 def stats_helpers():
     return {
         "percent": percent,
+        "approval_text": approval_text,
         "hours_text": hours_text,
         "status_label": status_label,
         "community_status_label": community_status_label,
