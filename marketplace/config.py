@@ -116,6 +116,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_PHOTO_BYTES": 12 * MB,
         "MAX_FORM_MEMORY_SIZE": 2 * MB,
         "MAX_IMAGE_PIXELS": 40_000_000,
+        # JPEG (decoded at 1/2-1/8 scale) and HEIF grids (tile by tile) may be this large:
+        # 50, 108 and 200 MP phone photos. What a decode may cost in memory, per upload:
+        "MAX_SCALED_PIXELS": 210_000_000,
+        "PHOTO_DECODE_BUDGET_MIB": 100,
         # Photo decodes running at once per process (others wait): bounds an upload burst's memory.
         "PHOTO_DECODES_AT_ONCE": 2,
         # A photo's longer side may be at most this many times its shorter side.

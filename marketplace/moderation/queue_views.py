@@ -16,7 +16,7 @@ from ..extensions import db
 from ..listings.models import Listing
 from ..reference import queries as reference
 from ..rounds.models import Round
-from ..security import page_arg
+from ..security import paginate_clamped
 from . import bp
 from .access import current_staff
 from .changes import resubmitted_ids
@@ -55,7 +55,7 @@ def queue(round_id: int):
     query = queue_query(rnd.id, flt, viewer_id=me.id, now=at).options(
         selectinload(Listing.community)
     )
-    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=True, count=True)
+    page = paginate_clamped(query, per_page=PER_PAGE)
     args = flt.args()
     ids = [l.id for l in page.items]
     kept = stored_findings(ids)
