@@ -118,6 +118,7 @@ bench: install node-tools
 	-bash .ci/install-wrk.sh
 	$(PY) bench/catalogue_bench.py
 	$(PY) bench/demand_bench.py
+	$(PY) bench/cold_start.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -7,8 +7,10 @@ local cache where it has them (uv: ~/.cache/uv; pip: ~/.cache/pip), as the issue
 the first run on a machine downloads them. Prints, as ``name: value``:
 
 - ``cold_start_s``: fresh clone to the first 200 (seconds);
-- ``install_s``, ``migrate_s``, ``demo_load_s``: the stages of that run (``demo_load_s`` is
-  ``flask demo load`` from its stage line to the next, start-up of the command included);
+- ``install_s``, ``migrate_s``, ``demo_load_s``, ``serve_s``: the stages of that run, each
+  from its stage line to the next (``demo_load_s`` is ``flask demo load``, start-up of the
+  command included; ``serve_s`` the server's start and the first page);
+- ``load_average_1m``: the machine's load when it ended (other work slows every figure);
 - ``cold_start_installer``: uv, or pip when ``--no-uv`` (NO_UV=1) or uv was not usable.
 
     .venv/bin/python bench/cold_start.py [--no-uv] [--timeout 900] [--keep]
@@ -103,15 +105,18 @@ def main() -> int:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
         if args.keep:
-            print(f"clone kept in {clone}", file=sys.stderr)
+            (tmp / "make-run.log").write_text("".join(log))
+            print(f"clone kept in {clone}, output in {tmp / 'make-run.log'}", file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    marks["done"] = done
     print(f"cold_start_s: {done - t0:.1f}")
-    order = ["install", "migrate", "demo_load", "serve"]
+    order = ["install", "migrate", "demo_load", "serve", "done"]
     for stage, following in zip(order, order[1:], strict=False):
         if stage in marks and following in marks:
             print(f"{stage}_s: {marks[following] - marks[stage]:.1f}")
+    print(f"load_average_1m: {os.getloadavg()[0]:.1f}")  # other work on the machine meanwhile
     used_pip = args.no_uv or any("memakai pip" in line for line in log)
     print(f"cold_start_installer: {'pip' if used_pip else 'uv'}")
     return 0
