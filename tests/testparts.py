@@ -102,7 +102,7 @@ def summary(
             by_group.setdefault(group.name, []).append(reason)
     if not by_group:
         return []
-    lines = ["Skipped groups (CI runs them; this run proved less):"]
+    lines = ["Skipped groups (they need system parts, or another pass of the suite):"]
     runs = []
     for group in GROUPS:
         found = by_group.get(group.name)
