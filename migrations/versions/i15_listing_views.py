@@ -1,7 +1,7 @@
 """listing_views: daily, anonymous page views per listing (views and distinct visitors)
 
 Revision ID: i15_listing_views
-Revises: i12_reports
+Revises: i13_prechecks
 Create Date: 2026-12-02 17:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i15_listing_views"
-down_revision = "i12_reports"
+down_revision = "i13_prechecks"
 branch_labels = None
 depends_on = None
 
