@@ -6,6 +6,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.sessions import previous_login
 from ..clock import now
 from ..rounds.allowances import allowance, late_round_for
 from ..rounds.forms import LateCodeRedeemForm
@@ -34,6 +35,7 @@ def dashboard():
     return render_template(
         "listings/dashboard.html",
         community=community,
+        previous_login=previous_login(),
         round=rnd,
         upcoming=upcoming,
         listings=listings,

@@ -68,6 +68,22 @@ def _form_data(form: ListingForm, listing: Listing | None) -> listings.ListingFo
     )
 
 
+def _draft_round(listing: Listing | None):
+    """The round a new (or draft) listing is kept for when that round is not open yet, so the
+    form can say so and offer only "save as draft"; None when it can be submitted now."""
+    at = now()
+    if listing is None:
+        try:
+            rnd = listings.target_round(at)
+        except DomainError:
+            return None
+    elif listing.status == ListingStatus.DRAFT:
+        rnd = listing.round
+    else:
+        return None
+    return None if rnd.accepts_submissions(at) or rnd.closes_at <= at else rnd
+
+
 def _show_form(form, listing, photos, photo_errors, status: int = 200):
     return render_template(
         TEMPLATE,
@@ -76,6 +92,7 @@ def _show_form(form, listing, photos, photo_errors, status: int = 200):
         photos=photos,
         photo_errors=photo_errors,
         limits=_limits(),
+        draft_round=_draft_round(listing),
         marks=community_marks(community_businesses(current_user.community_id), now()),
     ), status
 

@@ -16,6 +16,7 @@ from . import (
     business_change_views,
     community_views,
     permit_photo_views,
+    progress_views,
     queue_views,
     reason_views,  # noqa: E402,F401
     review_views,

@@ -3,7 +3,7 @@ reads them since badges come only from checked permits (i12_permits); the form n
 sets them.
 
 Revision ID: i12_drop_listing_claims
-Revises: i12_stock
+Revises: i15_listing_views
 Create Date: 2026-12-02 18:15:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'i12_drop_listing_claims'
-down_revision = 'i12_stock'
+down_revision = 'i15_listing_views'
 branch_labels = None
 depends_on = None
 
