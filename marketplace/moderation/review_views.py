@@ -7,12 +7,13 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..clock import now
 from ..errors import DomainError, FormErrors, StaleVersion, add_errors
 from ..extensions import db
-from ..listings.models import Listing, ListingStatus
+from ..listings.models import Business, Listing, ListingStatus, Photo
 from ..listings.state import status_label
 from ..notifications import latest_for_listing
 from ..whatsapp import wa_me_url
@@ -40,8 +41,16 @@ CHANGE_LABELS = {
 SHORTCUT_KEYS = {"approve": "a", "request_changes": "p", "reject": "t"}
 
 
-def _listing_for_staff(listing_id: int) -> Listing:
-    listing = db.get_or_404(Listing, listing_id)
+# A decision reads the photos' image ids (the snapshot), not their variants or the
+# business's permits: those load only if a page is rendered after all (on access).
+DECIDING = (
+    selectinload(Listing.photos).lazyload(Photo.image),
+    joinedload(Listing.business).lazyload(Business.permits),
+)
+
+
+def _listing_for_staff(listing_id: int, options=()) -> Listing:
+    listing = db.get_or_404(Listing, listing_id, options=list(options) or None)
     if listing.status == ListingStatus.DRAFT:  # drafts belong to their community only
         abort(404)
     return listing
@@ -100,8 +109,10 @@ def review(listing_id: int):
     ).scalar_one_or_none()
     if found == ListingStatus.SUBMITTED:
         held = claim(listing_id, current_staff(), now=now())
+        live = held.expires_at > now()
+        db.session.expunge(held)  # kept as read for the page, not expired by the commit
         db.session.commit()
-        known["claim"] = held if held.expires_at > now() else None
+        known["claim"] = held if live else None
     listing = _listing_for_staff(listing_id)
     reasons = active_reasons()
     return _render_review(listing, _decision_form(listing, reasons), flt, reasons=reasons, **known)
@@ -122,7 +133,7 @@ def release_claim(listing_id: int):
 
 @bp.route("/moderasi/produk/<int:listing_id>/keputusan", methods=["POST"])
 def decide_listing(listing_id: int):
-    listing = _listing_for_staff(listing_id)
+    listing = _listing_for_staff(listing_id, DECIDING)
     flt = QueueFilter.from_args(request.args)
     form = _decision_form(listing)
     back = url_for(".review", listing_id=listing.id, **flt.args())
