@@ -74,18 +74,19 @@ def _render_review(
     """``known``: ``reasons`` / ``claim`` already loaded (see ``queue.review``)."""
     notice = latest_for_listing(listing.id)
     b = listing.business
+    r = review_data(listing, flt, viewer_id=current_staff().id, now=now(), **known)
     return render_template(
         "moderation/review.html",
         listing=listing,
         form=form,
-        r=review_data(listing, flt, viewer_id=current_staff().id, now=now(), **known),
+        r=r,
         release_form=ReleaseForm(formdata=None),
         flt=flt,
         filter_args=flt.args(),
         decision_choices=DECISION_CHOICES,
         shortcut_keys=SHORTCUT_KEYS,
         flags=listing_flags(listing, stored_findings([listing.id]).get(listing.id)),
-        changes=changes_since_request(listing)
+        changes=changes_since_request(listing, last=r.decisions[-1] if r.decisions else None)
         if listing.status == ListingStatus.SUBMITTED
         else None,
         change_labels=CHANGE_LABELS,
@@ -113,7 +114,7 @@ def review(listing_id: int):
         db.session.expunge(held)  # kept as read for the page, not expired by the commit
         db.session.commit()
         known["claim"] = held if live else None
-    listing = _listing_for_staff(listing_id)
+    listing = _listing_for_staff(listing_id, (joinedload(Listing.community),))
     reasons = active_reasons()
     return _render_review(listing, _decision_form(listing, reasons), flt, reasons=reasons, **known)
 
