@@ -56,13 +56,19 @@ def _listing_for_staff(listing_id: int, options=()) -> Listing:
     return listing
 
 
-def _decision_form(listing: Listing, reasons: list | None = None) -> DecisionForm:
-    form = DecisionForm()
+def _reason_choices(reasons: list) -> list[SelectChoice]:
     # The first nine are numbered: the keys 1–9 pick them on the review page.
-    form.reason_id.choices = [SelectChoice("0", _("— pilih alasan —"))] + [
+    return [SelectChoice("0", _("— pilih alasan —"))] + [
         SelectChoice(str(r.id), f"{i}. {r.label}" if i <= 9 else r.label)
-        for i, r in enumerate(active_reasons() if reasons is None else reasons, start=1)
+        for i, r in enumerate(reasons, start=1)
     ]
+
+
+def _decision_form(listing: Listing, reasons: list | None = None) -> DecisionForm:
+    """The decision form; ``reasons`` [] leaves the preset choices out (a POST validates
+    without them: ``decide`` checks the reason; ``_render_review`` fills them if shown)."""
+    form = DecisionForm()
+    form.reason_id.choices = _reason_choices(active_reasons() if reasons is None else reasons)
     if not form.is_submitted():
         form.version.data = listing.version
     return form
@@ -72,6 +78,9 @@ def _render_review(
     listing: Listing, form: DecisionForm, flt: QueueFilter, status: int = 200, **known
 ):
     """``known``: ``reasons`` / ``claim`` already loaded (see ``queue.review``)."""
+    if len(form.reason_id.choices) <= 1:  # a POST's form, shown again: the presets now
+        known["reasons"] = known.get("reasons") or active_reasons()
+        form.reason_id.choices = _reason_choices(known["reasons"])
     notice = latest_for_listing(listing.id)
     b = listing.business
     r = review_data(listing, flt, viewer_id=current_staff().id, now=now(), **known)
@@ -136,7 +145,7 @@ def release_claim(listing_id: int):
 def decide_listing(listing_id: int):
     listing = _listing_for_staff(listing_id, DECIDING)
     flt = QueueFilter.from_args(request.args)
-    form = _decision_form(listing)
+    form = _decision_form(listing, reasons=[])
     back = url_for(".review", listing_id=listing.id, **flt.args())
     if not form.validate_on_submit():
         if form.version.errors:  # the hidden field is missing: an old or tampered page
