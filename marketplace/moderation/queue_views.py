@@ -10,12 +10,13 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from ..auth.sessions import previous_login
 from ..clock import now
 from ..extensions import db
 from ..listings.models import Listing
 from ..reference import queries as reference
 from ..rounds.models import Round
-from ..security import page_arg
+from ..security import paginate_clamped
 from . import bp
 from .access import current_staff
 from .dashboard import dashboard as dashboard_figures
@@ -37,7 +38,12 @@ PER_PAGE = 50
 
 @bp.route("/")
 def dashboard():
-    return render_template("moderation/dashboard.html", d=dashboard_figures(now()), now=now())
+    return render_template(
+        "moderation/dashboard.html",
+        d=dashboard_figures(now()),
+        now=now(),
+        previous_login=previous_login(),
+    )
 
 
 @bp.route("/moderasi/<int:round_id>")
@@ -49,7 +55,7 @@ def queue(round_id: int):
     flt = QueueFilter.from_args(request.args)
     me, at = current_staff(), now()
     query = queue_query(rnd.id, flt, viewer_id=me.id, now=at).options(joinedload(Listing.community))
-    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=True, count=True)
+    page = paginate_clamped(query, per_page=PER_PAGE)
     args = flt.args()
     facts = card_facts([l.id for l in page.items], now=at)
     return render_template(

@@ -23,6 +23,7 @@ from .changes import changes_since_request
 from .claims import claim, release
 from .decisions import decide, email_decisions
 from .forms import DECISION_CHOICES, DecisionForm, PermitForm, ReleaseForm
+from .notices import send_notice
 from .permits import CHECK_FIELDS, check_form_data, set_permits_checked, unchecked_permits
 from .prechecks import stored_findings
 from .queue import QueueFilter, listing_flags, next_in_queue
@@ -208,13 +209,14 @@ def permits(listing_id: int):
     if not form.validate_on_submit():
         abort(400)
     business = listing.business
-    set_permits_checked(
+    notice = set_permits_checked(
         business,
         {kind: getattr(form, field).data for kind, field in CHECK_FIELDS.items()},
         actor=current_staff(),
         now=now(),
     )
     db.session.commit()
+    send_notice(notice)  # after the commit
     flash(_("Pemeriksaan izin %(name)s tersimpan.", name=business.name), "success")
     return redirect(
         url_for(

@@ -2,7 +2,7 @@
 once and kept per listing with the version they were computed on
 
 Revision ID: i13_prechecks
-Revises: i12_reports
+Revises: i12_stock
 Create Date: 2026-12-02 17:30:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 from marketplace.db import UTCDateTime
 
 revision = "i13_prechecks"
-down_revision = "i12_reports"
+down_revision = "i12_stock"
 branch_labels = None
 depends_on = None
 
