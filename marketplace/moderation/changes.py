@@ -4,6 +4,7 @@ version the moderator saw, and the diff the review page shows after a resubmissi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -23,6 +24,9 @@ def snapshot(listing: Listing) -> dict:
         "description": listing.description,
         "photos": [p.image_id for p in listing.photos],
     }
+
+
+_UNSET: Any = object()
 
 
 @dataclass
@@ -68,17 +72,29 @@ def diff(before: dict, listing: Listing) -> dict:
     }
 
 
-def changes_since_request(listing: Listing) -> Changes | None:
+def changes_since_request(
+    listing: Listing, last: ModerationDecision | None = _UNSET
+) -> Changes | None:
     """For a listing resubmitted after "minta perbaikan": what changed since that decision
-    (None when its last decision was not a request for changes, or it is not waiting)."""
-    last = db.session.execute(
+    (None when its last decision was not a request for changes, or it is not waiting).
+    ``last``: the listing's latest decision (or None), when the caller has it already."""
+    if last is _UNSET:
+        last = _latest_decision(listing)
+    if last is None or last.action != DecisionAction.REQUEST_CHANGES:
+        return None
+    return _changes_since(listing, last)
+
+
+def _latest_decision(listing: Listing) -> ModerationDecision | None:
+    return db.session.execute(
         sa.select(ModerationDecision)
         .where(ModerationDecision.listing_id == listing.id)
         .order_by(ModerationDecision.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-    if last is None or last.action != DecisionAction.REQUEST_CHANGES:
-        return None
+
+
+def _changes_since(listing: Listing, last: ModerationDecision) -> Changes:
     event = db.session.execute(
         sa.select(AuditEvent)
         .where(

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..auth.models import User
 from ..extensions import db
@@ -29,27 +31,40 @@ def claim(listing_id: int, moderator: User, *, now: datetime) -> ListingClaim:
     winner's). Flushes, never commits."""
     until = now + timedelta(minutes=claim_minutes())
     table = ListingClaim.__table__
-    taken = db.session.execute(
-        sa.update(table)
-        .where(
-            table.c.listing_id == listing_id,
-            sa.or_(table.c.moderator_id == moderator.id, table.c.expires_at <= now),
+    values = dict(
+        listing_id=listing_id, moderator_id=moderator.id, claimed_at=now, expires_at=until
+    )
+    dialect = db.session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        # One statement: insert, or take over my own or an expired claim; a colleague's live
+        # claim matches neither and stays theirs (the row lock makes it atomic).
+        insert = (sqlite_insert if dialect == "sqlite" else pg_insert)(table).values(**values)
+        db.session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[table.c.listing_id],
+                set_={
+                    "moderator_id": insert.excluded.moderator_id,
+                    "claimed_at": insert.excluded.claimed_at,
+                    "expires_at": insert.excluded.expires_at,
+                },
+                where=sa.or_(table.c.moderator_id == moderator.id, table.c.expires_at <= now),
+            )
         )
-        .values(moderator_id=moderator.id, claimed_at=now, expires_at=until)
-    ).rowcount
-    if not taken:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(
-                    sa.insert(table).values(
-                        listing_id=listing_id,
-                        moderator_id=moderator.id,
-                        claimed_at=now,
-                        expires_at=until,
-                    )
-                )
-        except sa.exc.IntegrityError:
-            pass  # a colleague's live claim exists: it stays theirs
+    else:  # any other database: update, else insert in a savepoint
+        taken = db.session.execute(
+            sa.update(table)
+            .where(
+                table.c.listing_id == listing_id,
+                sa.or_(table.c.moderator_id == moderator.id, table.c.expires_at <= now),
+            )
+            .values(moderator_id=moderator.id, claimed_at=now, expires_at=until)
+        ).rowcount
+        if not taken:
+            try:
+                with db.session.begin_nested():
+                    db.session.execute(sa.insert(table).values(**values))
+            except sa.exc.IntegrityError:
+                pass  # a colleague's live claim exists: it stays theirs
     found = db.session.execute(
         sa.select(ListingClaim)
         .where(ListingClaim.listing_id == listing_id)

@@ -18,7 +18,13 @@ from ..listings.queries import listing_history
 from ..rounds.models import Round
 from .claims import claimed_by_others, live_claims
 from .decisions import decisions_for
-from .models import ListingClaim, ListingPrecheck, ModerationDecision, ModerationReason
+from .models import (
+    DecisionAction,
+    ListingClaim,
+    ListingPrecheck,
+    ModerationDecision,
+    ModerationReason,
+)
 from .permits import unchecked_permits
 from .prechecks import Flag, finding_flags, text_findings
 from .reasons import active_reasons
@@ -308,3 +314,47 @@ def listing_flags(listing: Listing, findings: list[dict] | None = None) -> list[
             )
         )
     return flags + finding_flags(findings or [])
+
+
+@dataclass
+class CardFacts:
+    """What a page of queue cards shows besides the listings, by listing id: the kept
+    pre-check findings, the live claims and which were resubmitted after a request for
+    changes (their latest decision asked for changes)."""
+
+    findings: dict[int, list[dict]]
+    claims: dict[int, ListingClaim]
+    resubmitted: set[int]
+
+
+def card_facts(listing_ids: list[int], *, now: datetime) -> CardFacts:
+    """The ``CardFacts`` of a page of cards in one query (outer joins on the kept
+    pre-checks, the live claim with its moderator, and the latest decision's action)."""
+    facts = CardFacts({}, {}, set())
+    if not listing_ids:
+        return facts
+    latest = (
+        sa.select(ModerationDecision.listing_id, sa.func.max(ModerationDecision.id).label("last"))
+        .where(ModerationDecision.listing_id.in_(listing_ids))
+        .group_by(ModerationDecision.listing_id)
+        .subquery()
+    )
+    last = sa.orm.aliased(ModerationDecision)
+    rows = db.session.execute(
+        sa.select(Listing.id, ListingPrecheck.findings, ListingClaim, last.action)
+        .outerjoin(ListingPrecheck, ListingPrecheck.listing_id == Listing.id)
+        .outerjoin(
+            ListingClaim,
+            sa.and_(ListingClaim.listing_id == Listing.id, ListingClaim.expires_at > now),
+        )
+        .outerjoin(latest, latest.c.listing_id == Listing.id)
+        .outerjoin(last, last.id == latest.c.last)
+        .where(Listing.id.in_(listing_ids))
+    )
+    for listing_id, findings, held, action in rows:
+        facts.findings[listing_id] = findings or []
+        if held is not None:
+            facts.claims[listing_id] = held
+        if action == DecisionAction.REQUEST_CHANGES:
+            facts.resubmitted.add(listing_id)
+    return facts

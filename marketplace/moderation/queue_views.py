@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..auth.sessions import previous_login
 from ..clock import now
@@ -19,8 +19,6 @@ from ..rounds.models import Round
 from ..security import paginate_clamped
 from . import bp
 from .access import current_staff
-from .changes import resubmitted_ids
-from .claims import live_claims
 from .dashboard import dashboard as dashboard_figures
 from .decisions import bulk_approve, bulk_selection, email_decisions
 from .forms import ConfirmBulkForm
@@ -28,6 +26,7 @@ from .prechecks import stored_findings
 from .queue import (
     QUEUE_STATUSES,
     QueueFilter,
+    card_facts,
     listing_flags,
     queue_communities,
     queue_query,
@@ -49,16 +48,16 @@ def dashboard():
 
 @bp.route("/moderasi/<int:round_id>")
 def queue(round_id: int):
-    rnd = db.get_or_404(Round, round_id)
+    rounds = rounds_for_queue()  # the switcher's list holds this round too: one query less
+    rnd = next((r for r in rounds if r.id == round_id), None)
+    if rnd is None:
+        abort(404)
     flt = QueueFilter.from_args(request.args)
     me, at = current_staff(), now()
-    query = queue_query(rnd.id, flt, viewer_id=me.id, now=at).options(
-        selectinload(Listing.community)
-    )
+    query = queue_query(rnd.id, flt, viewer_id=me.id, now=at).options(joinedload(Listing.community))
     page = paginate_clamped(query, per_page=PER_PAGE)
     args = flt.args()
-    ids = [l.id for l in page.items]
-    kept = stored_findings(ids)
+    facts = card_facts([l.id for l in page.items], now=at)
     return render_template(
         "moderation/queue.html",
         rnd=rnd,
@@ -67,14 +66,14 @@ def queue(round_id: int):
         filter_args=args,
         page_args={**args, "page": page.page} if page.page > 1 else args,
         now=at,
-        flags={l.id: listing_flags(l, kept.get(l.id)) for l in page.items},
+        flags={l.id: listing_flags(l, facts.findings.get(l.id)) for l in page.items},
         ages={l.id: _age(l.submitted_at, at) for l in page.items},
         selected=_selected_arg(),
-        claims=live_claims(ids, now=at),
-        resubmitted=resubmitted_ids(ids),
+        claims=facts.claims,
+        resubmitted=facts.resubmitted,
         me=me,
         bulk_form=ConfirmBulkForm(),
-        rounds=rounds_for_queue(),
+        rounds=rounds,
         communities=queue_communities(rnd.id),
         districts=reference.districts(),
         categories=reference.categories(active_only=False),

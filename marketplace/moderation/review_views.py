@@ -7,12 +7,13 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..clock import now
 from ..errors import DomainError, FormErrors, StaleVersion, add_errors
 from ..extensions import db
-from ..listings.models import Listing, ListingStatus
+from ..listings.models import Business, Listing, ListingStatus, Photo
 from ..listings.state import status_label
 from ..notifications import latest_for_listing
 from ..whatsapp import wa_me_url
@@ -41,20 +42,34 @@ CHANGE_LABELS = {
 SHORTCUT_KEYS = {"approve": "a", "request_changes": "p", "reject": "t"}
 
 
-def _listing_for_staff(listing_id: int) -> Listing:
-    listing = db.get_or_404(Listing, listing_id)
+# A decision reads the photos' image ids (the snapshot), not their variants or the
+# business's permits: those load only if a page is rendered after all (on access).
+DECIDING = (
+    selectinload(Listing.photos).lazyload(Photo.image),
+    joinedload(Listing.business).lazyload(Business.permits),
+)
+
+
+def _listing_for_staff(listing_id: int, options=()) -> Listing:
+    listing = db.get_or_404(Listing, listing_id, options=list(options) or None)
     if listing.status == ListingStatus.DRAFT:  # drafts belong to their community only
         abort(404)
     return listing
 
 
-def _decision_form(listing: Listing, reasons: list | None = None) -> DecisionForm:
-    form = DecisionForm()
+def _reason_choices(reasons: list) -> list[SelectChoice]:
     # The first nine are numbered: the keys 1–9 pick them on the review page.
-    form.reason_id.choices = [SelectChoice("0", _("— pilih alasan —"))] + [
+    return [SelectChoice("0", _("— pilih alasan —"))] + [
         SelectChoice(str(r.id), f"{i}. {r.label}" if i <= 9 else r.label)
-        for i, r in enumerate(active_reasons() if reasons is None else reasons, start=1)
+        for i, r in enumerate(reasons, start=1)
     ]
+
+
+def _decision_form(listing: Listing, reasons: list | None = None) -> DecisionForm:
+    """The decision form; ``reasons`` [] leaves the preset choices out (a POST validates
+    without them: ``decide`` checks the reason; ``_render_review`` fills them if shown)."""
+    form = DecisionForm()
+    form.reason_id.choices = _reason_choices(active_reasons() if reasons is None else reasons)
     if not form.is_submitted():
         form.version.data = listing.version
     return form
@@ -64,20 +79,24 @@ def _render_review(
     listing: Listing, form: DecisionForm, flt: QueueFilter, status: int = 200, **known
 ):
     """``known``: ``reasons`` / ``claim`` already loaded (see ``queue.review``)."""
+    if len(form.reason_id.choices) <= 1:  # a POST's form, shown again: the presets now
+        known["reasons"] = known.get("reasons") or active_reasons()
+        form.reason_id.choices = _reason_choices(known["reasons"])
     notice = latest_for_listing(listing.id)
     b = listing.business
+    r = review_data(listing, flt, viewer_id=current_staff().id, now=now(), **known)
     return render_template(
         "moderation/review.html",
         listing=listing,
         form=form,
-        r=review_data(listing, flt, viewer_id=current_staff().id, now=now(), **known),
+        r=r,
         release_form=ReleaseForm(formdata=None),
         flt=flt,
         filter_args=flt.args(),
         decision_choices=DECISION_CHOICES,
         shortcut_keys=SHORTCUT_KEYS,
         flags=listing_flags(listing, stored_findings([listing.id]).get(listing.id)),
-        changes=changes_since_request(listing)
+        changes=changes_since_request(listing, last=r.decisions[-1] if r.decisions else None)
         if listing.status == ListingStatus.SUBMITTED
         else None,
         change_labels=CHANGE_LABELS,
@@ -101,9 +120,11 @@ def review(listing_id: int):
     ).scalar_one_or_none()
     if found == ListingStatus.SUBMITTED:
         held = claim(listing_id, current_staff(), now=now())
+        live = held.expires_at > now()
+        db.session.expunge(held)  # kept as read for the page, not expired by the commit
         db.session.commit()
-        known["claim"] = held if held.expires_at > now() else None
-    listing = _listing_for_staff(listing_id)
+        known["claim"] = held if live else None
+    listing = _listing_for_staff(listing_id, (joinedload(Listing.community),))
     reasons = active_reasons()
     return _render_review(listing, _decision_form(listing, reasons), flt, reasons=reasons, **known)
 
@@ -123,9 +144,9 @@ def release_claim(listing_id: int):
 
 @bp.route("/moderasi/produk/<int:listing_id>/keputusan", methods=["POST"])
 def decide_listing(listing_id: int):
-    listing = _listing_for_staff(listing_id)
+    listing = _listing_for_staff(listing_id, DECIDING)
     flt = QueueFilter.from_args(request.args)
-    form = _decision_form(listing)
+    form = _decision_form(listing, reasons=[])
     back = url_for(".review", listing_id=listing.id, **flt.args())
     if not form.validate_on_submit():
         if form.version.errors:  # the hidden field is missing: an old or tampered page

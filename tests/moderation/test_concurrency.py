@@ -45,8 +45,8 @@ def test_two_moderators_post_at_once_one_decision_the_other_told(app, db, monkey
     barrier = threading.Barrier(2, timeout=10)
     original = moderation_views._listing_for_staff
 
-    def load_then_wait(listing_id):
-        found = original(listing_id)
+    def load_then_wait(listing_id, *args):
+        found = original(listing_id, *args)
         barrier.wait()  # both requests hold version 1 before either decides
         return found
 

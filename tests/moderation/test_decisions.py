@@ -450,3 +450,16 @@ def test_a_repeated_field_is_refused(app, db, as_staff):
     assert r.status_code == 400
     db.session.refresh(listing)
     assert listing.status == S.SUBMITTED and _decisions(db) == []
+
+
+def test_a_refused_post_shows_the_preset_reasons_again(app, db, as_staff):
+    """The decision POST validates without loading the presets; shown again, they are back."""
+    listing = make_listing(ListingStatus.SUBMITTED)
+    db.session.commit()
+    resp = as_staff.post(
+        f"/staff/moderasi/produk/{listing.id}/keputusan",
+        data={"action": "reject", "version": str(listing.version), "reason_id": "0"},
+    )
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert ">1. Foto buram</option>" in page and ">2. " in page
