@@ -27,7 +27,7 @@ def dashboard():
     rnd = open_round(at) or late_round_for(community.id, at)
     allow = allowance(rnd, community.id) if rnd else None
     upcoming = next_round(at) if rnd is None else None
-    listings = community_listings(community.id)
+    listings = community_listings(community.id, kept_by=current_user)
     feedback = latest_feedback([l.id for l in listings])
     used = slots_used(community.id, rnd.id) if rnd else 0
     return render_template(
@@ -39,7 +39,7 @@ def dashboard():
         feedback=feedback,
         used=used,
         now=at,
-        businesses=community_businesses(community.id),
+        businesses=community_businesses(community.id, kept_by=current_user),
         action_form=ActionForm(),
         status_label=status_label,
         remaining=_remaining(allow.closes_at - at) if rnd else None,

@@ -41,7 +41,7 @@ from ..rounds.models import Round
 from ..rounds.services import next_round, open_round
 from .models import ACTIONS, Business, Listing, ListingStatus, Photo
 from .photos import apply_photo_op, photo_count_errors
-from .state import can_edit, check_actor, flush_listing, transition
+from .state import can_edit, check_actor, flush_listing, is_own, transition
 
 S = ListingStatus
 
@@ -99,7 +99,7 @@ def validate_listing(data: ListingInput, *, actor: User) -> tuple[dict, dict[str
     values["unit"] = data.unit if data.unit in UNITS else "pcs"
     values["is_halal"], values["has_pirt"] = bool(data.is_halal), bool(data.has_pirt)
     business = get_by_id(Business, data.business_id)
-    if business is None or business.community_id != actor.community_id:
+    if business is None or not is_own(business, actor):
         errors["business_id"] = _("Pilih usaha.")
     else:
         values["business"] = business

@@ -217,6 +217,10 @@ RULES: dict[str, Rule] = {
     "communities.import_template": R("account", {"fmt": "import_format"}),
     "communities.import_staff": R("staff", {"community_id": "community"}),
     "communities.import_staff_confirm": R("staff", {"community_id": "community"}),
+    # roles inside a community (#14): the coordinator hands over the role, assigns businesses
+    # (a plain member of the same community is refused in the service; tests/communities)
+    "communities.role_hand_over": R("member_object", {"user_id": "member"}),
+    "communities.role_keeper": R("member_object", {"business_id": "business"}),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
