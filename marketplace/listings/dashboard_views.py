@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..clock import now
 from ..rounds.allowances import allowance, late_round_for
 from ..rounds.forms import LateCodeRedeemForm
+from ..rounds.reminders import due_now
 from ..rounds.services import next_round, open_round
 from . import bp
 from .access import member_required
@@ -46,6 +47,8 @@ def dashboard():
         allowance=allow,
         published=published_links(listings, at),
         late_form=LateCodeRedeemForm(formdata=None),
+        # the round's reminders due now, from the clock (nothing written; #14)
+        reminders=due_now(at) if community.is_verified else [],
     )
 
 

@@ -177,9 +177,7 @@ class Business(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
     # The member who keeps this business and its listings (#14 roles); None: the coordinator.
-    keeper_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    keeper_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
     community: Mapped[Community] = relationship()
     district: Mapped[District] = relationship(lazy="joined")

@@ -221,6 +221,9 @@ RULES: dict[str, Rule] = {
     # (a plain member of the same community is refused in the service; tests/communities)
     "communities.role_hand_over": R("member_object", {"user_id": "member"}),
     "communities.role_keeper": R("member_object", {"business_id": "business"}),
+    # round reminders (#14): the staff's WhatsApp page and its "terkirim" marks
+    "rounds.reminder_page": R("staff", {"round_id": "open_round"}),
+    "rounds.reminder_mark": R("staff", {"round_id": "open_round"}),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
