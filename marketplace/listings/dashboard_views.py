@@ -6,6 +6,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.sessions import previous_login
 from ..clock import now
 from ..rounds.allowances import allowance, late_round_for
 from ..rounds.forms import LateCodeRedeemForm
@@ -17,6 +18,7 @@ from .forms import ActionForm
 from .published import published_links
 from .queries import community_businesses, community_listings, latest_feedback
 from .state import slots_used, status_label
+from .stock import awaiting_answer
 
 
 @bp.route("/")
@@ -34,6 +36,7 @@ def dashboard():
     return render_template(
         "listings/dashboard.html",
         community=community,
+        previous_login=previous_login(),
         round=rnd,
         upcoming=upcoming,
         listings=listings,
@@ -49,6 +52,7 @@ def dashboard():
         late_form=LateCodeRedeemForm(formdata=None),
         # the round's reminders due now, from the clock (nothing written; #14)
         reminders=due_now(at) if community.is_verified else [],
+        still_sold=awaiting_answer(community.id, at),
     )
 
 
