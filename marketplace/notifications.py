@@ -31,7 +31,19 @@ class Notification(db.Model):
     """
 
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_community_read", "community_id", "read_at"),)
+    __table_args__ = (
+        sa.Index("ix_notifications_community_read", "community_id", "read_at"),
+        # A round reminder ("round.<event>#<round id>") is written once per community, even
+        # when two page loads or two cron runs compute it at the same instant.
+        sa.Index(
+            "uq_notifications_reminder_once",
+            "community_id",
+            "kind",
+            unique=True,
+            sqlite_where=sa.text("kind LIKE 'round.%'"),
+            postgresql_where=sa.text("kind LIKE 'round.%'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
@@ -57,32 +69,45 @@ def notify(
     return n
 
 
-def unread_count(community_id: int) -> int:
+def _for_reader(community_id: int, listings):
+    """The community's notifications; with ``listings`` (a SELECT of listing ids the reader
+    keeps: a member who is not the coordinator, #14 roles) only the ones about those
+    listings and the community-wide ones (round reminders)."""
+    clause = Notification.community_id == community_id
+    if listings is not None:
+        clause = sa.and_(
+            clause, sa.or_(Notification.listing_id.is_(None), Notification.listing_id.in_(listings))
+        )
+    return clause
+
+
+def unread_count(community_id: int, listings=None) -> int:
     return db.session.execute(
         sa.select(sa.func.count(Notification.id)).where(
-            Notification.community_id == community_id, Notification.read_at.is_(None)
+            _for_reader(community_id, listings), Notification.read_at.is_(None)
         )
     ).scalar_one()
 
 
-def for_community(community_id: int, limit: int = 100) -> list[Notification]:
-    """The community's notifications, newest first."""
+def for_community(community_id: int, limit: int = 100, listings=None) -> list[Notification]:
+    """The community's notifications (see ``_for_reader`` for ``listings``), newest first."""
     return list(
         db.session.execute(
             sa.select(Notification)
-            .where(Notification.community_id == community_id)
+            .where(_for_reader(community_id, listings))
             .order_by(Notification.id.desc())
             .limit(limit)
         ).scalars()
     )
 
 
-def mark_all_read(community_id: int, at: datetime) -> int:
-    """Mark every unread notification of the community read; returns how many."""
+def mark_all_read(community_id: int, at: datetime, listings=None) -> int:
+    """Mark every unread notification the reader sees read; returns how many."""
     result = db.session.execute(
         sa.update(Notification)
-        .where(Notification.community_id == community_id, Notification.read_at.is_(None))
+        .where(_for_reader(community_id, listings), Notification.read_at.is_(None))
         .values(read_at=at)
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
 

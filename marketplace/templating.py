@@ -70,7 +70,9 @@ def _unread_notifications() -> int:
         or not user.community_id
     ):
         return 0
-    return unread_count(user.community_id)
+    from .listings.queries import kept_listing_ids  # the portal's reader rule (#14 roles)
+
+    return unread_count(user.community_id, listings=kept_listing_ids(user))
 
 
 def _badges(business) -> list:

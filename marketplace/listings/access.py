@@ -8,6 +8,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from ..extensions import db
+from .state import is_own
 
 
 def member_required(view):
@@ -24,8 +25,9 @@ def member_required(view):
 
 
 def own_or_404(model, obj_id: int):
-    """The record if it belongs to the current user's community, else 404."""
+    """The record if the current user may keep it (their community's, and for a member who
+    is not the coordinator, a business assigned to them or its listing), else 404."""
     obj = db.session.get(model, obj_id)
-    if obj is None or obj.community_id != current_user.community_id:
+    if obj is None or not is_own(obj, current_user):
         abort(404)
     return obj

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth import invites
 from ..auth.services import confirm_password
 from ..auth.sessions import is_fresh, mark_fresh
 from ..clock import now
@@ -32,11 +33,15 @@ def _phone_changed(business: Business, typed: str) -> bool:
 @bp.route("/usaha")
 @member_required
 def businesses():
-    items = community_businesses(current_user.community_id)
+    items = community_businesses(current_user.community_id, kept_by=current_user)
     at = now()
     return render_template(
         "listings/businesses.html",
         businesses=items,
+        members=invites.community_members(current_user.community_id)
+        if current_user.is_coordinator
+        else [],
+        action_form=ActionForm(),
         permits={b.id: permit_states(b, at) for b in items},
         pending={b.id: pending_change(b) for b in items},
         decided={b.id: last_decided_change(b) for b in items},

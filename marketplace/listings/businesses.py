@@ -109,7 +109,15 @@ def save_business(
     """
     if actor.role != Role.MEMBER or actor.community_id is None:
         raise NotAllowed()
-    target = Business(community_id=actor.community_id) if business is None else business
+    target = (
+        # a member who is not the coordinator keeps what they add (#14 roles)
+        Business(
+            community_id=actor.community_id,
+            keeper_id=None if actor.is_coordinator else actor.id,
+        )
+        if business is None
+        else business
+    )
     if business is not None and not is_own(business, actor):
         raise NotAllowed()
     public_fields = REVIEWED_FIELDS

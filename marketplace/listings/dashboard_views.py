@@ -10,6 +10,7 @@ from ..auth.sessions import previous_login
 from ..clock import now
 from ..rounds.allowances import allowance, late_round_for
 from ..rounds.forms import LateCodeRedeemForm
+from ..rounds.reminders import due_now
 from ..rounds.services import next_round, open_round
 from . import bp
 from .access import member_required
@@ -29,7 +30,7 @@ def dashboard():
     rnd = open_round(at) or late_round_for(community.id, at)
     allow = allowance(rnd, community.id) if rnd else None
     upcoming = next_round(at) if rnd is None else None
-    listings = community_listings(community.id)
+    listings = community_listings(community.id, kept_by=current_user)
     feedback = latest_feedback([l.id for l in listings])
     used = slots_used(community.id, rnd.id) if rnd else 0
     return render_template(
@@ -42,13 +43,15 @@ def dashboard():
         feedback=feedback,
         used=used,
         now=at,
-        businesses=community_businesses(community.id),
+        businesses=community_businesses(community.id, kept_by=current_user),
         action_form=ActionForm(),
         status_label=status_label,
         remaining=_remaining(allow.closes_at - at) if rnd else None,
         allowance=allow,
         published=published_links(listings, at),
         late_form=LateCodeRedeemForm(formdata=None),
+        # the round's reminders due now, from the clock (nothing written; #14)
+        reminders=due_now(at) if community.is_verified else [],
         still_sold=awaiting_answer(community.id, at),
     )
 

@@ -33,7 +33,7 @@ TEMPLATE = "listings/listing_form.html"
 
 def _listing_form(listing: Listing | None) -> ListingForm:
     form = ListingForm(obj=listing)
-    businesses = community_businesses(current_user.community_id)
+    businesses = community_businesses(current_user.community_id, kept_by=current_user)
     form.business_id.choices = [(0, _("— pilih usaha —"))] + [(b.id, b.name) for b in businesses]
     form.category_id.choices = [(0, _("— pilih kategori —"))] + category_choices()
     form.unit.choices = [(u, unit_name(u)) for u in listings.UNITS]
@@ -93,7 +93,9 @@ def _show_form(form, listing, photos, photo_errors, status: int = 200):
         photo_errors=photo_errors,
         limits=_limits(),
         draft_round=_draft_round(listing),
-        marks=community_marks(community_businesses(current_user.community_id), now()),
+        marks=community_marks(
+            community_businesses(current_user.community_id, kept_by=current_user), now()
+        ),
     ), status
 
 
@@ -197,7 +199,7 @@ upload_limit = limiter.limit(
 @member_required
 @upload_limit
 def listing_new():
-    if not community_businesses(current_user.community_id):
+    if not community_businesses(current_user.community_id, kept_by=current_user):
         flash(_("Tambahkan data usaha dulu, lalu produknya."), "info")
         return redirect(url_for(".business_form", lanjut="produk"))
     into = None

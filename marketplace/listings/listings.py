@@ -41,7 +41,14 @@ from ..rounds.models import Round
 from ..rounds.services import next_round, open_round
 from .models import ACTIONS, Business, Listing, ListingStatus, Photo
 from .photos import apply_photo_op, photo_count_errors
-from .state import can_edit, check_actor, flush_listing, run_submitted_hooks, transition
+from .state import (
+    can_edit,
+    check_actor,
+    flush_listing,
+    is_own,
+    run_submitted_hooks,
+    transition,
+)
 
 S = ListingStatus
 
@@ -96,7 +103,7 @@ def validate_listing(data: ListingInput, *, actor: User) -> tuple[dict, dict[str
     take("price", lambda: parse_price(data.price))
     values["unit"] = data.unit if data.unit in UNITS else "pcs"
     business = get_by_id(Business, data.business_id)
-    if business is None or business.community_id != actor.community_id:
+    if business is None or not is_own(business, actor):
         errors["business_id"] = _("Pilih usaha.")
     else:
         values["business"] = business

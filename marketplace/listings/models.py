@@ -209,9 +209,12 @@ class Business(db.Model):
     story: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+    # The member who keeps this business and its listings (#14 roles); None: the coordinator.
+    keeper_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
     community: Mapped[Community] = relationship()
     district: Mapped[District] = relationship(lazy="joined")
+    keeper: Mapped[User | None] = relationship(foreign_keys=[keeper_id])
     # Loaded with every business (one query per page of cards): badges() reads them.
     permits: Mapped[list[Permit]] = relationship(
         back_populates="business", cascade="all, delete-orphan", lazy="selectin"

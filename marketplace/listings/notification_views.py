@@ -16,12 +16,13 @@ from . import bp
 from .access import member_required
 from .forms import ActionForm
 from .models import Business, Listing
+from .queries import kept_listing_ids
 
 
 @bp.route("/notifikasi")
 @member_required
 def notifications():
-    items = for_community(current_user.community_id)
+    items = for_community(current_user.community_id, listings=kept_listing_ids(current_user))
     # Many sellers have no account: the coordinator forwards the decision to the seller's
     # WhatsApp in one tap (the link carries the same text as the notification).
     ids = {n.listing_id for n in items if n.listing_id}
@@ -82,6 +83,6 @@ def notifications():
 def notifications_read():
     if not ActionForm().validate_on_submit():
         abort(400)
-    mark_all_read(current_user.community_id, now())
+    mark_all_read(current_user.community_id, now(), listings=kept_listing_ids(current_user))
     db.session.commit()
     return redirect(url_for(".notifications"))

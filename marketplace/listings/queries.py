@@ -10,20 +10,44 @@ from ..extensions import db
 from .models import Business, Listing
 
 
-def community_businesses(community_id: int) -> list[Business]:
-    """A community's businesses, by name."""
-    return list(
-        db.session.execute(
-            sa.select(Business).where(Business.community_id == community_id).order_by(Business.name)
-        ).scalars()
+def _kept_only(user) -> bool:
+    """A member who is not the coordinator sees what they keep (#14 roles)."""
+    return user is not None and not user.is_staff and not user.is_coordinator
+
+
+def kept_listing_ids(user):
+    """A SELECT of the ids of the listings ``user`` keeps when they are a member who is not
+    the coordinator (what their notifications are about); None for the coordinator (all)."""
+    if not _kept_only(user):
+        return None
+    return (
+        sa.select(Listing.id)
+        .join(Business, Business.id == Listing.business_id)
+        .where(Business.keeper_id == user.id)
     )
 
 
-def community_listings(community_id: int, round_id: int | None = None) -> list[Listing]:
-    """A community's listings (optionally of one round), newest first."""
+def community_businesses(community_id: int, *, kept_by=None) -> list[Business]:
+    """A community's businesses, by name; with ``kept_by`` a member who is not the
+    coordinator, only the businesses assigned to them."""
+    q = sa.select(Business).where(Business.community_id == community_id)
+    if _kept_only(kept_by):
+        q = q.where(Business.keeper_id == kept_by.id)
+    return list(db.session.execute(q.order_by(Business.name)).scalars())
+
+
+def community_listings(
+    community_id: int, round_id: int | None = None, *, kept_by=None
+) -> list[Listing]:
+    """A community's listings (optionally of one round), newest first; with ``kept_by`` a
+    member who is not the coordinator, only the listings of the businesses they keep."""
     q = sa.select(Listing).where(Listing.community_id == community_id)
     if round_id is not None:
         q = q.where(Listing.round_id == round_id)
+    if _kept_only(kept_by):
+        q = q.join(Business, Business.id == Listing.business_id).where(
+            Business.keeper_id == kept_by.id
+        )
     return list(
         db.session.execute(q.order_by(Listing.updated_at.desc(), Listing.id.desc())).scalars()
     )

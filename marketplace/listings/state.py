@@ -49,13 +49,23 @@ def action_verb(action: str) -> str:
 
 
 def is_own(listing_or_business, user: User | None) -> bool:
-    """True if ``user`` is an active member of the record's community."""
+    """True if ``user`` may keep the record (a listing or a business): a member of its
+    community who is the coordinator (every business and listing), or the member the
+    business is assigned to (``Business.keeper_id``, #14 roles)."""
     return (
         user is not None
         and getattr(user, "is_authenticated", False)
         and user.role == Role.MEMBER
         and user.community_id == listing_or_business.community_id
+        and (user.is_coordinator or keeper_id_of(listing_or_business) == user.id)
     )
+
+
+def keeper_id_of(listing_or_business) -> int | None:
+    """The id of the member who keeps a business (or a listing's business); None: the
+    coordinator."""
+    business = getattr(listing_or_business, "business", None) or listing_or_business
+    return getattr(business, "keeper_id", None)
 
 
 def check_actor(action: ListingAction, listing: Listing, actor: User) -> None:

@@ -206,12 +206,18 @@ def _decision_text(
 
 
 def decision_email(listing: Listing, message: str) -> tuple[list[str], str, str]:
-    """(recipients: the community's active members, subject, body) for a decision."""
+    """(recipients, subject, body) for a decision. Recipients: the community's active
+    coordinator(s) and the member who keeps the listing's business (#14 roles)."""
+    keeper_id = listing.business.keeper_id if listing.business is not None else None
     recipients = [
         u.email
         for u in db.session.execute(
             sa.select(User)
-            .where(User.community_id == listing.community_id, User.active.is_(True))
+            .where(
+                User.community_id == listing.community_id,
+                User.active.is_(True),
+                sa.or_(User.is_coordinator.is_(True), User.id == keeper_id),
+            )
             .order_by(User.id)
         ).scalars()
     ]

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("rounds", __name__)
 
-from . import exception_views, views  # noqa: E402,F401
+from . import exception_views, reminder_views, views  # noqa: E402,F401

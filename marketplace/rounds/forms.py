@@ -114,3 +114,7 @@ class LateCodeRedeemForm(FlaskForm):
     """A community types the late-entry code staff sent it."""
 
     code = StringField(_l("Kode susulan"), validators=[InputRequired(_l("Isi kode susulan."))])
+
+
+class MarkSentForm(FlaskForm):
+    """Just the CSRF token (the "tandai terkirim" buttons carry event and community)."""

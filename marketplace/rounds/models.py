@@ -139,3 +139,19 @@ class LateEntry(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     redeemed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class ReminderMark(db.Model):
+    """Staff marked one WhatsApp reminder of a round "terkirim": the group broadcast
+    (``community_id`` None) or the message to one community, for one event (``opened``,
+    ``closes_3d``, ``closes_1d``, ``published``). Written once (``rounds.reminders.mark_sent``)."""
+
+    __tablename__ = "round_reminder_marks"
+    __table_args__ = (sa.UniqueConstraint("round_id", "event", "community_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(sa.String(16))
+    community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communities.id"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
+    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

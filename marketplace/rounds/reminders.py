@@ -16,12 +16,18 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from .. import audit
+from ..audit.labels import register_labels
 from ..auth.models import Community, CommunityStatus, User
+from ..errors import InvalidInput
 from ..extensions import db
 from ..formatting import deadline, wib
 from ..notifications import Notification, notify
-from .models import Round
+from .models import ReminderMark, Round
+
+register_labels({"reminder.whatsapp_sent": _l("Pengingat WhatsApp ditandai terkirim")})
 
 EVENTS = ("opened", "closes_3d", "closes_1d", "published")
 
@@ -109,7 +115,11 @@ def send_due(now: datetime) -> list[Sent]:
             for cid in communities:
                 if cid in done:
                     continue
-                notify(cid, text, kind=kind, at=now)
+                try:  # a run at the same instant wrote it first: the unique index says so
+                    with db.session.begin_nested():
+                        notify(cid, text, kind=kind, at=now)
+                except sa.exc.IntegrityError:
+                    continue
                 emails = list(
                     db.session.execute(
                         sa.select(User.email).where(User.community_id == cid, User.active.is_(True))
@@ -131,3 +141,94 @@ def broadcast_text(rnd: Round, link: str, now: datetime) -> str:
             p=wib(rnd.publishes_at),
             link=link,
         )
+
+
+# --- shown on page load, and the staff's WhatsApp list ------------------------------------------
+
+
+@dataclass
+class Due:
+    """A reminder due at an instant: its round, event and Indonesian text."""
+
+    round: Round
+    event: str
+    text: str
+
+
+def due_now(now: datetime) -> list[Due]:
+    """The reminders due at ``now`` (what the portal shows on every page load, from the
+    clock alone: nothing is written, so the text is right even before cron ran)."""
+    rounds = db.session.execute(
+        sa.select(Round)
+        .where(Round.opens_at <= now, Round.showcase_ends_at > now)
+        .order_by(Round.opens_at)
+    ).scalars()
+    return [Due(r, e, reminder_text(r, e)) for r in rounds for e in due_events(r, now)]
+
+
+def page_event(rnd: Round, now: datetime) -> str:
+    """The event the staff's WhatsApp page is about: the latest one due, else the opening
+    (announced ahead) before it opens, else the publication."""
+    due = due_events(rnd, now)
+    if due:
+        return due[-1]
+    return "opened" if now < rnd.opens_at else "published"
+
+
+def marks(rnd: Round, event: str) -> dict[int | None, ReminderMark]:
+    """community id (None: the group broadcast) → its "terkirim" mark for this event."""
+    rows = db.session.execute(
+        sa.select(ReminderMark).where(ReminderMark.round_id == rnd.id, ReminderMark.event == event)
+    ).scalars()
+    return {m.community_id: m for m in rows}
+
+
+def mark_sent(
+    rnd: Round, event: str, community_id: int | None, *, actor: User, now: datetime
+) -> bool:
+    """Mark the broadcast (``community_id`` None) or one community's message "terkirim";
+    audited; False when it was marked already (nothing written then). Raises InvalidInput
+    for an unknown event or community."""
+    if event not in EVENTS:
+        raise InvalidInput(_("Pengingat tidak dikenal."))
+    if community_id is not None and db.session.get(Community, community_id) is None:
+        raise InvalidInput(_("Komunitas tidak dikenal."))
+    if community_id in marks(rnd, event):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                ReminderMark(
+                    round_id=rnd.id,
+                    event=event,
+                    community_id=community_id,
+                    sent_at=now,
+                    sent_by_id=actor.id,
+                )
+            )
+    except sa.exc.IntegrityError:  # another staff member marked it at the same moment
+        return False
+    audit.record(
+        "reminder.whatsapp_sent",
+        actor=actor,
+        object_type="round",
+        object_id=rnd.id,
+        community_id=community_id,
+        at=now,
+        details={"event": event, "broadcast": community_id is None},
+    )
+    return True
+
+
+def whatsapp_list(rnd: Round, event: str) -> list[tuple[Community, str | None]]:
+    """Every verified community with its one-tap WhatsApp link (to its contact number;
+    None without one) carrying this event's text."""
+    from ..whatsapp import wa_me_url
+
+    text = reminder_text(rnd, event)
+    rows = db.session.execute(
+        sa.select(Community)
+        .where(Community.status == CommunityStatus.VERIFIED)
+        .order_by(Community.name)
+    ).scalars()
+    return [(c, wa_me_url(c.contact_phone, text) if c.contact_phone else None) for c in rows]

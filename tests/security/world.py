@@ -224,6 +224,13 @@ RULES: dict[str, Rule] = {
     "communities.import_template": R("account", {"fmt": "import_format"}),
     "communities.import_staff": R("staff", {"community_id": "community"}),
     "communities.import_staff_confirm": R("staff", {"community_id": "community"}),
+    # roles inside a community (#14): the coordinator hands over the role, assigns businesses
+    # (a plain member of the same community is refused in the service; tests/communities)
+    "communities.role_hand_over": R("member_object", {"user_id": "member"}),
+    "communities.role_keeper": R("member_object", {"business_id": "business"}),
+    # round reminders (#14): the staff's WhatsApp page and its "terkirim" marks
+    "rounds.reminder_page": R("staff", {"round_id": "open_round"}),
+    "rounds.reminder_mark": R("staff", {"round_id": "open_round"}),
     # share cards (#16): a public page's og:image; without the current ?v= key, a 302 to it
     "sharecards.catalogue_card": R("public"),
     "sharecards.business_card": R("public", {"business_id": "business"}),
