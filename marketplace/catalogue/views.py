@@ -123,13 +123,18 @@ def catalogue():
     canonical = absolute_url_for(".catalogue", **args.url_args(q=None, urut=None, per_page=None))
     total = _result_count(args, page)
     plain = _plain(args, page)
+    unknown = (
+        (args.category and not chosen_category)
+        or (args.district and not chosen_district)
+        or (args.community and not chosen_community)
+    )  # a filter that names nothing: no card (the whole catalogue's would mislead)
     card = catalogue_card(
         now(),
         category=chosen_category,
         district=chosen_district,
         community=chosen_community,
-        total=(total or 0) if plain else None,
-        items=page.items if plain else None,
+        total=(total or 0) if plain or unknown else None,
+        items=[] if unknown else page.items if plain else None,
     )
     return render_template(
         "catalogue/catalogue.html",

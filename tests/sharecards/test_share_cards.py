@@ -143,6 +143,8 @@ def test_card_urls_without_a_public_page_are_404(client):
     ):
         assert client.get(url).status_code == 404, url
     assert client.get(f"/kartu/usaha/{business.id}.jpg").status_code == 302  # no key: current
+    for page in ("/katalog?q=keripik&kategori=tidak-ada", "/katalog?kecamatan=tidak-ada"):
+        assert meta(client.get(page).get_data(as_text=True), "og:image") is None, page
 
 
 def test_an_english_page_gets_an_english_card(client):
