@@ -17,6 +17,7 @@ from .forms import ActionForm
 from .published import published_links
 from .queries import community_businesses, community_listings, latest_feedback
 from .state import slots_used, status_label
+from .stock import awaiting_answer
 
 
 @bp.route("/")
@@ -48,6 +49,7 @@ def dashboard():
         allowance=allow,
         published=published_links(listings, at),
         late_form=LateCodeRedeemForm(formdata=None),
+        still_sold=awaiting_answer(community.id, at),
     )
 
 

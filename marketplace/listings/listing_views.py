@@ -25,6 +25,8 @@ from .photos import form_photo_ids, parse_photo_op
 from .published import is_public, public_links
 from .queries import community_businesses, history_with_lineage, latest_feedback, listing_history
 from .state import allowed_actions, can_edit, status_label, transition
+from .stock import asks_still_sold, stock_options
+from .stock import cutoffs as stock_cutoffs
 
 TEMPLATE = "listings/listing_form.html"
 
@@ -229,6 +231,8 @@ def listing_detail(listing_id: int):
         lineage=history_with_lineage(listing)[:-1],
         copy_round=_copy_round(listing, at),
         published=public_links(listing) if is_public(listing, at) else None,
+        stock_options=stock_options(),
+        asks_still_sold=asks_still_sold(listing, stock_cutoffs(at), at),
     )
 
 
