@@ -26,15 +26,16 @@ from PIL import ImageDraw, ImageFilter, ImageFont
 from .auth import services as auth_services
 from .auth.models import Role, User
 from .auth.services import SignupInput, change_community_status, create_staff, signup_community
-from .clock import WIB
+from .clock import WIB, to_wib
 from .clock import now as clock_now
+from .demo_products import PRODUCTS, products_for
 from .extensions import db
 from .listings.businesses import BusinessInput, save_business
 from .listings.listings import ListingInput, create_listing, validate_listing
 from .listings.state import transition
 from .media.services import PreparedUpload, add_upload, prepare_upload
 from .reference.models import Category, District
-from .rounds.services import create_round
+from .rounds.services import Cadence, create_round
 
 PASSWORD = "umkm-juara-2026"
 ACCOUNTS = {
@@ -87,157 +88,6 @@ OWNERS = [
     "Bambang",
     "Tuti",
     "Hasan",
-]
-
-# (category slug, title, unit, price text as a person would type it, description)
-PRODUCTS = [
-    (
-        "makanan",
-        "Keripik Singkong Balado",
-        "pack",
-        "15rb",
-        "Keripik singkong renyah dengan bumbu balado pedas manis. Berat 250 gram.",
-    ),
-    (
-        "makanan",
-        "Kue Lapis Legit",
-        "box",
-        "185.000",
-        "Lapis legit 18 lapis, mentega wijsman. Ukuran 20×10 cm.",
-    ),
-    (
-        "makanan",
-        "Rendang Daging Kemasan",
-        "pack",
-        "Rp 95.000",
-        "Rendang daging sapi 500 gram, tahan 3 bulan dalam kemasan vakum.",
-    ),
-    (
-        "makanan",
-        "Sambal Cumi Asin",
-        "botol",
-        "35000",
-        "Sambal cumi asin pedas level 3, botol 200 ml.",
-    ),
-    ("makanan", "Dodol Betawi", "pack", "40rb", "Dodol ketan hitam khas Betawi, diaduk 8 jam."),
-    (
-        "makanan",
-        "Nastar Keju",
-        "box",
-        "120.000",
-        "Nastar isi selai nanas asli dengan taburan keju edam. 500 gram.",
-    ),
-    ("makanan", "Bakso Frozen Sapi", "pack", "55rb", "Isi 25 butir bakso sapi tanpa pengawet."),
-    (
-        "minuman",
-        "Kopi Robusta Bubuk",
-        "pack",
-        "45.000",
-        "Kopi robusta petik merah, sangrai medium. 200 gram.",
-    ),
-    ("minuman", "Jamu Kunyit Asam", "botol", "12rb", "Jamu segar tanpa pengawet, botol 350 ml."),
-    (
-        "minuman",
-        "Sirup Jahe Merah",
-        "botol",
-        "30000",
-        "Sirup jahe merah gula aren, hangatkan badan.",
-    ),
-    (
-        "minuman",
-        "Teh Rosella Kering",
-        "pack",
-        "25rb",
-        "Kelopak rosella kering dari kebun sendiri, 50 gram.",
-    ),
-    (
-        "fesyen",
-        "Batik Cap Motif Anggrek",
-        "pcs",
-        "275.000",
-        "Kain batik cap motif anggrek Tangsel, 2 × 1,15 m.",
-    ),
-    (
-        "fesyen",
-        "Tas Anyaman Pandan",
-        "pcs",
-        "150rb",
-        "Tas jinjing anyaman pandan dengan lapisan kain.",
-    ),
-    (
-        "fesyen",
-        "Kerudung Segi Empat Voal",
-        "pcs",
-        "65.000",
-        "Voal premium, tidak menerawang, jahit tepi rapi.",
-    ),
-    (
-        "fesyen",
-        "Kemeja Tenun Pria",
-        "pcs",
-        "1,2 jt",
-        "Kemeja tenun ikat ukuran M–XL, jahit tangan.",
-    ),
-    (
-        "kerajinan",
-        "Vas Bunga Tanah Liat",
-        "pcs",
-        "85rb",
-        "Vas gerabah buatan tangan, tinggi 25 cm.",
-    ),
-    ("kerajinan", "Gantungan Kunci Kulit", "pcs", "20000", "Kulit sapi asli, bisa ukir nama."),
-    (
-        "kerajinan",
-        "Lampu Hias Bambu",
-        "pcs",
-        "175.000",
-        "Lampu meja dari bambu wulung, kabel 1,5 m.",
-    ),
-    (
-        "kesehatan",
-        "Minyak Telon Herbal",
-        "botol",
-        "28rb",
-        "Minyak telon dengan sereh dan kayu putih, 60 ml.",
-    ),
-    ("kesehatan", "Madu Hutan Murni", "botol", "110.000", "Madu hutan 500 gram, diuji kadar air."),
-    (
-        "kecantikan",
-        "Sabun Sereh Wangi",
-        "pcs",
-        "18.000",
-        "Sabun batang alami dengan minyak sereh, 100 gram.",
-    ),
-    ("kecantikan", "Lulur Bengkoang", "pack", "35rb", "Lulur bengkoang dan beras, 200 gram."),
-    ("pertanian", "Bibit Cabai Rawit", "pack", "10rb", "Isi 10 bibit siap tanam, umur 3 minggu."),
-    (
-        "pertanian",
-        "Pupuk Kompos Organik",
-        "kg",
-        "8.000",
-        "Kompos matang dari sampah dapur dan daun.",
-    ),
-    (
-        "pertanian",
-        "Tanaman Hias Monstera",
-        "pcs",
-        "",
-        "Monstera adansonii dalam pot 15 cm. Harga tergantung ukuran — hubungi penjual.",
-    ),
-    (
-        "jasa",
-        "Jasa Jahit Permak",
-        "jasa",
-        "",
-        "Permak celana, kecilkan baju, pasang resleting. Hubungi untuk harga.",
-    ),
-    (
-        "jasa",
-        "Katering Nasi Kotak",
-        "porsi",
-        "35rb",
-        "Nasi kotak ayam bakar, minimal pesan 20 porsi.",
-    ),
 ]
 
 PALETTE = [
@@ -390,6 +240,17 @@ def _monday_0800_wib(at: datetime) -> datetime:
     return monday
 
 
+def latest_opening(cadence: Cadence, now: datetime) -> datetime:
+    """The latest moment at or before ``now`` on the cadence's opening weekday and time, as
+    naive WIB (what ``Cadence.window`` takes): where the demo's current round opens."""
+    local = to_wib(now).replace(tzinfo=None)
+    latest = datetime.combine(
+        local.date() - timedelta(days=(local.weekday() - cadence.opens_weekday) % 7),
+        cadence.opens_time,
+    )
+    return latest - timedelta(days=7) if latest > local else latest
+
+
 def is_loaded() -> bool:
     return db.session.execute(sa.select(sa.func.count(User.id))).scalar_one() > 0
 
@@ -430,29 +291,31 @@ def _load(now: datetime, echo, photos: DemoPhotos, progress) -> None:
     districts = {d.slug: d for d in db.session.execute(sa.select(District)).scalars()}
     categories = {c.slug: c for c in db.session.execute(sa.select(Category)).scalars()}
 
-    # Rounds: an open one (opened two days ago at 08:00 WIB) and three published before it,
-    # on the bi-weekly cadence.
-    open_opens = (
-        (now - timedelta(days=2)).astimezone(WIB).replace(hour=8, minute=0, second=0, microsecond=0)
-    )
+    # Rounds on the default cadence (rounds.services.Cadence, the one "Jadwalkan periode"
+    # suggests): the current round opened on the latest Monday 08.00 WIB, so it is open
+    # from Monday 08.00 to Friday 24.00 and in review at the weekend; three published
+    # rounds before it, and the next one already scheduled.
+    cadence = Cadence()
+    latest = latest_opening(cadence, now)
     rounds = []
-    for k, weeks_back in enumerate((6, 4, 2, 0), start=1):
-        opens = open_opens - timedelta(weeks=weeks_back)
-        closes = opens + timedelta(days=5, hours=16)  # Saturday 00:00 WIB after a Monday 08:00
-        publishes = closes + timedelta(days=2, hours=9)
+    for k in range(1, 6):
+        opens, closes, publishes, showcase_ends = cadence.window(
+            latest + timedelta(days=cadence.every_days * (k - 4))
+        )
         rounds.append(
             create_round(
                 name=f"Edisi {k}",
                 opens_at=opens,
                 closes_at=closes,
                 publishes_at=publishes,
-                quota=10,
+                showcase_ends_at=showcase_ends,
+                quota=cadence.quota,
                 edition=k,
                 actor=admin,
-                now=opens - timedelta(days=7),
+                now=min(opens, now) - timedelta(days=7),
             )
         )
-    published, open_round = rounds[:3], rounds[3]
+    published, open_round, upcoming = rounds[:3], rounds[3], rounds[4]
 
     members, businesses = [], []
     for i, (slug, name, contact) in enumerate(COMMUNITIES):
@@ -500,6 +363,38 @@ def _load(now: datetime, echo, photos: DemoPhotos, progress) -> None:
                 )
             )
 
+    shelves: dict[int, tuple[int, int]] = {}  # business id → (shelf, rank within the shelf)
+    for k, business in enumerate(businesses):
+        i, j = divmod(k, 3)
+        kind = (i + j * 3) % len(BUSINESS_NAMES)
+        shelves[business.id] = (kind, sum(1 for s in shelves.values() if s[0] == kind))
+
+    def own_products(business, edition: int, count: int) -> list[tuple]:
+        kind, rank = shelves[business.id]
+        return products_for(kind, rank, edition, count)
+
+    def round_plan(businesses, edition: int, size: int) -> list[tuple]:
+        """``size`` (business, product) pairs for one round: every business shows its own
+        products (two, or one), the first business of a shelf of two a third until the round
+        is full; mixed in a fixed order so sellers alternate."""
+        sharing = {
+            kind: sum(1 for s in shelves.values() if s[0] == kind) for kind, _ in shelves.values()
+        }
+        plan = []
+        for business in businesses:
+            kind, rank = shelves[business.id]
+            plan += [(business, p) for p in own_products(business, edition, 2)]
+        for business in businesses:
+            kind, rank = shelves[business.id]
+            if len(plan) >= size:
+                break
+            if rank == 0 and sharing[kind] < 3:
+                mine = {p for b, p in plan if b is business}
+                extra = [p for p in own_products(business, edition, 3) if p not in mine]
+                plan += [(business, p) for p in extra[:1]]
+        random.Random(edition).shuffle(plan)
+        return plan[:size]
+
     seq = 0
 
     def add_listing(business, rnd, product, at, submit=True):
@@ -527,10 +422,10 @@ def _load(now: datetime, echo, photos: DemoPhotos, progress) -> None:
         return listing
 
     count = 0
-    for r_index, rnd in enumerate(published):
-        for n in range(PUBLIC_PER_ROUND):
-            business = businesses[(n + r_index * 5) % len(businesses)]
-            product = PRODUCTS[(n * 7 + r_index * 3) % len(PRODUCTS)]
+    for rnd in published:
+        for n, (business, product) in enumerate(
+            round_plan(businesses, rnd.edition, PUBLIC_PER_ROUND)
+        ):
             at = rnd.opens_at + timedelta(hours=1 + n)
             listing = add_listing(business, rnd, product, at)
             decide(
@@ -546,7 +441,7 @@ def _load(now: datetime, echo, photos: DemoPhotos, progress) -> None:
             listing = add_listing(
                 businesses[n + 10],
                 rnd,
-                PRODUCTS[(n + 11) % len(PRODUCTS)],
+                own_products(businesses[n + 10], rnd.edition + 1, 1)[0],
                 rnd.opens_at + timedelta(hours=50 + n),
             )
             decide(
@@ -558,16 +453,26 @@ def _load(now: datetime, echo, photos: DemoPhotos, progress) -> None:
                 now=rnd.closes_at + timedelta(hours=6),
             )
     queued = 0
+    # sent in before the deadline (at the weekend the round is in review: all of them)
+    last = min(now, open_round.closes_at - timedelta(hours=1))
     for n in range(QUEUED):
         business = businesses[(n * 2) % len(businesses)]
         at = open_round.opens_at + timedelta(hours=2 + n * 2)
-        if at >= now:
-            at = now - timedelta(minutes=30 - n)
-        add_listing(business, open_round, PRODUCTS[(n * 5 + 1) % len(PRODUCTS)], at)
+        if at >= last:
+            at = last - timedelta(minutes=30 - n)
+        add_listing(business, open_round, own_products(business, open_round.edition, 1)[0], at)
         queued += 1
-    # a draft the Pamulang coordinator is still preparing
+    # a draft the Pamulang coordinator is still preparing (for the next round once this one
+    # has closed)
     pamulang = next(b for b in businesses if b.community_id == members[2].community_id)
-    add_listing(pamulang, open_round, PRODUCTS[3], now - timedelta(minutes=10), submit=False)
+    drafting = open_round if open_round.accepts_submissions(now) else upcoming
+    add_listing(
+        pamulang,
+        drafting,
+        own_products(pamulang, drafting.edition + 1, 1)[0],
+        now - timedelta(minutes=10),
+        submit=False,
+    )
     db.session.flush()
     echo(
         f"Demo: {len(COMMUNITIES)} communities, {len(businesses)} businesses, {count} public "

@@ -6,7 +6,7 @@ Also the filter menus and the ways out of an empty result (``empty_suggestions``
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -88,18 +88,42 @@ class HomeData:
     districts: list[tuple[District, int]]
     more: bool = False
     og: OgImage | None = None
+    #: when the showcase round holds fewer than ``n``: the newest public listings of other
+    #: rounds, so the first screen is never one lonely product (shown under their own heading)
+    earlier: list[Listing] = field(default_factory=list)
+
+
+def _other_rounds_public(now: datetime, round_id: int) -> bool:
+    """Whether any public listing is outside ``round_id`` (one indexed probe, run on every
+    home render so the page's statement count does not depend on how full the showcase is)."""
+    return (
+        db.session.execute(
+            sa.select(Listing.id)
+            .join(Listing.round)
+            .where(public_listing_filter(now), Listing.round_id != round_id)
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def home_data(now: datetime, n: int = 12) -> HomeData:
     """The showcase round (``rounds.services.showcase_round``) and its newest ``n`` listings,
-    categories and districts with counts."""
+    topped up to ``n`` from recent rounds (``earlier``) when it holds fewer; categories and
+    districts with counts."""
     rnd = showcase_round(now)
     page = search_listings(now, round_id=rnd.id, per_page=n) if rnd else Page(items=[])
+    earlier: list[Listing] = []
     if not page.items:
         rnd = None
         page = search_listings(now, per_page=n)
+    elif _other_rounds_public(now, rnd.id) and len(page.items) < n:
+        shown = {l.id for l in page.items}
+        newest = search_listings(now, per_page=n + len(shown)).items
+        earlier = [l for l in newest if l.id not in shown][: n - len(shown)]
     return HomeData(
         round=rnd,
+        earlier=earlier,
         listings=page.items,
         categories=categories_with_counts(now),
         districts=districts_with_counts(now),
