@@ -28,7 +28,9 @@ Accounts and sessions (test_accounts.py)
 10 failures reveal nothing    test_unknown_account_wrong_password_and_inactive_look_the_same (same page,
                               status and one hash check each: similar time without a timed test)
 11 brute force                test_login_is_throttled_per_account_and_address_and_the_lockout_ends_by_itself,
-                              test_spreading_guesses_over_addresses_hits_the_account_limit,
+                              test_spreading_guesses_over_addresses_meets_a_growing_delay_not_a_lock,
+                              test_the_delay_looks_the_same_for_an_unknown_account,
+                              test_staff_can_lift_the_delay_and_it_is_audited,
                               test_many_accounts_from_one_address_hit_the_address_limit,
                               test_forwarded_for_is_not_trusted_without_a_proxy (Redis storage: the
                               deployment work's tests)
