@@ -45,7 +45,9 @@ def _state(email: str, at: datetime) -> tuple[int, int]:
     window = _setting("LOGIN_DELAY_RESET_MINUTES", 15) * 60
     if not failures or at.timestamp() - last > window:
         return 0, 0
-    return failures, last
+    # Two workers recording at once may add their clear-then-add of the time together: a
+    # time in the future is read as now, so the wait never exceeds LOGIN_DELAY_MAX_SECONDS.
+    return failures, min(last, int(at.timestamp()))
 
 
 def wait_seconds(email: str, at: datetime) -> int:

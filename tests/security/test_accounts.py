@@ -763,3 +763,14 @@ def test_reset_2fa_command(app, db, clock):
     assert not db.session.get(User, mod.id).has_second_factor
     assert client.get("/staff/").status_code == 302  # sessions ended
     assert app.test_cli_runner().invoke(args=["reset-2fa", "nobody@contoh.id"]).exit_code != 0
+
+
+def test_a_garbled_failure_time_never_waits_longer_than_the_cap(limited, clock):
+    """Two workers recording a failure at once can sum their timestamps in the storage."""
+    from marketplace.auth import throttle
+    from marketplace.extensions import limiter
+
+    for _ in range(6):
+        throttle.record_failure("a@contoh.id", clock())
+    limiter.storage.incr("login-delay:at:a@contoh.id", 3600, amount=int(clock().timestamp()))
+    assert 0 < throttle.wait_seconds("a@contoh.id", clock()) <= 60
