@@ -53,6 +53,25 @@ def mark_fresh() -> None:
     session["auth_at"] = now().isoformat()
 
 
+def session_started_at() -> datetime:
+    """When the password was typed for this session (aware UTC); now for a session restored
+    from a remember cookie, which carries no such mark."""
+    try:
+        return datetime.fromisoformat(session.get("auth_at", ""))
+    except (TypeError, ValueError):
+        return now()
+
+
+def previous_login() -> datetime | None:
+    """The signed-in user's login before the one that started this session (what a dashboard
+    shows as "Terakhir masuk"), or None for a first login."""
+    from flask_login import current_user
+
+    from .services import previous_login_at
+
+    return previous_login_at(current_user, session_started_at())
+
+
 def is_fresh() -> bool:
     """The password was typed in this session within ``FRESH_LOGIN_MINUTES``."""
     if not login_fresh():
