@@ -9,7 +9,7 @@ from marketplace.extensions import db as _db
 from marketplace.listings.models import Business
 from tests.builders import make_business
 
-BEFORE = "i12_reports"
+BEFORE = "i15_listing_views"
 
 
 def test_landlines_are_flagged_mobile_numbers_are_not_and_no_number_is_lost(app, db):
