@@ -22,7 +22,8 @@ Photos (the photo pipeline's own tests; ``test_photos.py`` checks that they stil
                               media/test_storage.py::test_s3_objects_carry_type_and_cache_headers_and_no_public_acl
  8 quotas                     listings/test_photos.py::test_files_past_the_limit_are_not_processed,
                               listings/test_quota_and_deadline.py::test_last_slot_then_quota_exceeded,
-                              test_accounts.py::test_photo_uploads_are_rate_limited_per_account
+                              test_accounts.py::test_photo_uploads_are_rate_limited_per_account,
+                              ::test_photo_uploads_on_the_edit_form_are_rate_limited_too
 
 Accounts and sessions (test_accounts.py)
  9 passwords                  test_production_hash_is_scrypt_with_p3, test_login_rehashes_when_parameters_change,

@@ -774,3 +774,39 @@ def test_a_garbled_failure_time_never_waits_longer_than_the_cap(limited, clock):
         throttle.record_failure("a@contoh.id", clock())
     limiter.storage.incr("login-delay:at:a@contoh.id", 3600, amount=int(clock().timestamp()))
     assert 0 < throttle.wait_seconds("a@contoh.id", clock()) <= 60
+
+
+def test_photo_uploads_on_the_edit_form_are_rate_limited_too(limited):
+    """#18 item 7: only the new-listing form was tested; a mutant dropping the limit from the
+    edit route survived."""
+    import io
+
+    from marketplace.extensions import db
+    from marketplace.listings.models import ListingStatus
+    from tests.builders import jpeg_bytes, make_listing, make_round
+
+    limited.config["UPLOAD_RATE_LIMIT"] = "2 per 10 minutes"
+    user = make_member()
+    business = make_business(user.community)
+    listing = make_listing(ListingStatus.DRAFT, business=business, rnd=make_round())
+    db.session.commit()
+    client = limited.test_client()
+    login(client, user)
+
+    def edit():
+        return client.post(
+            f"/portal/produk/{listing.id}/ubah",
+            content_type="multipart/form-data",
+            data={
+                "business_id": str(business.id),
+                "title": "Keripik",
+                "category_id": "1",
+                "price": "15rb",
+                "unit": "pack",
+                "description": "x",
+                "photos": [(io.BytesIO(jpeg_bytes()), "a.jpg")],
+            },
+        )
+
+    codes = [edit().status_code for _ in range(3)]
+    assert codes[2] == 429 and 429 not in codes[:2] and 500 not in codes
