@@ -124,3 +124,12 @@ bench: install node-tools
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+## Mutation testing (#18 item 7): mutmut (requirements-dev.txt) over listings/, moderation/,
+## media/images.py, security.py, catalogue/pagecache.py and auth/ (settings: [tool.mutmut]
+## in pyproject.toml). Slow and NOT in CI. A survivor: `.venv/bin/mutmut show NAME`.
+.PHONY: mutate
+mutate: install
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(VENV)/bin/mutmut run $(MUTATE_ARGS)
+	$(VENV)/bin/mutmut results

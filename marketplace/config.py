@@ -84,8 +84,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": "10 per 5 minutes",
-        # Failed logins for one account from any address, and all logins from one address.
-        "LOGIN_ACCOUNT_RATE_LIMIT": "20 per 15 minutes",
+        # Failed logins for one account from any address: after FREE failures each try waits
+        # BASE x 2^(n - FREE) seconds, at most MAX (auth/throttle.py); no hard lock-out.
+        "LOGIN_DELAY_FREE_FAILURES": 5,
+        "LOGIN_DELAY_BASE_SECONDS": 2,
+        "LOGIN_DELAY_MAX_SECONDS": 60,
+        "LOGIN_DELAY_RESET_MINUTES": 15,
+        # All logins from one address.
         "LOGIN_ADDRESS_RATE_LIMIT": "60 per 5 minutes",
         # Staff must enrol and check a TOTP second factor (on in production).
         "STAFF_REQUIRE_2FA": production,

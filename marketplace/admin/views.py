@@ -10,6 +10,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import audit
+from ..auth import throttle
 from ..auth.access import staff_only
 from ..auth.models import User
 from ..clock import now
@@ -278,4 +280,17 @@ def staff_reactivate(user_id: int):
         ConfirmForm(),
         lambda u, f: set_staff_active(u, True, actor=_me(), now=now()),
         _("%(email)s aktif kembali."),
+    )
+
+
+@bp.route("/staf/<int:user_id>/buka-kunci", methods=["POST"])
+def staff_unlock(user_id: int):
+    """End the login delay of a staff account that someone has been guessing at (audited)."""
+
+    def unlock(user: User, _form) -> None:
+        throttle.reset(user.email)
+        audit.record("auth.unlocked", actor=_me(), object_type="user", object_id=user.id, at=now())
+
+    return _staff_action(
+        user_id, ConfirmForm(), unlock, _("Jeda masuk %(email)s dihapus; ia bisa langsung masuk.")
     )

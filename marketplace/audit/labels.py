@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "auth.login": _l("Masuk"),
     "auth.login_failed": _l("Gagal masuk"),
     "auth.logout": _l("Keluar"),
+    "auth.login_delayed": _l("Jeda masuk dimulai"),
+    "auth.unlocked": _l("Jeda masuk dihapus staf"),
     "upload.rejected": _l("Foto ditolak"),
     "user.staff_set": _l("Akun staf diatur"),
 }

@@ -12,7 +12,7 @@ from ..errors import FormErrors, add_errors
 from ..extensions import db, limiter, login_manager
 from ..reference.queries import district_choices
 from ..security import is_safe_next
-from . import bp
+from . import bp, throttle
 from .forms import LoginForm, SignupForm
 from .models import User
 from .services import SignupInput, authenticate, end_sessions, signup_community
@@ -47,11 +47,6 @@ def _login_rate_key() -> str:
     return f"login:{request.remote_addr}:{_email_key()}"
 
 
-def _account_rate_key() -> str:
-    """One account, from any address (a botnet spreading guesses over many IPs)."""
-    return f"login-account:{_email_key()}"
-
-
 def _failed(response) -> bool:
     """Only failed attempts count toward a lock-out (a success redirects)."""
     return response.status_code not in (302, 429)
@@ -81,13 +76,6 @@ def _locked_out(limit) -> None:
     on_breach=_locked_out,
 )
 @limiter.limit(
-    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
-    methods=["POST"],
-    key_func=_account_rate_key,
-    deduct_when=_failed,
-    on_breach=_locked_out,
-)
-@limiter.limit(
     lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"],
     methods=["POST"],
     deduct_when=_failed,
@@ -99,11 +87,33 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(next_url if is_safe_next(next_url) else home_for(current_user))
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data, now=now())
+        # One account from any address (guesses spread over many IPs): a growing delay, not
+        # a lock-out that anyone knowing the address could trigger (auth/throttle.py).
+        at = now()
+        wait = throttle.wait_seconds(form.email.data, at)
+        if wait:
+            form.password.errors = [
+                _(
+                    "Terlalu banyak percobaan masuk untuk akun ini. Tunggu %(s)s detik, "
+                    "lalu coba lagi.",
+                    s=wait,
+                )
+            ]
+            return render_template("auth/login.html", form=form), 429
+        user = authenticate(form.email.data, form.password.data, now=at)
         if user is None:
+            failures = throttle.record_failure(form.email.data, at)
+            if failures == current_app.config.get("LOGIN_DELAY_FREE_FAILURES", 5):
+                audit.record(
+                    "auth.login_delayed",
+                    object_type="user",
+                    at=at,
+                    details={"failures": failures, "address": request.remote_addr},
+                )
             db.session.commit()  # keep the audit entry of the failure
             form.password.errors = [_("E-mail atau kata sandi salah.")]
             return render_template("auth/login.html", form=form), 200
+        throttle.reset(form.email.data)
         db.session.commit()
         begin_session(user, remember=form.remember.data)
         return redirect(next_url if is_safe_next(next_url) else home_for(user))

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..audit.labels import register_labels
 from ..auth.models import Community, User
@@ -203,6 +203,10 @@ class Business(db.Model):
     owner_name: Mapped[str] = mapped_column(sa.String(120), default="")
     district_id: Mapped[int] = mapped_column(sa.ForeignKey("districts.id"), index=True)
     whatsapp: Mapped[str] = mapped_column(sa.String(20))
+    # Saved before WhatsApp numbers had to be mobile (#18): flagged for the community to fix.
+    whatsapp_landline: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
     instagram: Mapped[str | None] = mapped_column(sa.String(30))
     tokopedia_url: Mapped[str | None] = mapped_column(sa.String(300))
     shopee_url: Mapped[str | None] = mapped_column(sa.String(300))
@@ -233,8 +237,18 @@ class Business(db.Model):
 
     @property
     def whatsapp_digits(self) -> str:
-        """The number as wa.me wants it: digits only, country code first."""
+        """The number as wa.me wants it: digits only, country code first; "" while the stored
+        number is a landline (no WhatsApp button that reaches no one)."""
+        if self.whatsapp_landline:
+            return ""
         return "".join(ch for ch in self.whatsapp if ch.isdigit())
+
+    @validates("whatsapp")
+    def _new_number_clears_the_landline_flag(self, _key: str, value: str) -> str:
+        # New numbers come through inputs.parse_whatsapp (mobile only); the flag marks the
+        # rows saved before that rule (migration i18_landlines) until the community fixes them.
+        self.whatsapp_landline = False
+        return value
 
     def __repr__(self) -> str:
         return f"<Business {self.id} {self.name!r}>"

@@ -71,6 +71,13 @@ def test_two_moderators_post_at_once_one_decision_the_other_told(app, db, monkey
     listing = db.session.get(type(listing), listing.id)
     assert listing.version == 2
     assert listing.status == (S.APPROVED if decisions[0].moderator_id == alice.id else S.REJECTED)
+    # Whichever thread won (#18 item 7: the checks above hold for any winner): the winner's
+    # own page confirms, the other moderator's page tells them, and the record is the winner's.
+    alice_won = decisions[0].moderator_id == alice.id
+    winner, loser = (pages[0], pages[1]) if alice_won else (pages[1], pages[0])
+    assert "Keputusan untuk" in winner and "sudah diputuskan oleh moderator lain" in loser
+    assert decisions[0].moderator_id in (alice.id, budi.id)
+    assert (decisions[0].action.value == "approve") is alice_won
 
 
 def test_community_edit_and_decision_at_once_never_lose_the_edit(app, db, clock):

@@ -463,3 +463,34 @@ def test_a_refused_post_shows_the_preset_reasons_again(app, db, as_staff):
     page = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert ">1. Foto buram</option>" in page and ">2. " in page
+
+
+def test_a_decision_on_a_stale_session_does_not_ask_for_the_password(app, db, as_staff, clock):
+    """#18 item 6, decided: moderation decisions do NOT ask for the password again on a
+    non-fresh session (password typed > FRESH_LOGIN_MINUTES ago, or the address/agent changed
+    under session_protection="basic"). A decision is audited with its moderator, applies to
+    the version seen and can be undone (take-down, next round); moderators make hundreds a
+    round, and re-typing would push them to weaker passwords. What guards staff pages is the
+    second factor: a staff session restored from a remember cookie never has it
+    (test_staff_without_a_second_factor_reaches_only_enrolment). Re-authentication stays for
+    what changes an account's credentials or contact points (promise 15)."""
+    from flask import session
+
+    listing = _submitted()
+    db.session.commit()
+    clock.advance(minutes=app.config["FRESH_LOGIN_MINUTES"] + 1)
+    with as_staff.session_transaction() as sess:
+        sess["_fresh"] = False  # what basic protection does when the address/agent changes
+    r = as_staff.post(
+        _url(listing),
+        data={"action": "approve", "version": "1"},
+        headers={"User-Agent": "Another phone browser"},
+    )
+    assert r.status_code == 302 and "/masuk" not in r.headers["Location"]
+    db.session.refresh(listing)
+    assert listing.status == S.APPROVED
+    with app.test_request_context():
+        from marketplace.auth.sessions import is_fresh
+
+        session["_fresh"] = False
+        assert is_fresh() is False  # the same session would be asked for a phone change

@@ -94,7 +94,6 @@ def _wrong_login(app, user):
 LIMITS = {
     "RATELIMIT_ENABLED": True,
     "LOGIN_RATE_LIMIT": "3 per 5 minutes",
-    "LOGIN_ACCOUNT_RATE_LIMIT": "3 per 5 minutes",
     "LOGIN_ADDRESS_RATE_LIMIT": "3 per 5 minutes",
 }
 

@@ -10,16 +10,20 @@ Photos (the photo pipeline's own tests; ``test_photos.py`` checks that they stil
                               ::test_text_in_png_chunks_is_never_served
  3 no metadata, upright       media/test_images.py::test_gps_and_orientation_6_come_out_portrait_without_exif
  4 layered size limits        media/test_request_limit.py, media/test_services.py::
-                              test_read_upload_stops_at_the_per_file_limit
+                              test_read_upload_stops_at_the_per_file_limit,
+                              test_defaults.py::test_the_request_size_limit_is_five_photos_and_the_form
  5 pixel limits first         media/test_images.py::test_pixel_limit_is_checked_before_decoding,
-                              ::test_decompression_bomb_warning_is_a_refusal, ::test_pixel_limit_counts_the_decoded_frame_only
+                              ::test_decompression_bomb_warning_is_a_refusal, ::test_pixel_limit_counts_the_decoded_frame_only,
+                              media/test_decode_budget.py::test_the_budget_is_checked_before_decoding,
+                              ::test_a_heif_grid_is_never_decoded_whole, ::test_defaults_accept_the_phone_photos_the_issue_lists
  6 generated storage keys     media/test_services.py::test_any_file_name_with_valid_content_is_stored_under_a_generated_key,
                               media/test_storage.py::test_local_writes_under_the_root_only
  7 served safely              media/test_views.py::test_serves_a_webp_variant_with_immutable_cache_and_nosniff,
                               media/test_storage.py::test_s3_objects_carry_type_and_cache_headers_and_no_public_acl
  8 quotas                     listings/test_photos.py::test_files_past_the_limit_are_not_processed,
                               listings/test_quota_and_deadline.py::test_last_slot_then_quota_exceeded,
-                              test_accounts.py::test_photo_uploads_are_rate_limited_per_account
+                              test_accounts.py::test_photo_uploads_are_rate_limited_per_account,
+                              ::test_photo_uploads_on_the_edit_form_are_rate_limited_too
 
 Accounts and sessions (test_accounts.py)
  9 passwords                  test_production_hash_is_scrypt_with_p3, test_login_rehashes_when_parameters_change,
@@ -28,7 +32,9 @@ Accounts and sessions (test_accounts.py)
 10 failures reveal nothing    test_unknown_account_wrong_password_and_inactive_look_the_same (same page,
                               status and one hash check each: similar time without a timed test)
 11 brute force                test_login_is_throttled_per_account_and_address_and_the_lockout_ends_by_itself,
-                              test_spreading_guesses_over_addresses_hits_the_account_limit,
+                              test_spreading_guesses_over_addresses_meets_a_growing_delay_not_a_lock,
+                              test_the_delay_looks_the_same_for_an_unknown_account,
+                              test_staff_can_lift_the_delay_and_it_is_audited,
                               test_many_accounts_from_one_address_hit_the_address_limit,
                               test_forwarded_for_is_not_trusted_without_a_proxy (Redis storage: the
                               deployment work's tests)
@@ -40,12 +46,14 @@ Accounts and sessions (test_accounts.py)
 14 clean session, ended       test_login_starts_a_clean_session, test_replayed_cookies_after_logout_get_the_login_page,
                               test_password_change_ends_every_other_session, test_deactivation_ends_every_session
 15 fresh login                test_password_change_needs_the_current_password, test_phone_change_needs_a_fresh_login,
-                              test_reauthenticate_page_makes_the_session_fresh
+                              test_reauthenticate_page_makes_the_session_fresh; not for decisions:
+                              moderation/test_decisions.py::test_a_decision_on_a_stale_session_does_not_ask_for_the_password
 
 Requests and access (test_requests.py; 16's expiry page in test_headers.py)
 16 POST + CSRF, no GET writes test_every_post_without_a_token_is_refused_and_changes_nothing (+ its control
                               test_the_refused_posts_would_have_worked_with_a_token), test_no_get_changes_the_database,
-                              test_logout_needs_a_token; test_headers.py::test_expired_token_on_the_listing_form_keeps_the_text,
+                              test_logout_needs_a_token, test_defaults.py::test_csrf_tokens_live_several_hours;
+                              test_headers.py::test_expired_token_on_the_listing_form_keeps_the_text,
                               ::test_expired_token_on_the_business_form_keeps_the_text
 17 object-level authorisation test_access_matrix, test_every_route_has_an_access_rule,
                               test_b_gets_404_for_a_drafts_and_nothing_about_them
@@ -57,7 +65,9 @@ Requests and access (test_requests.py; 16's expiry page in test_headers.py)
                               listings/test_portal.py::test_racing_double_tap_creates_one_listing
 21 next stays local           test_next_never_leaves_the_site, test_login_redirect_with_a_tricky_next_goes_home
 22 search and paging          test_search_takes_any_text_literally, test_odd_paging_values_never_break
-23 escaped output, WhatsApp   test_public_and_staff_output_is_escaped, test_whatsapp_links_are_digits_and_encoded_text
+23 escaped output, WhatsApp   test_public_and_staff_output_is_escaped, test_whatsapp_links_are_digits_and_encoded_text,
+                              test_output_holes.py::test_a_description_is_escaped_on_the_staff_review_page,
+                              ::test_the_share_link_carries_the_text_url_encoded
 
 Headers, logs, errors (test_headers.py)
 24 security headers           test_every_page_has_the_security_headers_and_no_inline_script_without_a_nonce,

@@ -337,3 +337,28 @@ def test_listing_decision_and_round_changes_are_audited(app, db, as_member, as_a
         "approved",
     )
     assert actions["round.publish_now"].actor_id == as_admin.user.id
+
+
+def test_the_csp_nonce_is_the_one_the_page_used_and_fresh_per_response(app):
+    """#18 item 7: the test above passes with no nonce, a fixed one or a fresh one (no page
+    uses one today). Here a response whose page asked for a nonce must carry exactly it in
+    its CSP, a second response a different one, and a page that asked for none, none."""
+    from flask import Response, g
+
+    from marketplace.security import csp_nonce
+
+    def one_response(use_nonce: bool) -> tuple[str | None, str]:
+        with app.test_request_context("/"):
+            g.__dict__.clear()  # the fixture's app context is reused: a request's g is new
+            app.preprocess_request()
+            used = csp_nonce() if use_nonce else None
+            response = app.process_response(Response("<p>x</p>"))
+            return used, response.headers["Content-Security-Policy"]
+
+    first, csp1 = one_response(True)
+    second, csp2 = one_response(True)
+    assert first and second and first != second and len(first) >= 16
+    assert f"'nonce-{first}'" in csp1 and f"'nonce-{second}'" in csp2
+    assert first not in csp2
+    _none, csp3 = one_response(False)
+    assert "nonce-" not in csp3

@@ -184,6 +184,7 @@ RULES: dict[str, Rule] = {
         f"admin.staff_{verb}": R("admin", {"user_id": "other_staff"})
         for verb in ("deactivate", "reactivate", "role")
     },
+    "admin.staff_unlock": R("admin", {"user_id": "other_staff"}),
     "stats.index": R("staff"),
     "stats.communities": R("staff"),
     "stats.over_time_csv": R("staff"),
