@@ -323,7 +323,8 @@ class DemoPhotos:
     same whatever order the loader asks in. ``progress(k)`` is told, on the calling thread,
     of each k pictures finished (:meth:`report`, and while :meth:`image` waits), so a progress
     bar moves while the loader waits for a picture. Use as a context manager: leaving it
-    shuts the pool down (and drops pictures not yet made when the load failed)."""
+    shuts the pool down (and drops pictures not yet made when the load failed; those already
+    stored, with no row after the rollback, are the media sweep's)."""
 
     def __init__(
         self, workers: int | None = None, progress: Callable[[int], object] | None = None
@@ -429,7 +430,9 @@ def progress_total() -> int:
 
 
 def load(
-    now: datetime, echo: Callable[[str], object] = print, progress: Callable[[int], object] = None
+    now: datetime,
+    echo: Callable[[str], object] = print,
+    progress: Callable[[int], object] | None = None,
 ) -> None:
     """Load the demo into an empty database (flushed, not committed: the caller commits once).
 
