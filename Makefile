@@ -118,6 +118,8 @@ bench: install node-tools
 	-bash .ci/install-wrk.sh
 	$(PY) bench/catalogue_bench.py
 	$(PY) bench/demand_bench.py
+	$(PY) bench/moderation_bench.py
+	$(PY) bench/import_bench.py
 	$(PY) bench/cold_start.py
 
 clean:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..auth.models import Community
 from ..extensions import db
-from ..listings.models import Business, Listing, PermitKind
+from ..listings.models import Business, Listing, PermitKind, StockStatus
 from ..listings.permits import valid_permit_clause
 from ..listings.state import public_listing_filter
 from ..reference.models import Category, District
@@ -87,6 +87,7 @@ class Filters:
     price_min: int | None = None
     price_max: int | None = None
     halal: bool = False
+    available: bool = False  # leave out sold-out listings (else they come last: ``_segments``)
 
     def apply(self, stmt, now: datetime):
         if self.category:
@@ -110,7 +111,15 @@ class Filters:
             stmt = stmt.where(Listing.price <= self.price_max)
         if self.halal:  # a checked, unexpired halal permit of the business (Business.badges)
             stmt = stmt.where(valid_permit_clause(PermitKind.HALAL, now, Listing.business_id))
+        if self.available:
+            stmt = stmt.where(Listing.stock != StockStatus.SOLD_OUT)
         return stmt
+
+    def segments(self) -> list:
+        """The conditions a result list is walked in, one after the other: listings not sold
+        out, then sold-out ones (none when ``available``). A cursor names its segment."""
+        first = Listing.stock != StockStatus.SOLD_OUT
+        return [first] if self.available else [first, Listing.stock == StockStatus.SOLD_OUT]
 
 
 def search_listings(
@@ -159,13 +168,16 @@ def search_listings(
     if round_id is not None:
         stmt = stmt.where(Listing.round_id == round_id)
 
-    direction, key, ident = "a", None, None
+    direction, key, ident, segment = "a", None, None, 0
     if after:
-        cursor_sort, direction, key, ident = decode_cursor(after)
+        cursor_sort, direction, key, ident, segment = decode_cursor(after)
         if cursor_sort != sort:
             raise InvalidCursor(after)
+    segments = filters.segments()
+    if segment >= len(segments):  # a sold-out row's cursor while sold-out ones are hidden
+        return Page(items=[], per_page=per_page, sort=sort, match=match)
     if sort == SORT_RELEVANCE:
-        return _relevance_page(stmt, match, direction, key, ident, per_page)
+        return _relevance_page(stmt, match, segments, direction, key, ident, segment, per_page)
 
     if match is not None:
         stmt = match.join(stmt)[0] if match.join is not None else stmt.where(match.condition)
@@ -177,107 +189,106 @@ def search_listings(
     # the keyset index on both engines, whatever their NULL ordering.
     stmt = stmt.where(col.is_not(None))
 
-    def cursor(row, way):
-        return encode_cursor(row, way, sort)
-
-    def fetch(condition, reverse):
-        query = stmt.where(condition) if condition is not None else stmt
+    def fetch(part, edge, reverse, limit):
+        query = stmt.where(segments[part])
+        if edge:
+            query = query.where((_before if reverse else _after)(col, asc, key, ident))
         return list(
-            db.session.execute(query.order_by(*_order(col, asc, reverse)).limit(per_page + 1))
+            db.session.execute(query.order_by(*_order(col, asc, reverse)).limit(limit))
             .unique()
             .scalars()
         )
 
-    if direction == "b":
-        rows = fetch(_before(col, asc, key, ident), reverse=True)
-        more_before = len(rows) > per_page
-        rows = list(reversed(rows[:per_page]))
-        return Page(
-            items=rows,
-            per_page=per_page,
-            sort=sort,
-            match=match,
-            next=cursor(rows[-1], "a") if rows else None,
-            prev=cursor(rows[0], "b") if rows and more_before else None,
-        )
-    rows = fetch(_after(col, asc, key, ident) if ident is not None else None, reverse=False)
-    items = rows[:per_page]
-    return Page(
-        items=items,
-        per_page=per_page,
+    rows = _walk(len(segments), segment, direction, ident is not None, per_page, fetch)
+    return _page(
+        rows,
+        direction,
+        ident is not None,
+        per_page,
+        lambda row, part, way: encode_cursor(row, way, sort, segment=part),
         sort=sort,
         match=match,
-        next=cursor(items[-1], "a") if len(rows) > per_page else None,
-        prev=cursor(items[0], "b") if items and ident is not None else None,
     )
 
 
-def _relevance_page(
-    stmt, match: search.Match, direction: str, tier: int | None, ident: int | None, per_page: int
-) -> Page:
-    """A page in relevance order: tier by tier (``search.Match``), newest id first within a
-    tier; the cursor names the tier and id of the row at the edge."""
-    rows: list[tuple[Listing, int]] = []
+def _walk(parts: int, start: int, direction: str, from_edge: bool, per_page: int, fetch):
+    """Up to ``per_page + 1`` rows from consecutive result parts (segments, or segments ×
+    relevance tiers), from part ``start`` on (``a``) or back towards part 0 (``b``).
+    ``fetch(part, edge, reverse, limit)`` gives a part's rows in walking order, only those
+    past the cursor's row when ``edge``. Returns ``[(row, part)]``."""
+    rows: list = []
+    order = range(start, parts) if direction == "a" else range(start, -1, -1)
+    for part in order:
+        edge = from_edge and part == start
+        got = fetch(part, edge, direction == "b", per_page + 1 - len(rows))
+        rows += [(row, part) for row in got]
+        if len(rows) > per_page:
+            break
+    return rows
+
+
+def _page(rows, direction, from_cursor, per_page, cursor, **kw) -> Page:
+    """A Page from ``_walk``'s rows; ``cursor(row, part, way)`` makes a cursor."""
     if direction == "b":
-        for t in range(min(tier or 0, match.tiers - 1), -1, -1):
-            query, id_col = match.join(stmt, t)
-            if t == tier:
-                query = query.where(id_col > ident)
-            rows += [
-                (x, t)
-                for x in db.session.execute(
-                    query.order_by(id_col.asc()).limit(per_page + 1 - len(rows))
-                )
-                .unique()
-                .scalars()
-            ]
-            if len(rows) > per_page:
-                break
         more_before = len(rows) > per_page
         rows = list(reversed(rows[:per_page]))
         return Page(
             items=[r[0] for r in rows],
             per_page=per_page,
-            sort=SORT_RELEVANCE,
-            match=match,
-            next=encode_cursor(rows[-1][0], "a", SORT_RELEVANCE, rows[-1][1]) if rows else None,
-            prev=(
-                encode_cursor(rows[0][0], "b", SORT_RELEVANCE, rows[0][1])
-                if rows and more_before
-                else None
-            ),
+            next=cursor(*rows[-1], "a") if rows else None,
+            prev=cursor(*rows[0], "b") if rows and more_before else None,
+            **kw,
         )
-    first = tier if ident is not None else 0
-    for t in range(first, match.tiers):
-        query, id_col = match.join(stmt, t)
-        if ident is not None and t == first:
-            query = query.where(id_col < ident)
-        rows += [
-            (x, t)
-            for x in db.session.execute(
-                query.order_by(id_col.desc()).limit(per_page + 1 - len(rows))
-            )
-            .unique()
-            .scalars()
-        ]
-        if len(rows) > per_page:
-            break
-    page_rows = rows[:per_page]
+    items = rows[:per_page]
     return Page(
-        items=[r[0] for r in page_rows],
+        items=[r[0] for r in items],
         per_page=per_page,
+        next=cursor(*items[-1], "a") if len(rows) > per_page else None,
+        prev=cursor(*items[0], "b") if items and from_cursor else None,
+        **kw,
+    )
+
+
+def _relevance_page(
+    stmt,
+    match: search.Match,
+    segments: list,
+    direction: str,
+    tier: int | None,
+    ident: int | None,
+    segment: int,
+    per_page: int,
+) -> Page:
+    """A page in relevance order: segment by segment (sold-out last), tier by tier within
+    one (``search.Match``), newest id first within a tier; the cursor names the segment,
+    tier and id of the row at the edge."""
+    tiers = match.tiers
+    tier = tier or 0
+    # a tier past the last (a cursor made for another search) starts at the last, unbounded
+    start = segment * tiers + min(tier, tiers - 1)
+    from_edge = ident is not None and tier < tiers
+
+    def fetch(part, edge, reverse, limit):
+        query, id_col = match.join(stmt.where(segments[part // tiers]), part % tiers)
+        if edge:
+            query = query.where(id_col > ident if reverse else id_col < ident)
+        order = id_col.asc() if reverse else id_col.desc()
+        return list(db.session.execute(query.order_by(order).limit(limit)).unique().scalars())
+
+    if direction == "a" and ident is not None and tier >= tiers:
+        rows = []  # nothing comes after a tier that does not exist
+    else:
+        rows = _walk(len(segments) * tiers, start, direction, from_edge, per_page, fetch)
+    return _page(
+        rows,
+        direction,
+        ident is not None,
+        per_page,
+        lambda row, part, way: encode_cursor(
+            row, way, SORT_RELEVANCE, part % tiers, segment=part // tiers
+        ),
         sort=SORT_RELEVANCE,
         match=match,
-        next=(
-            encode_cursor(page_rows[-1][0], "a", SORT_RELEVANCE, page_rows[-1][1])
-            if len(rows) > per_page
-            else None
-        ),
-        prev=(
-            encode_cursor(page_rows[0][0], "b", SORT_RELEVANCE, page_rows[0][1])
-            if page_rows and ident is not None
-            else None
-        ),
     )
 
 

@@ -12,6 +12,7 @@ from ..clock import now
 from ..extensions import db
 from ..slugs import slugify
 from . import bp, pagecache
+from .cards import business_card, catalogue_card, community_card, round_card
 from .cursor import SORT_NEWEST, InvalidCursor, sort_labels
 from .forms import CatalogueArgs
 from .pages import (
@@ -77,6 +78,19 @@ def _sub_args() -> CatalogueArgs:
     )
 
 
+def _plain(args: CatalogueArgs, page) -> bool:
+    """Whether ``page`` is the first page of its view in the default order with no word,
+    price or halal filter: then its items and count are what the share card shows."""
+    return (
+        not args.cursor
+        and not args.q
+        and page.sort == SORT_NEWEST
+        and args.price_min is None
+        and args.price_max is None
+        and not args.halal
+    )
+
+
 def _result_count(args: CatalogueArgs, page) -> int | None:
     """How many listings the shopper's search found (capped at COUNT_CAP), None when the
     page is empty (the empty state speaks instead). A first page without a next one is the
@@ -108,6 +122,15 @@ def catalogue():
     # The canonical page of a filtered view is its first page, without a text query.
     canonical = absolute_url_for(".catalogue", **args.url_args(q=None, urut=None, per_page=None))
     total = _result_count(args, page)
+    plain = _plain(args, page)
+    card = catalogue_card(
+        now(),
+        category=chosen_category,
+        district=chosen_district,
+        community=chosen_community,
+        total=(total or 0) if plain else None,
+        items=page.items if plain else None,
+    )
     return render_template(
         "catalogue/catalogue.html",
         args=args,
@@ -123,7 +146,7 @@ def catalogue():
         suggestions=empty_suggestions(args, page, now()),
         total=total,
         total_cap=COUNT_CAP,
-        og=og_image(page.items[0]) if page.items else None,
+        og=card.og(),
         summary=catalogue_summary(
             total or 0,
             chosen_category.name if chosen_category else None,
@@ -206,6 +229,7 @@ def business(business_id: int):
     page, prev_url, next_url = _page(
         args, ".business", {"business_id": business_id}, business_id=business_id
     )
+    card = business_card(now(), found, page.items if _plain(args, page) else None)
     return render_template(
         "catalogue/business.html",
         business=found,
@@ -213,7 +237,8 @@ def business(business_id: int):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".business", business_id=found.id),
-        og=og_image(page.items[0]) if page.items else None,
+        card=card,
+        og=card.og(),
     )
 
 
@@ -226,6 +251,7 @@ def community(slug: str):
     page, prev_url, next_url = _page(
         args, ".community", {"slug": found.slug}, community_id=found.id
     )
+    card = community_card(now(), found, page.items if _plain(args, page) else None)
     return render_template(
         "catalogue/community.html",
         community=found,
@@ -233,7 +259,8 @@ def community(slug: str):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".community", slug=found.slug),
-        og=og_image(page.items[0]) if page.items else None,
+        card=card,
+        og=card.og(),
     )
 
 
@@ -244,6 +271,7 @@ def round_page(edition: int):
         abort(404)
     args = _sub_args()
     page, prev_url, next_url = _page(args, ".round_page", {"edition": edition}, round_id=rnd.id)
+    card = round_card(now(), rnd, page.items if _plain(args, page) else None)
     return render_template(
         "catalogue/round.html",
         round=rnd,
@@ -251,7 +279,8 @@ def round_page(edition: int):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".round_page", edition=edition),
-        og=og_image(page.items[0]) if page.items else None,
+        card=card,
+        og=card.og(),
     )
 
 
