@@ -50,8 +50,11 @@ update: extract
 node_modules/.package-lock.json: package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
+# A node_modules that is a symbolic link (a git worktree sharing another checkout's) is left
+# alone: `npm ci` would empty the other checkout's copy through it.
 node-tools:
-	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.package-lock.json; \
+	@if [ -L node_modules ]; then echo "node_modules is a link to another checkout's: not running npm ci"; \
+	elif command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.package-lock.json; \
 	else echo "npm not found: skipping the Node test tools"; fi
 
 migrate: install

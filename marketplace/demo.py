@@ -13,7 +13,7 @@ import os
 import random
 import zlib
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -170,10 +170,15 @@ class DemoPhotos:
     ``image(title, n, member, at)`` waits for that picture and returns its ``Image`` row,
     added to the session on first use and shared by every listing that shows that product
     (a key not queued is made on the spot). Seeds come from the key, so a product looks the
-    same whatever order the loader asks in. Use as a context manager: leaving it shuts the
-    pool down (and drops pictures not yet made when the load failed)."""
+    same whatever order the loader asks in. ``progress(k)`` is told, on the calling thread,
+    of each k pictures finished (:meth:`report`, and while :meth:`image` waits), so a progress
+    bar moves while the loader waits for a picture. Use as a context manager: leaving it
+    shuts the pool down (and drops pictures not yet made when the load failed; those already
+    stored, with no row after the rollback, are the media sweep's)."""
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(
+        self, workers: int | None = None, progress: Callable[[int], object] | None = None
+    ) -> None:
         self._app = current_app._get_current_object()
         limit = int(self._app.config.get("PHOTO_DECODES_AT_ONCE", 2))
         self._pool = ThreadPoolExecutor(
@@ -182,6 +187,8 @@ class DemoPhotos:
         )
         self._made: dict[tuple[str, int], Future[PreparedUpload]] = {}
         self._rows: dict[tuple[str, int], object] = {}
+        self._progress = progress or (lambda _k: None)
+        self._reported = 0
 
     @staticmethod
     def seed(title: str, n: int) -> int:
@@ -196,11 +203,21 @@ class DemoPhotos:
             if key not in self._made:
                 self._made[key] = self._pool.submit(self._make, *key)
 
+    def report(self) -> None:
+        done = sum(f.done() for f in self._made.values())
+        if done > self._reported:
+            self._progress(done - self._reported)
+            self._reported = done
+
     def image(self, title: str, n: int, member, at: datetime):
         key = (title, n)
         if key not in self._rows:
             self.start([key])
-            self._rows[key] = add_upload(self._made[key].result(), uploaded_by=member, now=at)
+            made = self._made[key]
+            while not wait([made], timeout=0.25).done:
+                self.report()
+            self._rows[key] = add_upload(made.result(), uploaded_by=member, now=at)
+            self.report()
         return self._rows[key]
 
     def __enter__(self) -> DemoPhotos:
@@ -208,6 +225,8 @@ class DemoPhotos:
 
     def __exit__(self, exc_type, *_) -> None:
         self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)
+        if exc_type is None:
+            self.report()
 
 
 @contextmanager
@@ -266,19 +285,28 @@ def listing_count() -> int:
     return 3 * (PUBLIC_PER_ROUND + len(TURNED_DOWN)) + QUEUED + 1
 
 
+def progress_total() -> int:
+    """The steps :func:`load` reports to ``progress``: each listing and each picture."""
+    return listing_count() + len(PRODUCTS) * PHOTOS_PER_PRODUCT
+
+
 def load(
-    now: datetime, echo: Callable[[str], object] = print, progress: Callable[[int], object] = None
+    now: datetime,
+    echo: Callable[[str], object] = print,
+    progress: Callable[[int], object] | None = None,
 ) -> None:
     """Load the demo into an empty database (flushed, not committed: the caller commits once).
 
     ``now`` is the aware UTC instant the demo is built around (the open round opened two days
-    before it). ``echo`` receives the one summary line; ``progress(1)`` is called after each
-    of the :func:`listing_count` listings (a progress bar's ``update``). The product pictures
-    are made on worker threads meanwhile (:class:`DemoPhotos`), and the accounts share one
-    password hash (:func:`one_hash_per_password`)."""
-    with one_hash_per_password(), DemoPhotos() as photos:
+    before it). ``echo`` receives the one summary line; ``progress(k)`` (a progress bar's
+    ``update``) is told of each listing made and each k pictures finished,
+    :func:`progress_total` steps in all. The product pictures are made on worker threads
+    meanwhile (:class:`DemoPhotos`), and the accounts share one password hash
+    (:func:`one_hash_per_password`)."""
+    progress = progress or (lambda _n: None)
+    with one_hash_per_password(), DemoPhotos(progress=progress) as photos:
         photos.start((p[1], n) for p in PRODUCTS for n in range(PHOTOS_PER_PRODUCT))
-        _load(now, echo, photos, progress or (lambda _n: None))
+        _load(now, echo, photos, progress)
 
 
 def _load(now: datetime, echo, photos: DemoPhotos, progress) -> None:
@@ -510,7 +538,7 @@ def load_command(force: bool) -> None:
     summary: list[str] = []
     try:
         with click.progressbar(
-            length=listing_count(), label="Data demo", show_pos=True, width=30
+            length=progress_total(), label="Data demo", show_pos=True, width=30
         ) as bar:
             load(clock_now(), echo=summary.append, progress=bar.update)
         db.session.commit()

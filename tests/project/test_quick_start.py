@@ -39,3 +39,21 @@ def test_make_run_prints_a_line_per_stage_and_installs_with_uv_or_pip():
 def test_make_test_installs_missing_parts_before_pytest():
     out = _dry_run("test")
     assert out.index("tests/testparts.py install") < out.index("-m pytest")
+
+
+def test_node_tools_leave_a_linked_node_modules_alone(tmp_path):
+    # a worktree whose node_modules links to the main checkout's: `npm ci` through the link
+    # would empty the main checkout's copy
+    for name in ("Makefile", "package.json", "package-lock.json"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "node_modules").symlink_to(tmp_path / "elsewhere")
+    out = subprocess.run(
+        ["make", "-n", "-B", "node-tools"], cwd=tmp_path, capture_output=True, text=True
+    ).stdout
+    assert "not running npm ci" in out and "npm ci" not in out.replace("not running npm ci", "")
+    (tmp_path / "node_modules").unlink()
+    out = subprocess.run(
+        ["make", "-n", "-B", "node-tools"], cwd=tmp_path, capture_output=True, text=True
+    ).stdout
+    assert "npm ci" in out  # a real directory: installed as before (dry run here)
