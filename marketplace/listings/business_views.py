@@ -46,7 +46,6 @@ def businesses():
         pending={b.id: pending_change(b) for b in items},
         decided={b.id: last_decided_change(b) for b in items},
         permit_labels=PERMIT_LABELS,
-        action_form=ActionForm(),
     )
 
 

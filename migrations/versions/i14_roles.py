@@ -1,7 +1,7 @@
 """roles (#14): businesses.keeper_id, the member who keeps a business and its listings
 
 Revision ID: i14_roles
-Revises: i15_listing_views
+Revises: i12_drop_listing_claims
 Create Date: 2026-12-02 17:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i14_roles"
-down_revision = "i15_listing_views"
+down_revision = "i12_drop_listing_claims"
 branch_labels = None
 depends_on = None
 

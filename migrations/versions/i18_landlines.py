@@ -3,7 +3,7 @@ numbers (#18) that are landlines (021-7654321) or other non-mobile numbers are f
 their community to replace; the number itself is kept, never dropped
 
 Revision ID: i18_landlines
-Revises: i15_listing_views
+Revises: i14_reminder_marks
 Create Date: 2026-12-02 18:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i18_landlines"
-down_revision = "i15_listing_views"
+down_revision = "i14_reminder_marks"
 branch_labels = None
 depends_on = None
 

@@ -90,3 +90,21 @@ def test_wtforms_own_messages_have_indonesian():
     ]
     assert not missing, "translations/id/LC_MESSAGES/wtforms.po lacks:\n" + "\n".join(missing)
     assert not list(ours.check())
+
+
+def test_no_message_is_defined_twice():
+    """Branches append their English at the end of the catalogue and git merges it as a union:
+    a message defined twice makes `msgfmt --check` fail and leaves which English wins to
+    chance (babel keeps one silently)."""
+    keys = re.findall(
+        r'^(?:msgctxt ("(?:[^"\\]|\\.)*")\n)?msgid ((?:"(?:[^"\\]|\\.)*"\n?)+)',
+        PO.read_text(encoding="utf-8"),
+        flags=re.M,
+    )
+    seen, twice = set(), []
+    for ctx, msgid in keys:
+        key = (ctx, msgid.strip())
+        if key[1] != '""' and key in seen:
+            twice.append(msgid.strip()[:60])
+        seen.add(key)
+    assert twice == [], f"defined more than once in {PO.name}: {twice}"
