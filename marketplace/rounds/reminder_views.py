@@ -20,7 +20,9 @@ from .models import Round
 def _link(rnd: Round, event: str) -> str:
     """The round's link in the message: its public page once published, else the portal."""
     if event == "published":
-        return url_for("catalogue.round_page", edition=rnd.edition, _external=True)
+        if rnd.edition:
+            return url_for("catalogue.round_page", edition=rnd.edition, _external=True)
+        return url_for("catalogue.catalogue", _external=True)  # a round without an edition
     return url_for("listings.dashboard", _external=True)
 
 

@@ -164,3 +164,17 @@ def test_staff_whatsapp_page_marks_each_message_sent_once(app, db, clock, as_sta
         db.select(AuditEvent).where(AuditEvent.action == "reminder.whatsapp_sent")
     ).scalars()
     assert len(list(events)) == 2
+
+
+def test_staff_page_of_a_published_round_without_edition_links_the_catalogue(app, db, as_staff):
+    rnd = make_round(
+        opens_at=_wib(2026, 11, 1, 8, 0),
+        closes_at=_wib(2026, 11, 5, 17, 0),
+        publishes_at=_wib(2026, 11, 30, 8, 0),
+    )
+    rnd.edition = None
+    db.session.commit()
+    r = as_staff.get(f"/staff/rounds/{rnd.id}/pengingat")
+    assert r.status_code == 200 and "/katalog" in r.get_data(as_text=True)
+    r = as_staff.get(f"/staff/rounds/{rnd.id}/pengingat?acara=%3Cx%3E")
+    assert r.status_code == 200
