@@ -17,7 +17,6 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask import current_app
@@ -243,17 +242,19 @@ _SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*$")
 
 
 def _phone_text(raw: str) -> str:
-    """What Excel does to phone numbers undone: ``8.12345678e10`` or ``81234567890`` (the
-    leading 0 lost when the column was a number) → ``081234567890``."""
+    """What Excel does to phone numbers undone where nothing was lost: ``81234567890`` (the
+    leading 0 dropped when the column was a number) → ``081234567890``. A number written in
+    scientific notation (``6.28123E+12``, what Excel's CSV export shows for a long number) has
+    lost its last digits: ``plan_import`` refuses it (see ``is_scientific``)."""
     text = raw.strip()
-    if _SCIENTIFIC.match(text):
-        try:
-            text = str(int(Decimal(text.replace(",", "."))))
-        except (InvalidOperation, ValueError):
-            return raw
     if text.isdigit() and text.startswith("8"):
         text = "0" + text
     return text
+
+
+def is_scientific(raw: str) -> bool:
+    """True for ``6.28123E+12``-style text: a phone number whose digits Excel rounded away."""
+    return bool(_SCIENTIFIC.match(raw or ""))
 
 
 def _districts() -> tuple[dict[str, int], list[District]]:
@@ -314,6 +315,21 @@ def plan_import(
                     name,
                     "refused",
                     _("Kolom %(col)s berisi rumus Excel; tulis isinya sebagai teks.", col=formula),
+                )
+            )
+            continue
+        if is_scientific(raw.get("whatsapp", "")):
+            results.append(
+                RowResult(
+                    number,
+                    name,
+                    "refused",
+                    _(
+                        "Nomor WhatsApp %(raw)s tertulis sebagai angka ilmiah, jadi digit "
+                        "terakhirnya hilang. Di Excel, ubah kolom whatsapp menjadi Teks, ketik "
+                        "ulang nomornya, lalu simpan lagi.",
+                        raw=raw["whatsapp"].strip()[:20],
+                    ),
                 )
             )
             continue

@@ -95,14 +95,24 @@ def test_xlsx_with_excel_numbers_and_windows_csv(app, db, as_member):
     found = _businesses(community.id)
     assert found["Tahu Bulat"].whatsapp == "+6281234567890"
     assert found["Es Teh"].district.name == "Ciputat Timur"
-    # Excel's "CSV" on Windows: cp1252, semicolons, a number in scientific notation
-    data = "nama_usaha;whatsapp;cerita\r\nCafé Señora;8.12345678e10;Kopi “enak”\r\n".encode(
-        "cp1252"
-    )
+    # Excel's "CSV" on Windows: cp1252, semicolons, a number that lost its leading 0
+    data = "nama_usaha;whatsapp;cerita\r\nCafé Señora;81234567890;Kopi “enak”\r\n".encode("cp1252")
     page = _upload(as_member, data).get_data(as_text=True)
     as_member.post("/portal/usaha/impor/simpan", data={"rows": _sealed(page)})
     cafe = _businesses(community.id)["Café Señora"]
-    assert cafe.whatsapp == "+6281234567800" and cafe.story == "Kopi “enak”"
+    assert cafe.whatsapp == "+6281234567890" and cafe.story == "Kopi “enak”"
+
+
+@pytest.mark.parametrize("number", ["6.28123E+12", "8.12345678e10", "6,28123E+12"])
+def test_a_phone_in_scientific_notation_is_refused_not_guessed(app, db, as_member, number):
+    """Excel's CSV shows a long number as 6.28123E+12: its last digits are gone, and turning
+    it back into digits would send shoppers to a stranger's WhatsApp."""
+    data = f"nama_usaha;whatsapp\r\nToko Sci;{number}\r\nToko Baik;081234567890\r\n".encode()
+    page = _upload(as_member, data).get_data(as_text=True)
+    assert "angka ilmiah" in page and "ubah kolom whatsapp menjadi Teks" in page
+    as_member.post("/portal/usaha/impor/simpan", data={"rows": _sealed(page)})
+    found = _businesses(as_member.user.community_id)
+    assert "Toko Sci" not in found and found["Toko Baik"].whatsapp == "+6281234567890"
 
 
 def _zip_bomb() -> bytes:
