@@ -164,7 +164,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Bulk import of businesses (communities/imports.py): largest file, most rows, and
         # how long the dry run's signed rows may wait for the confirmation (seconds).
         "IMPORT_MAX_BYTES": 10 * MB,
-        "IMPORT_MAX_ROWS": 20_000,
+        # A community has tens to hundreds of businesses; a bigger registry is split into
+        # files, so one confirmation stays a short request.
+        "IMPORT_MAX_ROWS": 2_000,
         "IMPORT_CONFIRM_MAX_AGE": 3600,
         # Shared state for several workers: rate limits and the page cache (memory otherwise).
         "REDIS_URL": None,

@@ -6,7 +6,7 @@ in one of two ``STYLES``; ``deadline`` is ``until`` in the long style."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
@@ -57,6 +57,14 @@ def wib(value: datetime | None, style: str = "short") -> str:
         return ""
     locale = str(get_locale() or "id")
     return format_datetime(value, _pattern(style, locale), tzinfo=WIB, locale=locale) + " WIB"
+
+
+def day(value: date | None) -> str:
+    """A calendar day (a ``date``, already a WIB day) as people write it: ``4 Nov 2026``
+    (English ``4 Nov 2026`` too, month names per locale). None gives ``""``."""
+    if value is None:
+        return ""
+    return format_date(value, "d MMM y", locale=str(get_locale() or "id"))
 
 
 def until(value: datetime | None, style: str = "short") -> str:

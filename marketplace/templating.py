@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
         rupiah=formatting.rupiah,
         number=formatting.number,
         wib=formatting.wib,
+        day=formatting.day,
         unit_name=unit_name,
         until=formatting.until,
         wib_input=formatting.wib_input,

@@ -62,7 +62,7 @@ SALT = "business-import"
 def limits() -> tuple[int, int]:
     """(largest file in bytes, most data rows) accepted, from the config."""
     cfg = current_app.config
-    return cfg.get("IMPORT_MAX_BYTES", 10 * 1024 * 1024), cfg.get("IMPORT_MAX_ROWS", 20_000)
+    return cfg.get("IMPORT_MAX_BYTES", 10 * 1024 * 1024), cfg.get("IMPORT_MAX_ROWS", 2_000)
 
 
 # --- reading --------------------------------------------------------------------------------

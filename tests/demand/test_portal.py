@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from marketplace.catalogue.taps import count_whatsapp_tap
 from marketplace.clock import now
 from marketplace.extensions import db
@@ -32,4 +34,7 @@ def test_portal_shows_demand_in_the_communitys_categories_and_taps(app, as_membe
     html = as_member.get("/portal/dicari").get_data(as_text=True)
     assert "masker kain" in html
     assert "rendang" not in html and "nama orang" not in html
+    # the window's first day as people write it ("sejak 4 Nov 2026"), not ISO
+    assert re.search(r"sejak \d{1,2} [A-Z][a-z]{2} 20\d\d ", html), "day not written out"
+    assert not re.search(r"sejak 20\d\d-\d\d-\d\d", html)
     assert "Kemeja Batik" in html and "2 ketukan" in html

@@ -10,7 +10,7 @@ import pytest
 from flask_babel import force_locale
 
 from marketplace.clock import WIB
-from marketplace.formatting import deadline, until, wib
+from marketplace.formatting import day, deadline, until, wib
 
 MIDNIGHT = datetime(2026, 12, 6, 0, 0, tzinfo=WIB)  # Sunday 00.00 WIB: the end of Saturday
 EVENING = datetime(2026, 12, 5, 17, 30, tzinfo=WIB)
@@ -56,3 +56,13 @@ def test_staff_queue_and_portal_write_the_same_closing(as_staff, as_member, db):
     assert "5 Des 2026, 24.00 WIB" in staff_page and "6 Des 2026, 00.00" not in staff_page
     portal = as_member.get("/portal/").get_data(as_text=True)
     assert "5 Desember 2026, pukul 24.00 WIB" in portal
+
+
+def test_a_day_is_written_out_in_both_languages(app):
+    from datetime import date
+
+    with app.test_request_context(), force_locale("id"):
+        assert day(date(2026, 11, 4)) == "4 Nov 2026" and day(date(2026, 12, 5)) == "5 Des 2026"
+        assert day(None) == ""
+    with app.test_request_context(), force_locale("en_ID"):
+        assert day(date(2026, 12, 5)) == "5 Dec 2026"
