@@ -201,7 +201,7 @@ def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
     with app.app_context():
         upgrade()
         from marketplace.auth.models import Community
-        from marketplace.listings.models import Business, Listing, Photo
+        from marketplace.listings.models import Business, Listing, Permit, Photo
         from marketplace.media.models import Image, ImageVariant
         from marketplace.reference.models import Category, District
         from marketplace.rounds.models import Round
@@ -269,7 +269,26 @@ def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
                 }
             )
         conn.execute(sa.insert(Business), businesses)
-        business_rows = conn.execute(sa.select(Business.id, Business.community_id)).all()
+        business_rows = conn.execute(
+            sa.select(Business.id, Business.community_id).order_by(Business.id)
+        ).all()
+        # Badges come only from checked permits (#12): the *_checked flags drawn above become
+        # checked Permit rows (businesses has no such columns any more).
+        permits = [
+            {
+                "business_id": bid,
+                "kind": kind,
+                "number": f"BENCH-{kind}-{bid}",
+                "expires_on": None,
+                "checked_at": T_NOW,
+                "created_at": T_NOW,
+                "updated_at": T_NOW,
+            }
+            for (bid, _cid), row in zip(business_rows, businesses, strict=True)
+            for kind in ("nib", "halal", "pirt")
+            if row[f"{kind}_checked"]
+        ]
+        conn.execute(sa.insert(Permit), permits)
 
         images = [
             {"width": 1080, "height": 1080, "source_format": "JPEG", "created_at": T_NOW}

@@ -90,6 +90,12 @@ Trust (issue #12; the features' own tests)
    counted, limited, hidden   ::test_reports_are_rate_limited_per_address, ::test_bad_reports_get_a_message_or_a_404_and_write_nothing,
                               ::test_fraud_reports_hide_a_listing_at_the_threshold_until_staff_look,
                               ::test_a_take_down_from_the_queue_tells_the_community_why_never_who
+30 certificate photos are    listings/test_permit_photos.py::test_a_certificate_photo_reaches_staff_only,
+   staff-only, pipeline-made  ::test_a_pdf_a_bomb_or_no_permit_gets_a_message_and_nothing_attached,
+                              ::test_another_communitys_business_is_404_and_unchanged
+31 stock marks: own approved  listings/test_stock.py::test_only_an_approved_listing_carries_a_mark,
+   listings only, no review   ::test_odd_values_other_communities_and_missing_tokens_change_nothing,
+                              ::test_an_offsite_next_is_ignored, ::test_staff_and_strangers_cannot_set_a_mark
 
 Access rules for new routes: ``RULES`` in the world module beside this file (one line per endpoint).
 """
