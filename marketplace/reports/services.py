@@ -28,6 +28,24 @@ def hide_threshold() -> int:
     return max(1, int(current_app.config.get("REPORT_HIDE_THRESHOLD", 3)))
 
 
+REPORT_ONCE = "1 per day"
+
+
+def first_report_today(address: str | None, listing_id: int) -> bool:
+    """True the first time today (a rolling day) that ``address`` reports ``listing_id``:
+    only then does the report count, so one phone cannot reach ``REPORT_HIDE_THRESHOLD`` and
+    hide a rival's listing on its own. Kept in the rate limiter's storage (memory or Redis,
+    gone after a day), never in the database; with rate limiting off (tests, a local run)
+    every report counts."""
+    from limits import parse
+
+    from ..extensions import limiter
+
+    if not current_app.config.get("RATELIMIT_ENABLED", True) or not address:
+        return True
+    return limiter.limiter.hit(parse(REPORT_ONCE), "report-once", address, str(listing_id))
+
+
 def file_report(listing: Listing, reason: str, note: str, *, now: datetime) -> Report:
     """Count a shopper's report on the public ``listing``: the open report of the same reason
     is counted up (its note kept if new, at most 10), else one is created. At the threshold

@@ -1,4 +1,5 @@
-"""The public "Laporkan produk" form: no account, no JavaScript, rate limited per address."""
+"""The public "Laporkan produk" form: no account, no JavaScript, rate limited per address; an
+address's report on one listing counts once a day (``services.first_report_today``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..extensions import db, limiter
 from ..slugs import slugify
 from . import bp
 from .forms import ReportForm
-from .services import file_report
+from .services import file_report, first_report_today
 
 report_limit = limiter.limit(
     lambda: current_app.config.get("REPORT_RATE_LIMIT", "5 per hour"),
@@ -36,7 +37,8 @@ def report(listing_id: int):
 
     if form.validate_on_submit():
         try:
-            file_report(listing, form.reason.data or "", form.note.data or "", now=now())
+            if first_report_today(request.remote_addr, listing.id):
+                file_report(listing, form.reason.data or "", form.note.data or "", now=now())
         except InvalidInput as exc:
             db.session.rollback()
             form.reason.errors = [exc.message] if "alasan" in exc.message.lower() else []
@@ -45,5 +47,7 @@ def report(listing_id: int):
             return show(400)
         db.session.commit()
         flash(_("Terima kasih. Laporan Anda sudah kami terima dan akan diperiksa staf."), "success")
-        return redirect(back)
+        # Reports may just have hidden the listing: thank the shopper on the catalogue then,
+        # not on a "not found" page.
+        return redirect(back if listing.hidden_at is None else url_for("catalogue.catalogue"))
     return show(400 if request.method == "POST" else 200)

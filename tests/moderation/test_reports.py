@@ -143,7 +143,27 @@ def test_reports_are_rate_limited_per_address(limited_app):
     r = _report(client, listing, "other")
     assert r.status_code == 429 and "<html" in r.get_data(as_text=True)
     (row,) = _reports()
-    assert row.count == 3
+    assert row.count == 1  # one address counts once a day per listing
     other = limited_app.test_client()
     other.environ_base = {"REMOTE_ADDR": "10.0.0.9"}
     assert _report(other, listing, "other").status_code == 302
+    _db.session.refresh(row)
+    assert row.count == 2
+
+
+def test_one_phone_cannot_hide_a_listing_three_phones_can(limited_app):
+    """A competitor's three fraud reports from one address count once; three addresses
+    reach REPORT_HIDE_THRESHOLD (3), and the third shopper is thanked on the catalogue."""
+    listing = make_public_listing(rnd=make_published_round())
+    _db.session.commit()
+    rival = limited_app.test_client()
+    assert [_report(rival, listing, "fraud").status_code for _ in range(3)] == [302] * 3
+    _db.session.refresh(listing)
+    assert listing.hidden_at is None and _reports()[0].count == 1
+    for address in ("10.0.0.2", "10.0.0.3"):
+        shopper = limited_app.test_client()
+        shopper.environ_base = {"REMOTE_ADDR": address}
+        r = _report(shopper, listing, "fraud")
+    _db.session.refresh(listing)
+    assert listing.hidden_at is not None and _reports()[0].count == 3
+    assert r.status_code == 302 and r.headers["Location"].endswith("/katalog")
