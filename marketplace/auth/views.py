@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import audit
 from ..clock import now
@@ -121,10 +121,14 @@ def login():
 
 
 @bp.route("/keluar", methods=["GET", "POST"])
-@login_required
 def logout():
     """POST (with its CSRF token) logs out; a GET (a typed or bookmarked /keluar) changes
-    nothing and shows the logout button instead of "Permintaan tidak valid"."""
+    nothing and shows the logout button instead of "Permintaan tidak valid". Someone already
+    logged out (an expired session, the back button) is told so on the home page, not sent
+    to log in only to be asked to log out."""
+    if not current_user.is_authenticated:
+        flash(_("Anda sudah keluar."), "info")
+        return redirect(url_for("catalogue.home"))
     if request.method == "GET":
         return render_template("auth/logout.html")
     user = current_user._get_current_object()

@@ -40,6 +40,7 @@ def test_get_keluar_shows_a_logout_button_and_changes_nothing(app, client, db):
     assert client.get_cookie("remember_token") is not None
 
 
-def test_get_keluar_when_logged_out_goes_to_the_login_page(app, client, db):
+def test_keluar_when_already_logged_out_says_so_on_the_home_page(app, client, db):
     r = client.get("/keluar")
-    assert r.status_code == 302 and "/masuk" in r.headers["Location"]
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+    assert "Anda sudah keluar." in client.get("/").get_data(as_text=True)

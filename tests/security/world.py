@@ -109,7 +109,7 @@ RULES: dict[str, Rule] = {
     # accounts
     "auth.login": R("public"),
     "auth.signup": R("public"),
-    "auth.logout": R("account"),
+    "auth.logout": R("public"),  # logged out already: "Anda sudah keluar" on the home page
     "auth.password_change": R("account"),
     "auth.reauthenticate": R("account"),
     "auth.second_factor_setup": R("staff_account"),
