@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..slugs import slugify
 from ..whatsapp import wa_me_url
-from .models import Listing, ListingStatus
+from .models import Listing
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,9 @@ class PublicLinks:
 
 
 def is_public(listing: Listing, now: datetime) -> bool:
-    """Approved and its round published at ``now`` (same rule as the catalogue's filter)."""
-    return listing.status == ListingStatus.APPROVED and listing.round.is_published(now)
+    """Approved, its round published at ``now`` and not hidden by reports: the one rule,
+    ``Listing.is_public`` (the catalogue's filter is its SQL twin)."""
+    return listing.is_public(now)
 
 
 def public_links(listing: Listing) -> PublicLinks:

@@ -31,6 +31,15 @@ def hide_threshold() -> int:
 REPORT_ONCE = "1 per day"
 
 
+def _report_reason_text(kind: ReportReason) -> str:
+    """The reason as the history shows it to the community ("Penipuan / nomor WhatsApp
+    salah"), in Indonesian whoever reported; the code stays in the details."""
+    from flask_babel import force_locale
+
+    with force_locale("id"):
+        return str(REASON_LABELS[kind])
+
+
 def first_report_today(address: str | None, listing_id: int) -> bool:
     """True the first time today (a rolling day) that ``address`` reports ``listing_id``:
     only then does the report count, so one phone cannot reach ``REPORT_HIDE_THRESHOLD`` and
@@ -80,9 +89,9 @@ def file_report(listing: Listing, reason: str, note: str, *, now: datetime) -> R
         object_type="listing",
         object_id=listing.id,
         community_id=listing.community_id,
-        reason=kind.value,
+        reason=_report_reason_text(kind),
         at=now,
-        details={"report_id": report.id, "count": report.count},
+        details={"report_id": report.id, "count": report.count, "reason_code": kind.value},
     )
     if (
         kind == ReportReason.FRAUD

@@ -13,8 +13,8 @@ from marketplace.extensions import db as _db
 from marketplace.listings.models import ListingStatus
 from marketplace.notifications import Notification
 from marketplace.reports.models import Report, ReportReason, ReportStatus
-from tests.builders import make_public_listing, make_published_round
-from tests.conftest import CSRFClient, base_config, copy_database
+from tests.builders import make_member, make_public_listing, make_published_round
+from tests.conftest import CSRFClient, base_config, copy_database, login
 
 
 def _report(client, listing, reason="fraud", note=""):
@@ -167,3 +167,21 @@ def test_one_phone_cannot_hide_a_listing_three_phones_can(limited_app):
     _db.session.refresh(listing)
     assert listing.hidden_at is not None and _reports()[0].count == 3
     assert r.status_code == 302 and r.headers["Location"].endswith("/katalog")
+
+
+def test_the_community_sees_a_hidden_listing_as_hidden_with_the_reason_in_words(app, db, client):
+    app.config["REPORT_HIDE_THRESHOLD"] = 1
+    listing = make_public_listing(rnd=make_published_round(), title="Madu Asli")
+    member = make_member(community=listing.business.community)
+    db.session.commit()
+    _report(client, listing, "fraud")
+    portal = app.test_client()
+    login(portal, member)
+    page = portal.get(f"/portal/produk/{listing.id}").get_data(as_text=True)
+    assert "Disembunyikan sementara" in page
+    assert "Bagikan lewat WhatsApp" not in page and ">Tayang<" not in page
+    assert "Penipuan / nomor WhatsApp salah" in page and "(fraud)" not in page
+    event = db.session.execute(
+        sa.select(AuditEvent).where(AuditEvent.action == "report.file")
+    ).scalar_one()
+    assert event.details["reason_code"] == "fraud"
