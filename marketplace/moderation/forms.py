@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -71,6 +72,8 @@ class PermitForm(FlaskForm):
     nib_checked = BooleanField(_l("NIB sudah diperiksa"))
     pirt_checked = BooleanField(_l("P-IRT sudah diperiksa"))
     halal_checked = BooleanField(_l("Sertifikat halal sudah diperiksa"))
+    # permits.permits_seen of the page: a number changed meanwhile is refused, not checked
+    seen = HiddenField()
     submit = SubmitField(_l("Simpan pemeriksaan izin"))
 
 

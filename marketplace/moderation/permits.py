@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from .. import audit
 from ..auth.models import User
-from ..errors import NotAllowed
+from ..errors import NotAllowed, StaleVersion
 from ..extensions import db
 from ..listings.models import PERMIT_KINDS, PERMIT_LABELS, Business, PermitKind
 from .notices import Notice, tell_community
@@ -33,17 +33,41 @@ def unchecked_permits(business: Business) -> list[str]:
     ]
 
 
+def permits_seen(business: Business) -> str:
+    """A fingerprint of the permits as the moderator's page shows them (kind, number, expiry,
+    certificate photo): 16 hex characters, carried in the check form."""
+    import hashlib
+
+    parts = [
+        f"{k.value}:{p.number}:{p.expires_on}:{p.image_id}"
+        for k in PERMIT_KINDS
+        if (p := business.permit(k)) is not None
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
 def set_permits_checked(
-    business: Business, checked: dict[PermitKind, bool], *, actor: User, now: datetime
+    business: Business,
+    checked: dict[PermitKind, bool],
+    *,
+    actor: User,
+    now: datetime,
+    seen: str | None = None,
 ) -> Notice | None:
     """Mark each entered permit checked (stamping ``checked_by``/``checked_at``) or not.
     A kind the business has no permit of cannot be checked; a kind missing from
     ``checked`` counts as not checked. Audited when anything changed (``details``: kind →
     bool) and told to the community (in the portal now; the returned Notice is its e-mail
     for after the commit; None when nothing changed). Flushes, never commits. Raises
-    NotAllowed for a non-staff actor."""
+    NotAllowed for a non-staff actor, and StaleVersion when ``seen`` (``permits_seen`` of the
+    page the moderator looked at) no longer matches: a number the community changed meanwhile
+    must never be marked checked unseen."""
     if actor is None or not actor.is_staff:
         raise NotAllowed()
+    if seen is not None and seen != permits_seen(business):
+        raise StaleVersion(
+            _("Data izin usaha ini berubah sejak halaman dibuka. Periksa lagi nomornya.")
+        )
     changes = {}
     for kind in PERMIT_KINDS:
         permit = business.permit(kind)
@@ -93,9 +117,10 @@ def _permit_notice(business: Business, changes: dict[str, bool], now: datetime) 
     )
 
 
-def check_form_data(business: Business) -> dict[str, bool]:
-    """The staff form's checkboxes filled from the business's permits."""
-    return {
+def check_form_data(business: Business) -> dict:
+    """The staff form's checkboxes filled from the business's permits, and ``seen``."""
+    boxes = {
         field: (p := business.permit(kind)) is not None and p.checked_at is not None
         for kind, field in CHECK_FIELDS.items()
     }
+    return {**boxes, "seen": permits_seen(business)}

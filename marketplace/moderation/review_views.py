@@ -209,15 +209,21 @@ def permits(listing_id: int):
     if not form.validate_on_submit():
         abort(400)
     business = listing.business
-    notice = set_permits_checked(
-        business,
-        {kind: getattr(form, field).data for kind, field in CHECK_FIELDS.items()},
-        actor=current_staff(),
-        now=now(),
-    )
-    db.session.commit()
-    send_notice(notice)  # after the commit
-    flash(_("Pemeriksaan izin %(name)s tersimpan.", name=business.name), "success")
+    try:
+        notice = set_permits_checked(
+            business,
+            {kind: getattr(form, field).data for kind, field in CHECK_FIELDS.items()},
+            actor=current_staff(),
+            now=now(),
+            seen=form.seen.data or "",
+        )
+    except StaleVersion as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        send_notice(notice)  # after the commit
+        flash(_("Pemeriksaan izin %(name)s tersimpan.", name=business.name), "success")
     return redirect(
         url_for(
             ".review",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from marketplace.auth.models import CommunityStatus
 from marketplace.listings.models import BusinessChange, ChangeStatus
+from marketplace.moderation.permits import permits_seen
 from marketplace.notifications import Notification
 from tests.builders import (
     add_permit,
@@ -131,12 +132,13 @@ def test_a_permit_check_is_told_and_an_unchanged_one_is_not(
     add_permit(listing.business, "nib", "9120001234567", checked=True)
     db.session.commit()
     url = f"/staff/moderasi/produk/{listing.id}/izin"
-    as_staff.post(url, data={"halal_checked": "y"})  # halal checked, NIB's check taken back
+    seen = permits_seen(listing.business)
+    as_staff.post(url, data={"halal_checked": "y", "seen": seen})  # NIB's check taken back
     (note,) = _notes(db, listing.community_id)
     assert note.kind == "business.permits" and note.listing_id is None
     assert "Halal sudah diperiksa" in note.message and "NIB belum dapat dipastikan" in note.message
     assert "9120001234567" not in note.message and "ID31110000123" not in note.message
     assert len(inbox) == 1 and "Halal sudah diperiksa" in _body(inbox[0])
 
-    as_staff.post(url, data={"halal_checked": "y"})  # the same again: nothing to tell
+    as_staff.post(url, data={"halal_checked": "y", "seen": seen})  # the same: nothing to tell
     assert len(_notes(db, listing.community_id)) == 1 and len(inbox) == 1

@@ -4,6 +4,7 @@ sends (in-app notification, WhatsApp link, e-mail)."""
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from urllib.parse import unquote
 
@@ -13,6 +14,7 @@ from marketplace.audit import AuditEvent, record
 from marketplace.clock import WIB
 from marketplace.listings.models import ListingStatus, PermitKind
 from marketplace.moderation.models import ModerationDecision, ModerationReason
+from marketplace.moderation.permits import permits_seen
 from marketplace.notifications import Notification
 from tests.builders import (
     add_permit,
@@ -131,7 +133,8 @@ def test_permits_show_as_badges_only_after_a_moderator_checked_them(app, db, as_
     review = as_staff.get(f"/staff/moderasi/produk/{waiting.id}").get_data(as_text=True)
     assert "Pemeriksaan izin" in review and "Belum diperiksa: Halal, P-IRT, NIB" in review
     r = as_staff.post(
-        f"/staff/moderasi/produk/{waiting.id}/izin", data={"nib_checked": "y", "halal_checked": "y"}
+        f"/staff/moderasi/produk/{waiting.id}/izin",
+        data={"nib_checked": "y", "halal_checked": "y", "seen": permits_seen(business)},
     )
     assert r.status_code == 302
     db.session.refresh(business)
@@ -152,13 +155,38 @@ def test_permits_show_as_badges_only_after_a_moderator_checked_them(app, db, as_
     )  # the badges themselves are the catalogue's _business_info
 
 
+def test_a_number_changed_while_the_page_was_open_is_not_checked(app, db, as_staff):
+    """The moderator looked at NIB 1234567890123; the community then typed another number.
+    Ticking "NIB sudah diperiksa" must not put the badge on the number nobody looked at."""
+    business = make_business()
+    add_permit(business, "nib", "1234567890123")
+    listing = make_listing(S.SUBMITTED, business=business)
+    db.session.commit()
+    review = as_staff.get(f"/staff/moderasi/produk/{listing.id}").get_data(as_text=True)
+    seen = re.search(r'name="seen" type="hidden" value="([0-9a-f]+)"', review).group(1)
+    business.permit(PermitKind.NIB).number = "9999999999999"
+    db.session.commit()
+    r = as_staff.post(
+        f"/staff/moderasi/produk/{listing.id}/izin",
+        data={"nib_checked": "y", "seen": seen},
+        follow_redirects=True,
+    )
+    assert "Data izin usaha ini berubah sejak halaman dibuka" in r.get_data(as_text=True)
+    db.session.refresh(business)
+    assert business.permit(PermitKind.NIB).checked_at is None
+    assert not db.session.execute(
+        db.select(AuditEvent).where(AuditEvent.action == "business.permits")
+    ).first()
+
+
 def test_a_permit_without_a_number_cannot_be_checked(app, db, as_staff):
     business = make_business()
     add_permit(business, "nib", "1234567890123")
     listing = make_listing(S.SUBMITTED, business=business)
     db.session.commit()
     as_staff.post(
-        f"/staff/moderasi/produk/{listing.id}/izin", data={"nib_checked": "y", "pirt_checked": "y"}
+        f"/staff/moderasi/produk/{listing.id}/izin",
+        data={"nib_checked": "y", "pirt_checked": "y", "seen": permits_seen(business)},
     )
     db.session.refresh(business)
     assert [(p.kind.value, p.checked_at is not None) for p in business.permits] == [("nib", True)]
