@@ -31,6 +31,7 @@ from ..auth.tokens import serializer
 from ..errors import FormErrors, InvalidInput, NotAllowed
 from ..extensions import db
 from ..listings.businesses import BusinessInput, business_values
+from ..listings.businesses import name_key as _name_key
 from ..listings.models import REVIEWED_FIELDS, Business, Listing, ListingStatus
 from ..reference.models import District
 
@@ -232,10 +233,6 @@ class ImportPlan:
     @property
     def writes(self) -> int:
         return self.count("create") + self.count("update")
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 _SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*$")

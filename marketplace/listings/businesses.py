@@ -100,6 +100,23 @@ def _apply_business(business: Business, data: BusinessInput) -> dict[str, str]:
     return errors
 
 
+def name_key(name: str) -> str:
+    """A business name as compared for sameness: spaces collapsed, case folded (``"Toko  Bu
+    Sri"`` and ``"toko bu sri"`` are one name). The bulk import matches rows by it too."""
+    return " ".join((name or "").split()).casefold()
+
+
+def _name_taken(target: Business) -> bool:
+    """Whether another business of the same community already has ``target``'s name."""
+    names = db.session.execute(
+        sa.select(Business.name).where(
+            Business.community_id == target.community_id,
+            Business.id != target.id if target.id is not None else sa.true(),
+        )
+    ).scalars()
+    return name_key(target.name) in {name_key(n) for n in names}
+
+
 def save_business(
     business: Business | None, data: BusinessInput, *, actor: User, now: datetime
 ) -> Business:
@@ -128,6 +145,12 @@ def save_business(
             target, {f: getattr(data, f) for f in PERMIT_INPUTS}, at=now
         )
     errors.update(permit_errors)
+    with db.session.no_autoflush:  # the edit must not reach the database before it is valid
+        taken = "name" not in errors and _name_taken(target)
+    if taken:
+        # Two "Keripik Bu Sri" are one business typed twice (or a double tap); shoppers and
+        # the import could not tell them apart.
+        errors["name"] = _("Usaha bernama ini sudah ada di komunitas Anda: ubah yang itu saja.")
     if errors:
         if business is not None:
             db.session.refresh(target)  # undo the half-applied edit

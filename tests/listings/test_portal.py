@@ -53,6 +53,28 @@ def test_bad_business_input_keeps_what_was_typed(as_member, db):
     assert db.session.execute(db.select(Business)).first() is None
 
 
+def test_a_second_business_of_the_same_name_is_refused(as_member, db):
+    """A double tap, or "keripik  bu sri" typed again, must not make two businesses."""
+    assert as_member.post("/portal/usaha/baru", data=_business_form()).status_code == 302
+    r = as_member.post("/portal/usaha/baru", data=_business_form(name="  keripik  BU sri "))
+    assert r.status_code == 400 and "Usaha bernama ini sudah ada" in r.get_data(as_text=True)
+    other = as_member.post("/portal/usaha/baru", data=_business_form(name="Kopi Pak Darto"))
+    assert other.status_code == 302
+    (first, second) = db.session.execute(db.select(Business).order_by(Business.id)).scalars()
+    # renaming the second to the first's name is refused too, and changes nothing
+    r = as_member.post(
+        f"/portal/usaha/{second.id}/ubah", data=_business_form(name="KERIPIK BU SRI")
+    )
+    assert r.status_code == 400
+    db.session.refresh(second)
+    assert second.name == "Kopi Pak Darto"
+    # keeping its own name is no clash
+    r = as_member.post(
+        f"/portal/usaha/{second.id}/ubah", data=_business_form(name="Kopi Pak Darto")
+    )
+    assert r.status_code == 302
+
+
 def _listing_form(business_id, **over):
     data = {
         "business_id": str(business_id),
