@@ -18,6 +18,7 @@ from ..auth.models import User
 from ..db import get_by_id
 from ..errors import InvalidInput, NotAllowed, StaleVersion
 from ..extensions import db
+from ..inputs import format_phone
 from ..listings.models import BusinessChange, ChangeStatus
 from ..reference.models import District
 from .notices import Notice, tell_community
@@ -50,6 +51,8 @@ def _shown(field: str, value) -> str:
     if field == "district_id":
         district = get_by_id(District, value)
         return district.name if district else str(value)
+    if field == "whatsapp":
+        return format_phone(str(value))  # 0812-3456-7890, as everywhere else
     return str(value)
 
 

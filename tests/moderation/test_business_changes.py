@@ -66,7 +66,10 @@ def test_a_whatsapp_change_is_not_served_until_a_moderator_approves(
     assert format_phone(NEW) in form  # goes on from what is waiting, written as people write it
 
     queue = as_staff.get("/staff/perubahan-usaha").get_data(as_text=True)
-    assert OLD in queue and NEW in queue and "Nomor WhatsApp" in queue
+    # old and new as people write them (0812-3456-7890), the new one under the old
+    assert format_phone(OLD) in queue and format_phone(NEW) in queue and "Nomor WhatsApp" in queue
+    assert queue.index(format_phone(OLD)) < queue.index(format_phone(NEW))
+    assert "<th>" + "Menjadi" not in queue
     r = as_staff.post(
         f"/staff/perubahan-usaha/{change.id}",
         data={f"c{change.id}-version": str(change.version), f"c{change.id}-approve": "1"},
