@@ -133,7 +133,7 @@ def test_an_incoming_request_id_is_kept(client):
 
 
 @pytest.mark.parametrize(
-    "url,status", [("/tidak-ada", 404), ("/produk/abc", 404), ("/keluar", 405)]
+    "url,status", [("/tidak-ada", 404), ("/produk/abc", 404), ("/portal/produk/1/salin", 405)]
 )
 def test_error_pages_are_ours_in_indonesian(client, url, status):
     r = client.get(url)
