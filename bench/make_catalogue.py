@@ -201,7 +201,7 @@ def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
     with app.app_context():
         upgrade()
         from marketplace.auth.models import Community
-        from marketplace.listings.models import Business, Listing, Photo
+        from marketplace.listings.models import Business, Listing, Permit, PermitKind, Photo
         from marketplace.media.models import Image, ImageVariant
         from marketplace.reference.models import Category, District
         from marketplace.rounds.models import Round
@@ -261,15 +261,27 @@ def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
                     "district_id": did if rng.random() < 0.8 else rng.choice(district_ids),
                     "whatsapp": f"+62812{rng.randrange(10**7, 10**8)}",
                     "story": rng.choice(PHRASES),
-                    "nib_checked": rng.random() < 0.5,
-                    "halal_checked": rng.random() < 0.4,
-                    "pirt_checked": rng.random() < 0.3,
                     "created_at": T_NOW,
                     "updated_at": T_NOW,
                 }
             )
         conn.execute(sa.insert(Business), businesses)
         business_rows = conn.execute(sa.select(Business.id, Business.community_id)).all()
+        permits = [  # checked permits (badges): halal 40 %, P-IRT 30 %, NIB 50 % of businesses
+            {
+                "business_id": bid,
+                "kind": PermitKind(kind),
+                "number": f"{kind.upper()}-{bid}",
+                "expires_on": None,
+                "checked_at": T_NOW - timedelta(days=30),
+                "created_at": T_NOW - timedelta(days=60),
+                "updated_at": T_NOW - timedelta(days=30),
+            }
+            for bid, _cid in business_rows
+            for kind, share in (("halal", 0.4), ("pirt", 0.3), ("nib", 0.5))
+            if rng.random() < share
+        ]
+        conn.execute(sa.insert(Permit), permits)
 
         images = [
             {"width": 1080, "height": 1080, "source_format": "JPEG", "created_at": T_NOW}

@@ -5,7 +5,6 @@ Also the filter menus and the ways out of an empty result (``empty_suggestions``
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -20,27 +19,14 @@ from ..reference import queries as reference
 from ..reference.models import Category, District
 from ..rounds.models import Round
 from ..rounds.services import showcase_round
+from . import fragments
 from .queries import Page, count_listings, search_listings
-from .sharing import OgImage, og_image
 
 
-def _cached(key: str, compute):
-    """A small per-process cache for aggregate numbers that may be a minute old (counts on
-    the home page cost a scan of every public listing). ``CATALOGUE_COUNTS_TTL`` seconds,
-    default 60 (0 under TESTING, so tests see every change at once)."""
-    from flask import current_app
-
-    ttl = current_app.config.get("CATALOGUE_COUNTS_TTL", 0 if current_app.testing else 60)
-    if not ttl:
-        return compute()
-    store = current_app.extensions.setdefault("catalogue_counts", {})
-    hit = store.get(key)
-    stamp = time.monotonic()
-    if hit is not None and stamp - hit[0] < ttl:
-        return hit[1]
-    value = compute()
-    store[key] = (stamp, value)
-    return value
+def _cached(key: str, compute, now: datetime):
+    """Aggregate numbers (counts on the home page cost a scan of every public listing),
+    kept in ``fragments`` until the next change to public data or publication."""
+    return fragments.remember(("counts", key), compute, now)
 
 
 def _category_counts(now: datetime) -> dict[int, int]:
@@ -67,14 +53,16 @@ def _district_counts(now: datetime) -> dict[int, int]:
 def categories_with_counts(now: datetime) -> list[tuple[Category, int]]:
     """Active categories in their order, each with its number of public listings (the
     numbers may be up to ``CATALOGUE_COUNTS_TTL`` seconds old)."""
-    counts = _cached("categories", lambda: _category_counts(now))
-    return [(c, counts.get(c.id, 0)) for c in reference.categories()]
+    counts = _cached("categories", lambda: _category_counts(now), now)
+    categories, _districts = filter_choices()
+    return [(c, counts.get(c.id, 0)) for c in categories]
 
 
 def districts_with_counts(now: datetime) -> list[tuple[District, int]]:
     """Every district in order, each with its number of public listings (cached as above)."""
-    counts = _cached("districts", lambda: _district_counts(now))
-    return [(d, counts.get(d.id, 0)) for d in reference.districts()]
+    counts = _cached("districts", lambda: _district_counts(now), now)
+    _categories, districts = filter_choices()
+    return [(d, counts.get(d.id, 0)) for d in districts]
 
 
 @dataclass
@@ -83,28 +71,26 @@ class HomeData:
     round has none, the newest public listings overall)."""
 
     round: Round | None
-    listings: list[Listing]
-    categories: list[tuple[Category, int]]
-    districts: list[tuple[District, int]]
+    listings: list  # card rows (``cards.card_select``), for ``cards.card_grid``
+    categories: list[tuple[Choice, int]]
+    districts: list[tuple[Choice, int]]
     more: bool = False
-    og: OgImage | None = None
 
 
 def home_data(now: datetime, n: int = 12) -> HomeData:
     """The showcase round (``rounds.services.showcase_round``) and its newest ``n`` listings,
     categories and districts with counts."""
     rnd = showcase_round(now)
-    page = search_listings(now, round_id=rnd.id, per_page=n) if rnd else Page(items=[])
+    page = search_listings(now, round_id=rnd.id, per_page=n, cards=True) if rnd else Page([])
     if not page.items:
         rnd = None
-        page = search_listings(now, per_page=n)
+        page = search_listings(now, per_page=n, cards=True)
     return HomeData(
         round=rnd,
         listings=page.items,
         categories=categories_with_counts(now),
         districts=districts_with_counts(now),
         more=page.next is not None,
-        og=og_image(page.items[0]) if page.items else None,
     )
 
 
@@ -148,9 +134,29 @@ def published_round(edition: int, now: datetime) -> Round | None:
     ).scalar_one_or_none()
 
 
-def filter_choices() -> tuple[list[Category], list[District]]:
-    """Active categories and every district, in their display order (the filter menus)."""
-    return reference.categories(), reference.districts()
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A category or district as the public pages show it (menus, chips, headings): plain
+    values, kept between requests in ``fragments``; ``name`` in the reader's language."""
+
+    id: int
+    slug: str
+    name: str
+
+
+def _choices() -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
+    return (
+        tuple(Choice(c.id, c.slug, c.name) for c in reference.categories()),
+        tuple(Choice(d.id, d.slug, d.name) for d in reference.districts()),
+    )
+
+
+def filter_choices() -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
+    """Active categories and every district, in their display order (the filter menus), as
+    ``Choice`` values kept per locale until public data changes."""
+    from flask_babel import get_locale
+
+    return fragments.remember(("choices", str(get_locale() or "id")), _choices)
 
 
 @dataclass

@@ -6,8 +6,10 @@ are ordered newest first by ``(approved_at desc, id desc)``; pages are cut by ke
 (an opaque cursor naming the last row's sort key, ``cursor``), so page 500 costs what
 page 1 costs.
 
-Everything a template shows is eager-loaded here: business (+ district), round, category
-(joined) and photos → image → variants (selectin). Templates never query.
+With ``cards=True`` (the public pages) a page holds plain rows of the columns a card shows
+(``cards.card_select``; ``cards.card_grid`` renders them); otherwise (the API, the poster)
+``Listing`` objects with everything a template shows eager-loaded: business (+ district),
+round, category (joined) and photos → image → variants (selectin). Templates never query.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..listings.permits import valid_permit_clause
 from ..listings.state import public_listing_filter
 from ..reference.models import Category, District
 from . import search
+from .cards import card_select
 from .cursor import (
     DEFAULT_PER_PAGE,
     SORT_CHEAPEST,
@@ -126,6 +129,7 @@ def search_listings(
     business_id: int | None = None,
     community_id: int | None = None,
     round_id: int | None = None,
+    cards: bool = False,
 ) -> Page:
     """A page of public listings in ``sort`` order.
 
@@ -135,7 +139,8 @@ def search_listings(
     ``district`` are slugs (the district is the business's), as are the other ``filters``;
     unknown slugs match nothing. ``after`` is a cursor from a previous ``Page.next`` or
     ``Page.prev`` of the same sort; anything else raises InvalidCursor. ``per_page`` is
-    clamped to 1..100.
+    clamped to 1..100. ``cards``: items are ``cards.card_select`` rows instead of
+    ``Listing`` objects (what the public pages render).
     """
     per_page = clamp_per_page(per_page)
     filters = filters or Filters()
@@ -151,7 +156,8 @@ def search_listings(
             decode_cursor(after)  # still refuse a cursor we did not make
         return Page(items=[], per_page=per_page, sort=sort, match=match)
 
-    stmt = filters.apply(_public_select(now), now)
+    stmt = filters.apply(card_select(now) if cards else _public_select(now), now)
+    load = _rows if cards else _objects
     if business_id is not None:
         stmt = stmt.where(Listing.business_id == business_id)
     if community_id is not None:
@@ -165,7 +171,7 @@ def search_listings(
         if cursor_sort != sort:
             raise InvalidCursor(after)
     if sort == SORT_RELEVANCE:
-        return _relevance_page(stmt, match, direction, key, ident, per_page)
+        return _relevance_page(stmt, match, direction, key, ident, per_page, load)
 
     if match is not None:
         stmt = match.join(stmt)[0] if match.join is not None else stmt.where(match.condition)
@@ -182,11 +188,7 @@ def search_listings(
 
     def fetch(condition, reverse):
         query = stmt.where(condition) if condition is not None else stmt
-        return list(
-            db.session.execute(query.order_by(*_order(col, asc, reverse)).limit(per_page + 1))
-            .unique()
-            .scalars()
-        )
+        return load(query.order_by(*_order(col, asc, reverse)).limit(per_page + 1))
 
     if direction == "b":
         rows = fetch(_before(col, asc, key, ident), reverse=True)
@@ -212,38 +214,49 @@ def search_listings(
     )
 
 
+def _objects(stmt) -> list:
+    """The listings a statement selects (eager loads joined: one row per listing)."""
+    return list(db.session.execute(stmt).unique().scalars())
+
+
+def _rows(stmt) -> list:
+    """The rows a column statement selects."""
+    return list(db.session.execute(stmt).all())
+
+
 def _relevance_page(
-    stmt, match: search.Match, direction: str, tier: int | None, ident: int | None, per_page: int
+    stmt,
+    match: search.Match,
+    direction: str,
+    tier: int | None,
+    ident: int | None,
+    per_page: int,
+    load=_objects,
 ) -> Page:
     """A page in relevance order: tier by tier (``search.Match``), newest id first within a
     tier; the cursor names the tier and id of the row at the edge."""
-    rows: list[tuple[Listing, int]] = []
+    found: list[tuple[object, int]] = []
     if direction == "b":
         for t in range(min(tier or 0, match.tiers - 1), -1, -1):
             query, id_col = match.join(stmt, t)
             if t == tier:
                 query = query.where(id_col > ident)
-            rows += [
-                (x, t)
-                for x in db.session.execute(
-                    query.order_by(id_col.asc()).limit(per_page + 1 - len(rows))
-                )
-                .unique()
-                .scalars()
+            found += [
+                (x, t) for x in load(query.order_by(id_col.asc()).limit(per_page + 1 - len(found)))
             ]
-            if len(rows) > per_page:
+            if len(found) > per_page:
                 break
-        more_before = len(rows) > per_page
-        rows = list(reversed(rows[:per_page]))
+        more_before = len(found) > per_page
+        found = list(reversed(found[:per_page]))
         return Page(
-            items=[r[0] for r in rows],
+            items=[r[0] for r in found],
             per_page=per_page,
             sort=SORT_RELEVANCE,
             match=match,
-            next=encode_cursor(rows[-1][0], "a", SORT_RELEVANCE, rows[-1][1]) if rows else None,
+            next=encode_cursor(found[-1][0], "a", SORT_RELEVANCE, found[-1][1]) if found else None,
             prev=(
-                encode_cursor(rows[0][0], "b", SORT_RELEVANCE, rows[0][1])
-                if rows and more_before
+                encode_cursor(found[0][0], "b", SORT_RELEVANCE, found[0][1])
+                if found and more_before
                 else None
             ),
         )
@@ -252,17 +265,12 @@ def _relevance_page(
         query, id_col = match.join(stmt, t)
         if ident is not None and t == first:
             query = query.where(id_col < ident)
-        rows += [
-            (x, t)
-            for x in db.session.execute(
-                query.order_by(id_col.desc()).limit(per_page + 1 - len(rows))
-            )
-            .unique()
-            .scalars()
+        found += [
+            (x, t) for x in load(query.order_by(id_col.desc()).limit(per_page + 1 - len(found)))
         ]
-        if len(rows) > per_page:
+        if len(found) > per_page:
             break
-    page_rows = rows[:per_page]
+    page_rows = found[:per_page]
     return Page(
         items=[r[0] for r in page_rows],
         per_page=per_page,
@@ -270,7 +278,7 @@ def _relevance_page(
         match=match,
         next=(
             encode_cursor(page_rows[-1][0], "a", SORT_RELEVANCE, page_rows[-1][1])
-            if len(rows) > per_page
+            if len(found) > per_page
             else None
         ),
         prev=(
@@ -290,21 +298,18 @@ def public_listing(listing_id: int, now: datetime) -> Listing | None:
     )
 
 
-def related_listings(listing: Listing, now: datetime, n: int = 4) -> list[Listing]:
-    """Up to ``n`` other public listings of the same category, newest first."""
-    return list(
-        db.session.execute(
-            _public_select(now)
-            .where(
-                Listing.category_id == listing.category_id,
-                Listing.id != listing.id,
-                Listing.approved_at.is_not(None),
-            )
-            .order_by(*_order(Listing.approved_at, asc=False))
-            .limit(n)
+def related_listings(listing: Listing, now: datetime, n: int = 4) -> list:
+    """Up to ``n`` other public listings of the same category, newest first, as card rows
+    (``cards.card_select``)."""
+    return _rows(
+        card_select(now)
+        .where(
+            Listing.category_id == listing.category_id,
+            Listing.id != listing.id,
+            Listing.approved_at.is_not(None),
         )
-        .unique()
-        .scalars()
+        .order_by(*_order(Listing.approved_at, asc=False))
+        .limit(n)
     )
 
 

@@ -12,6 +12,7 @@ from ..clock import now
 from ..extensions import db
 from ..slugs import slugify
 from . import bp, pagecache
+from .cards import card_grid
 from .cursor import SORT_NEWEST, InvalidCursor, sort_labels
 from .forms import CatalogueArgs
 from .pages import (
@@ -57,6 +58,7 @@ def _page(args: CatalogueArgs, endpoint: str, url_values: dict | None = None, **
             sort=args.sort,
             per_page=args.per_page,
             filters=args.filters,
+            cards=True,
             **filters,
         )
     except InvalidCursor:
@@ -77,6 +79,12 @@ def _sub_args() -> CatalogueArgs:
     )
 
 
+def _grid(page) -> dict:
+    """The page's cards (``cards``) and its link preview (``og``: the first card's photo)."""
+    grid = card_grid(page.items, now())
+    return {"cards": grid, "og": grid.og}
+
+
 def _result_count(args: CatalogueArgs, page) -> int | None:
     """How many listings the shopper's search found (capped at COUNT_CAP), None when the
     page is empty (the empty state speaks instead). A first page without a next one is the
@@ -91,8 +99,16 @@ def _result_count(args: CatalogueArgs, page) -> int | None:
 
 @bp.route("/")
 def home():
-    data = home_data(now())
-    return render_template("catalogue/home.html", data=data, canonical=absolute_url_for(".home"))
+    at = now()
+    data = home_data(at)
+    grid = card_grid(data.listings, at)
+    return render_template(
+        "catalogue/home.html",
+        data=data,
+        cards=grid,
+        og=grid.og,
+        canonical=absolute_url_for(".home"),
+    )
 
 
 @bp.route("/katalog")
@@ -108,6 +124,7 @@ def catalogue():
     # The canonical page of a filtered view is its first page, without a text query.
     canonical = absolute_url_for(".catalogue", **args.url_args(q=None, urut=None, per_page=None))
     total = _result_count(args, page)
+    grid = card_grid(page.items, now(), page.match.searched if page.match else ())
     return render_template(
         "catalogue/catalogue.html",
         args=args,
@@ -123,7 +140,8 @@ def catalogue():
         suggestions=empty_suggestions(args, page, now()),
         total=total,
         total_cap=COUNT_CAP,
-        og=og_image(page.items[0]) if page.items else None,
+        cards=grid,
+        og=grid.og,
         summary=catalogue_summary(
             total or 0,
             chosen_category.name if chosen_category else None,
@@ -157,7 +175,7 @@ def listing(listing_id: int, slug: str | None = None):
         share_url=share_url(item, product_url),
         structured_data=product_data(item, product_url, og.url if og else None, at=at),
         breadcrumbs=breadcrumb_data(item, product_url),
-        related=related_listings(item, at),
+        related=card_grid(related_listings(item, at), at),
     )
 
 
@@ -213,7 +231,7 @@ def business(business_id: int):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".business", business_id=found.id),
-        og=og_image(page.items[0]) if page.items else None,
+        **_grid(page),
     )
 
 
@@ -233,7 +251,7 @@ def community(slug: str):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".community", slug=found.slug),
-        og=og_image(page.items[0]) if page.items else None,
+        **_grid(page),
     )
 
 
@@ -251,7 +269,7 @@ def round_page(edition: int):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".round_page", edition=edition),
-        og=og_image(page.items[0]) if page.items else None,
+        **_grid(page),
     )
 
 
