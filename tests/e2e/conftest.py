@@ -181,3 +181,17 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass the journeys would only repeat the SQLite pass: their live server
+    always runs on its own SQLite file (``sqlite_template``). Skip them there, saying so."""
+    from tests.conftest import PG_URL
+
+    if not PG_URL:
+        return
+    here = Path(__file__).parent
+    skip = pytest.mark.skip(reason="browser journeys run on SQLite; they ran in the SQLite pass")
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(skip)
