@@ -34,7 +34,7 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import TypeVar
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 
 T = TypeVar("T")
 
@@ -60,14 +60,12 @@ def request_generation() -> int:
     """The generation this request works under (read once per request)."""
     from .pagecache import current_generation
 
-    if has_request_context():
-        value = request.environ.get(GENERATION)
-        if value is not None:
-            return int(value)
-    cached = g.get("_fragment_generation")
-    if cached is None:
-        cached = g._fragment_generation = current_generation()
-    return cached
+    if not has_request_context():  # a script or a test outside a request: read it now
+        return current_generation()
+    value = request.environ.get(GENERATION)
+    if value is None:
+        value = request.environ[GENERATION] = current_generation()
+    return int(value)
 
 
 def _store(now: datetime) -> _Store | None:

@@ -14,13 +14,14 @@ from sqlalchemy.orm import joinedload
 from ..auth.models import Community, CommunityStatus
 from ..extensions import db
 from ..listings.models import Business, Listing
+from ..listings.permits import wib_date
 from ..listings.state import public_listing_filter
 from ..reference import queries as reference
 from ..reference.models import Category, District
 from ..rounds.models import Round
 from ..rounds.services import showcase_round
-from . import fragments
-from .queries import Page, count_listings, search_listings
+from . import fragments, search
+from .queries import Filters, Page, count_listings, query_words, search_listings
 
 
 def _cached(key: str, compute, now: datetime):
@@ -159,6 +160,23 @@ def filter_choices() -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
     return fragments.remember(("choices", str(get_locale() or "id")), _choices)
 
 
+def result_count(now: datetime, q: str | None, filters: Filters, cap: int = 1000) -> int:
+    """``queries.count_listings`` kept in ``fragments`` per normalised query (the words
+    searched, so ``Kopi  GAYO`` and ``kopi gayo`` share it), filters and cap; with the halal
+    filter also per WIB day (a permit expires by the calendar)."""
+    from dataclasses import astuple
+
+    key = (
+        "count",
+        tuple(search.words(" ".join(query_words(q)))) if q else (),
+        bool(q and q.strip()),
+        astuple(filters),
+        cap,
+        wib_date(now) if filters.halal else None,
+    )
+    return fragments.remember(key, lambda: count_listings(now, q, filters, cap=cap), now)
+
+
 @dataclass
 class Suggestion:
     """A way out of an empty result: the search without one of its conditions."""
@@ -200,7 +218,7 @@ def empty_suggestions(args, page: Page, now: datetime) -> list[Suggestion]:
             price_max=None if "harga_max" in change else args.price_max,
             halal=False if "halal" in change else args.halal,
         )
-        n = count_listings(now, relaxed.q, relaxed.filters)
+        n = result_count(now, relaxed.q, relaxed.filters)
         if n:
             out.append(Suggestion(label=label, args=args.url_args(**change), count=n))
     return out

@@ -22,8 +22,9 @@ from .pages import (
     public_business,
     public_community,
     published_round,
+    result_count,
 )
-from .queries import count_listings, public_listing, related_listings, search_listings
+from .queries import public_listing, related_listings, search_listings
 from .search import highlight
 from .sharing import (
     breadcrumb_data,
@@ -94,7 +95,7 @@ def _result_count(args: CatalogueArgs, page) -> int | None:
     if not args.cursor and not page.next:
         return len(page.items)
     used_q = page.match.corrected if page.match and page.match.corrected else args.q
-    return count_listings(now(), used_q, args.filters, cap=COUNT_CAP)
+    return result_count(now(), used_q, args.filters, cap=COUNT_CAP)
 
 
 @bp.route("/")
