@@ -182,3 +182,34 @@ def test_result_counts_are_kept_per_normalised_search(client, db):
         sa.event.remove(db.engine, "before_cursor_execute", record)
     assert "3 produk ditemukan" in first and "3 produk ditemukan" in again
     assert len(counted) == 1, counted
+
+
+def test_stop_words_alone_are_answered_at_once_and_left_out_of_other_searches(client, db):
+    from marketplace.catalogue.queries import search_listings
+
+    item = make_public_listing(title="Keripik dan Kerupuk")
+    db.session.commit()
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = search_listings(now(), q="dan yang", cards=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert page.items == [] and page.match.too_common and statements == []
+    body = client.get("/katalog?q=dan").get_data(as_text=True)
+    assert "terlalu umum untuk dicari" in body
+    found = search_listings(now(), q="keripik dan", cards=True)
+    assert [r.id for r in found.items] == [item.id] and found.match.searched == ["keripik"]
+
+
+def test_one_letter_words_are_never_prefixes(db):
+    from marketplace.catalogue.queries import search_listings
+
+    make_public_listing(title="Keripik Singkong")
+    db.session.commit()
+    assert search_listings(now(), q="k", cards=True).items == []
+    assert len(search_listings(now(), q="si", cards=True).items) == 1  # two letters: a prefix
