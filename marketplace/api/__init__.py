@@ -15,6 +15,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__)
 
 from . import directory_views, docs_views, listings_views, rounds_views  # noqa: E402,F401
-from .http import add_cors  # noqa: E402
+from .http import add_cors, refuse_malformed_numbers  # noqa: E402
 
+bp.before_request(refuse_malformed_numbers)
 bp.after_request(add_cors)

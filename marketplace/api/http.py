@@ -8,6 +8,7 @@ import hashlib
 import json
 
 from flask import current_app, request
+from flask_babel import gettext as _
 
 from ..errors import json_error
 
@@ -46,3 +47,32 @@ def error(status: int, code: str, message: str):
     """An error answer: ``{"error": {"code", "message", "request_id"}}`` (see
     ``errors.json_error``)."""
     return json_error(status, code, message)
+
+
+#: Query parameters that must be numbers wherever they appear, and how each is read.
+NUMERIC_PARAMS = ("per_page", "min_price", "max_price")
+
+
+def refuse_malformed_numbers():
+    """A ``before_request`` of the API: ``per_page`` that is not a whole number (one out of
+    1..100 is clamped), or a ``min_price``/``max_price`` the price reader cannot understand,
+    is a 400 ``invalid_parameter`` naming the parameter (the catalogue's pages ignore such
+    values with a note; a program asking the API should hear about its mistake). Empty values
+    are no filter. Returns None to go on, or the error answer."""
+    from ..catalogue.forms import read_price_bound
+
+    for name in NUMERIC_PARAMS:
+        raw = (request.args.get(name) or "").strip()
+        if not raw:
+            continue
+        if name == "per_page":
+            bad = not (raw.removeprefix("-").isdecimal() and len(raw) < 10)
+        else:
+            bad = read_price_bound(raw)[0] is None
+        if bad:
+            return error(
+                400,
+                "invalid_parameter",
+                _("Nilai %(name)s tidak dapat dibaca: %(value)s", name=name, value=raw[:40]),
+            )
+    return None

@@ -27,8 +27,8 @@ def listings():
     Query: ``q``, ``category``, ``district``, ``community`` (slugs), ``min_price``,
     ``max_price`` (whole rupiah, typed any way the site accepts), ``halal=1``, ``sort``
     (``relevance`` with ``q``, ``newest``, ``cheapest``, ``dearest``), ``per_page`` (1..100,
-    default 24), ``cursor`` (the previous answer's ``next``). Odd values are dropped or
-    clamped; a cursor we did not make → 400 ``invalid_cursor``.
+    default 24), ``cursor`` (the previous answer's ``next``). An unreadable number → 400
+    ``invalid_parameter``; a cursor we did not make → 400 ``invalid_cursor``.
     """
     args = CatalogueArgs.from_args(request.args)
     try:

@@ -45,7 +45,8 @@ SCHEMAS: dict[str, dict] = {
                     "code": {
                         "type": "string",
                         "description": "stable machine word: not_found, invalid_cursor, "
-                        "bad_request, method_not_allowed, too_many_requests, server_error",
+                        "invalid_parameter, bad_request, method_not_allowed, too_many_requests, "
+                        "server_error",
                     },
                     "message": {**STR, "description": "for people; Indonesian by default"},
                     "request_id": STR,
@@ -181,13 +182,22 @@ IF_NONE_MATCH = {
     "schema": STR,
 }
 CURSOR = _q("cursor", "the `next` of the previous page; any other value is a 400")
-PER_PAGE = _q("per_page", "1..100, default 24 (other values are clamped)", INT)
+PER_PAGE = _q(
+    "per_page",
+    "1..100, default 24 (other whole numbers are clamped; anything else is a 400 "
+    "`invalid_parameter`)",
+    INT,
+)
 LISTING_FILTERS = [
     _q("q", "free text (Indonesian), up to 8 words"),
     _q("category", "a category slug (see /api/v1/categories)"),
     _q("district", "a district slug (the business's kecamatan; see /api/v1/districts)"),
     _q("community", "a community slug"),
-    _q("min_price", "whole rupiah, typed any way (15000, 15.000, 15rb); junk is ignored"),
+    _q(
+        "min_price",
+        "whole rupiah, typed any way (15000, 15.000, 15rb); anything else is a 400 "
+        "`invalid_parameter`",
+    ),
     _q("max_price", "whole rupiah, as min_price"),
     _q("halal", "1: only listings with the halal mark", {"type": "string", "enum": ["1", "0"]}),
     _q(
@@ -234,7 +244,10 @@ def _op(op_id: str, summary: str, schema: str, params: list, errors: dict[int, s
 
 
 ID = {"type": "integer", "minimum": 1}
-BAD_CURSOR = {400: "a cursor this API did not make (`invalid_cursor`)"}
+BAD_CURSOR = {
+    400: "a cursor this API did not make (`invalid_cursor`), or a number it cannot read "
+    "(`invalid_parameter`)"
+}
 NOT_FOUND = {404: "not public, or no such record (`not_found`)"}
 
 PATHS: dict[str, dict] = {

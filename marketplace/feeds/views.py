@@ -21,23 +21,26 @@ from .render import AtomEntry, google_rss, meta_csv, rounds_atom
 
 
 def _scope(at) -> tuple[dict, str]:
-    """Filter arguments for ``product_feed`` and a name for the feed's title."""
+    """Filter arguments for ``product_feed`` and a name for the feed's title. ``?edisi=`` and
+    ``?komunitas=`` combine (one community's listings in one round); either unknown is a 404."""
     edition = (request.args.get("edisi") or "").strip()
     slug = (request.args.get("komunitas") or "").strip().lower()
-    site = current_app.config["SITE_NAME"]
+    scope, names = {}, [current_app.config["SITE_NAME"]]
     if edition:
         rnd = (
             published_round(int(edition), at) if edition.isdecimal() and len(edition) < 10 else None
         )
         if rnd is None:
             abort(404)
-        return {"round_id": rnd.id}, f"{site} · {rnd.title}"
+        scope["round_id"] = rnd.id
+        names.append(rnd.title)
     if slug:
         community = public_community(slug)
         if community is None:
             abort(404)
-        return {"community_id": community.id}, f"{site} · {community.name}"
-    return {}, site
+        scope["community_id"] = community.id
+        names.append(community.name)
+    return scope, " · ".join(names)
 
 
 def _headers(response, feed):

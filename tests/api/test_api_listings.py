@@ -2,6 +2,8 @@
 
 from urllib.parse import unquote
 
+import pytest
+
 from marketplace.catalogue.taps import whatsapp_taps
 from marketplace.listings.models import ListingStatus
 from tests.builders import (
@@ -101,7 +103,40 @@ def test_cursor_walks_everything_once_and_per_page_is_clamped(client, db):
     assert len(client.get("/api/v1/listings?per_page=0").get_json()["items"]) == 1
     assert len(client.get("/api/v1/listings?per_page=-3").get_json()["items"]) == 1
     assert len(client.get("/api/v1/listings?per_page=1000").get_json()["items"]) == 7
-    assert len(client.get("/api/v1/listings?per_page=x").get_json()["items"]) == 7
+    assert len(client.get("/api/v1/listings?per_page=").get_json()["items"]) == 7
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "per_page=x",
+        "per_page=1.5",
+        "per_page=%C2%B2",
+        "per_page=99999999999",
+        "min_price=abc",
+        "max_price=-5",
+        "min_price=0",
+        "max_price=1e9",
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/v1/listings", "/api/v1/communities", "/api/v1/businesses"])
+def test_an_unreadable_number_is_a_400_naming_it(client, db, path, query):
+    r = client.get(f"{path}?{query}")
+    assert r.status_code == 400, r.status_code
+    error = r.get_json()["error"]
+    assert error["code"] == "invalid_parameter"
+    assert query.split("=")[0] in error["message"]
+
+
+def test_readable_prices_are_still_any_spelling(client, db):
+    rnd = make_published_round()
+    make_public_listing(rnd=rnd, title="Murah", price=10_000)
+    make_public_listing(rnd=rnd, title="Mahal", price=80_000)
+    db.session.commit()
+    for query in ("min_price=15rb", "min_price=Rp15.000", "min_price=15000&max_price="):
+        r = client.get(f"/api/v1/listings?{query}")
+        assert r.status_code == 200
+        assert [i["title"] for i in r.get_json()["items"]] == ["Mahal"], query
 
 
 def test_per_page_upper_clamp_is_100(client, db):

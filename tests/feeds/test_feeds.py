@@ -167,6 +167,12 @@ def test_feeds_of_one_round_or_one_community(client, db):
     ]
     url = f"/feed/google.xml?edisi={other_round.edition}"
     assert [i.findtext(G + "id") for i in google_items(client, url)[1]] == [str(old.id)]
+    both = f"/feed/meta.csv?edisi={edition}&komunitas={slug}"  # the two combine
+    assert [r["id"] for r in meta_rows(client, both)[1]] == [str(kopi.id)]
+    assert old.business.community.slug != slug
+    both = f"/feed/google.xml?edisi={other_round.edition}&komunitas={slug}"
+    r, items = google_items(client, both)
+    assert items == [] and kopi.business.community.name in r.get_data(as_text=True)
     for bad in ("?edisi=9999", "?edisi=x", "?komunitas=tidak-ada", "?edisi=99999999999999"):
         assert client.get(f"/feed/meta.csv{bad}").status_code == 404
         assert client.get(f"/feed/google.xml{bad}").status_code == 404
