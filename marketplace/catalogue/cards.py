@@ -6,8 +6,9 @@ category, photos, images, variants, permits) and run the picture macro, Babel's 
 formatting and a storage-key check per card and per URL. Here:
 
 1. ``card_select(now)`` is the catalogue's query for cards: only the columns a card shows
-   (id, title, price, unit, version, the business's name and district, and one EXISTS per
-   badge: ``listings.permits.valid_permit_clause``, the same rule as ``Business.badges``),
+   (id, title, price, unit, version, the business's name and district, and per badge the id
+   of a valid permit or NULL: ``listings.permits.valid_permit_select``, the rule of
+   ``Business.badges``; a per-row subquery, not an EXISTS that PostgreSQL hashes whole),
    plus what the keyset cursor reads (``approved_at``, ``price``, ``id``). Rows, no objects.
 2. ``card_grid(rows, now, marks)`` turns those rows into HTML. Each card's HTML is kept in
    ``fragments`` keyed by listing id and version, its badges, the locale and the searched
@@ -35,7 +36,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..formatting import rupiah
 from ..listings.models import PERMIT_KINDS, PERMIT_LABELS, Business, Listing, Photo
-from ..listings.permits import valid_permit_clause
+from ..listings.permits import valid_permit_select
 from ..listings.state import public_listing_filter
 from ..media.models import ImageVariant
 from ..media.services import variant_url
@@ -66,7 +67,10 @@ def card_select(now: datetime):
             Business.name.label("business_name"),
             District.name.label("district_name"),
             *[
-                valid_permit_clause(kind, now, Listing.business_id).label(label)
+                valid_permit_select(kind, now, Listing.business_id)
+                .limit(1)
+                .scalar_subquery()
+                .label(label)
                 for kind, label in _BADGE.items()
             ],
         )
@@ -202,7 +206,7 @@ def covers(listing_ids: list[int]) -> dict[int, Cover]:
 
 def badges_of(row) -> tuple:
     """The badge kinds a card row carries, in ``PERMIT_KINDS`` order."""
-    return tuple(kind for kind, label in _BADGE.items() if getattr(row, label))
+    return tuple(kind for kind, label in _BADGE.items() if getattr(row, label) is not None)
 
 
 @functools.lru_cache(maxsize=4096)
