@@ -8,11 +8,22 @@ PORT   ?= 5000
 
 .PHONY: run test lint format install node-tools migrate demo bench clean translations extract update
 
+# Python packages: uv (from PyPI, pinned here, bootstrapped into the venv by pip) installs
+# requirements.txt in parallel from its cache (~/.cache/uv); pip does it when uv cannot be
+# had or fails. NO_UV=1 forces pip.
+UV_VERSION := 0.13.9
+UV         := $(VENV)/bin/uv
+
 $(VENV)/.installed: requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	touch $@
+	@echo "[1/4] Memasang paket Python (requirements.txt)…"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@if [ -z "$(NO_UV)" ] && { $(UV) --version 2>/dev/null | grep -qF " $(UV_VERSION)" \
+	     || $(PY) -m pip install --quiet "uv==$(UV_VERSION)"; } \
+	  && $(UV) pip install --python $(PY) -r requirements.txt; then :; \
+	else echo "      uv tidak tersedia: memakai pip (lebih lambat)"; \
+	  $(PY) -m pip install --quiet --upgrade pip && \
+	  $(PY) -m pip install --progress-bar on -r requirements.txt; fi
+	@touch $@
 
 install: $(VENV)/.installed translations
 
@@ -44,19 +55,37 @@ node-tools:
 	else echo "npm not found: skipping the Node test tools"; fi
 
 migrate: install
-	$(FLASK) db upgrade
+	@echo "[2/4] Menyiapkan basis data (migrasi)…"
+	@$(FLASK) db upgrade
 
 demo: migrate
-	$(FLASK) demo load
+	@echo "[3/4] Memuat data demo (sekali saja)…"
+	@$(FLASK) demo load
 
 ## Create the virtualenv, install, migrate, load demo data once, serve on http://127.0.0.1:5000
+## (HOST=0.0.0.0 PORT=8000 make run to serve elsewhere)
 run: demo
-	$(FLASK) demo accounts --url http://$(HOST):$(PORT)
+	@echo "[4/4] Menjalankan server di http://$(HOST):$(PORT) (Ctrl+C untuk berhenti)"
+	@$(FLASK) demo accounts --url http://$(HOST):$(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## The whole test suite
-test: install node-tools
+## The whole test suite. As root on Debian it first installs the system parts that are missing
+## (tests/testparts.py runs the .ci/install-*.sh scripts, idempotent); otherwise the run ends
+## by naming the groups that skipped and the one command that installs them.
+test: install
+	@$(PY) tests/testparts.py install
+	@$(MAKE) --no-print-directory node-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The system parts of the whole suite (Debian, as root; idempotent): browser, Java, Node,
+## Redis, PostgreSQL 15 — what CI installs; then the pinned Node tools.
+.PHONY: test-deps
+test-deps:
+	bash .ci/install-system-packages.sh
+	bash .ci/install-browser.sh
+	bash .ci/install-redis.sh
+	bash .ci/install-postgres.sh >/dev/null
+	@$(MAKE) --no-print-directory node-tools
 
 ## The whole suite on PostgreSQL 15 as CI's second pass runs it (TZ=America/New_York). As root
 ## the server is installed/started first by .ci/install-postgres.sh (idempotent); otherwise
@@ -89,6 +118,9 @@ bench: install node-tools
 	-bash .ci/install-wrk.sh
 	$(PY) bench/catalogue_bench.py
 	$(PY) bench/demand_bench.py
+	$(PY) bench/moderation_bench.py
+	$(PY) bench/import_bench.py
+	$(PY) bench/cold_start.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

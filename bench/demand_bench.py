@@ -9,12 +9,17 @@ Prints:
     catalogue_ratio_demand_off: <off / hello>
     catalogue_ratio_demand_on: <on / hello>
     demand_overhead_pct: <(off - on) / off × 100; aim ≤ 5>
+    demand_listing_rps_off: <a listing page (its views counted when on), DEMAND_COUNTING=0>
+    demand_listing_rps_on: <the same listing page, DEMAND_COUNTING=1>
+    demand_view_overhead_pct: <(off - on) / off × 100 for the listing page; aim ≤ 5>
 
-The page is ``/katalog?q=masker+kain&kategori=fesyen`` (a search that finds little and is
+The search page is ``/katalog?q=masker+kain&kategori=fesyen`` (a search that finds little and is
 served from the page cache, so counting is the largest share of the work), loaded with a
 phone's User-Agent (bots are not counted). On and off alternate ``--rounds`` times (median
 of each), on 127.0.0.1 only, a fixed number of seconds each; every server is stopped at the
-end. The database is ``catalogue_bench``'s (``make_catalogue.py``).
+end. The listing page is a public listing of the same database (its views are counted the
+same way, by the same middleware). The database is ``catalogue_bench``'s
+(``make_catalogue.py``).
 
 Usage: ``.venv/bin/python bench/demand_bench.py [--seconds 5] [--rounds 3] [--connections 16]``
 """
@@ -94,12 +99,31 @@ def load(url: str, seconds: int, connections: int) -> float:
     return float(out.split("Requests/sec:")[1].split()[0])
 
 
-def measure(db_path: Path, counting: bool, seconds: int, connections: int) -> float:
+def listing_path(db_path: Path) -> str:
+    """The canonical path of the newest public listing of the bench database."""
+    import sqlite3
+
+    from marketplace.slugs import slugify
+
+    conn = sqlite3.connect(db_path)
+    try:
+        listing_id, title = conn.execute(
+            "SELECT id, title FROM listings WHERE status = 'approved' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        conn.close()
+    return f"/produk/{listing_id}-{slugify(title)}"
+
+
+def measure(
+    db_path: Path, counting: bool, seconds: int, connections: int, paths: list[str]
+) -> list[float]:
+    """Requests/s of each path on one server with counting on or off."""
     os.environ["DEMAND_COUNTING"] = "1" if counting else "0"
     server = catalogue_bench.Server(db_path)
     try:
         server.wait("/healthz")
-        return load(server.url(SEARCH_PATH), seconds, connections)
+        return [load(server.url(path), seconds, connections) for path in paths]
     finally:
         server.stop()
 
@@ -120,17 +144,22 @@ def main() -> None:
         hello_rps = load(hello.url("/"), args.seconds, args.connections)
     finally:
         hello.stop()
+    paths = [SEARCH_PATH, listing_path(db_path)]
     on, off = [], []
     for _ in range(args.rounds):  # alternate, so a noisy neighbour hits both alike
-        off.append(measure(db_path, False, args.seconds, args.connections))
-        on.append(measure(db_path, True, args.seconds, args.connections))
-    rps_on, rps_off = statistics.median(on), statistics.median(off)
+        off.append(measure(db_path, False, args.seconds, args.connections, paths))
+        on.append(measure(db_path, True, args.seconds, args.connections, paths))
+    rps_on, rps_off = (statistics.median(r[0] for r in runs) for runs in (on, off))
+    view_on, view_off = (statistics.median(r[1] for r in runs) for runs in (on, off))
     print(f"demand_hello_rps: {hello_rps:.0f}")
     print(f"demand_search_rps_off: {rps_off:.0f}")
     print(f"demand_search_rps_on: {rps_on:.0f}")
     print(f"catalogue_ratio_demand_off: {rps_off / hello_rps:.2f}")
     print(f"catalogue_ratio_demand_on: {rps_on / hello_rps:.2f}")
     print(f"demand_overhead_pct: {(rps_off - rps_on) / rps_off * 100:.1f}")
+    print(f"demand_listing_rps_off: {view_off:.0f}")
+    print(f"demand_listing_rps_on: {view_on:.0f}")
+    print(f"demand_view_overhead_pct: {(view_off - view_on) / view_off * 100:.1f}")
 
 
 if __name__ == "__main__":

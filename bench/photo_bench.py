@@ -4,10 +4,11 @@ Prints, measured in this run on this machine:
 
     photo_12mp_ms: <median milliseconds for process_image, all derivatives>
     photo_12mp_naive_ratio: <ours / naive>
-    photo_peak_mib_<png|jpeg|heic>: <peak memory of one process_image above the process's
-        peak before it, MiB> for the worst file the limits allow (just under 40 MP: an RGBA
-        PNG of flat colour, a JPEG and a HEIC), each in a fresh process (VmHWM above VmRSS)
-    photo_peak_mib_4x_png: the same for four concurrent uploads of that PNG (threads, with
+    photo_peak_mib_<png|jpeg|heic|heic_whole|webp>: <peak memory of one process_image above
+        the process's peak before it, MiB> for the worst file of that kind the limits allow
+        (see WORST: a 200 MP JPEG, a 48 MP grid HEIC, and the largest RGBA PNG, grid-less HEIF
+        and WebP the decode budget admits), each in a fresh process (VmHWM above VmRSS)
+    photo_peak_mib_4x_<kind>: the same for four concurrent uploads of that file (threads, with
         the default PHOTO_DECODES_AT_ONCE); goals: each single under 160, four under 400
 
 "naive" is what a straightforward implementation does with the same photo: open, full
@@ -91,22 +92,33 @@ def median_ms(fn, data: bytes, runs: int) -> float:
     return statistics.median(times)
 
 
-WORST_SIZE = (7999, 5000)  # 39.995 MP: just under MAX_IMAGE_PIXELS
+# The largest file of each kind the limits allow (config defaults: MAX_SCALED_PIXELS 210 MP,
+# PHOTO_DECODE_BUDGET_MIB 100, MAX_IMAGE_PIXELS 40 MP), as (name, format, mode, size, grid):
+# a 200 MP phone JPEG (decoded at 1/8), a 48 MP iPhone HEIC (a grid of 512-px tiles, decoded
+# tile by tile), and for the formats decoded whole the largest picture the budget admits.
+WORST = (
+    ("png", "PNG", "RGBA", (6250, 4190), 0),  # 26.2 MP x 4 bytes = the 100 MiB budget
+    ("jpeg", "JPEG", "RGB", (16320, 12240), 0),  # 199.8 MP
+    ("heic", "HEIF", "RGB", (8064, 6048), 512),  # 48.8 MP, iPhone grid
+    ("heic_whole", "HEIF", "RGB", (4640, 3130), 0),  # 14.5 MP, no grid
+    ("webp", "WEBP", "RGB", (3120, 2090), 0),  # 6.5 MP
+)
 
 
 def worst_files(folder: Path) -> dict[str, Path]:
-    """The largest files the pixel limit allows, written to ``folder`` once."""
+    """The largest files the limits allow, written to ``folder`` once."""
+    import pillow_heif
+
     made = {}
-    for name, fmt, mode in (
-        ("png", "PNG", "RGBA"),
-        ("jpeg", "JPEG", "RGB"),
-        ("heic", "HEIF", "RGB"),
-    ):
-        path = folder / f"worst.{name}"
+    for name, fmt, mode, size, grid in WORST:
+        path = folder / f"worst-{name}-{size[0]}x{size[1]}.{fmt.lower()}"
         if not path.exists():
-            im = Image.new(mode, WORST_SIZE, (30, 120, 200, 128)[: len(mode)])
-            ImageDraw.Draw(im).ellipse((500, 500, 4000, 4000), fill=(200, 40, 40, 255)[: len(mode)])
+            pillow_heif.options.GRID_TILE_SIZE = grid
+            im = Image.new(mode, size, (30, 120, 200, 128)[: len(mode)])
+            r = min(size) // 2
+            ImageDraw.Draw(im).ellipse((r // 4, r // 4, r, r), fill=(200, 40, 40, 255)[: len(mode)])
             im.save(path, fmt, **({"quality": 60} if fmt != "PNG" else {}))
+            del im
         made[name] = path
     return made
 
@@ -162,7 +174,8 @@ def main() -> None:
     files = worst_files(folder)
     for name, path in files.items():
         print(f"photo_peak_mib_{name}: {peak_mib(path):.0f}")
-    print(f"photo_peak_mib_4x_png: {peak_mib(files['png'], 4):.0f}")
+    for name, path in files.items():
+        print(f"photo_peak_mib_4x_{name}: {peak_mib(path, 4):.0f}")
     if args.only_peak:
         return
     data = photo_like_jpeg()

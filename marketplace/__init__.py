@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .moderation import bp as moderation_bp
     from .reports import bp as reports_bp
     from .rounds import bp as rounds_bp
+    from .sharecards import bp as sharecards_bp
     from .shortlinks import bp as shortlinks_bp
     from .stats import bp as stats_bp
 
@@ -85,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(feeds_bp, url_prefix="/feed")
     app.register_blueprint(shortlinks_bp)
+    app.register_blueprint(sharecards_bp)  # /kartu/…jpg: the og:image of public pages
     csrf.exempt(api_bp)
 
     register_error_handlers(app)

@@ -95,12 +95,31 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "UPLOAD_RATE_LIMIT": "60 per 10 minutes",
         "REPORT_RATE_LIMIT": "5 per hour",
         "REPORT_HIDE_THRESHOLD": 3,
+        # Rounds published since a listing's showcase ended (or its stock was last confirmed)
+        # before its community is asked "masih dijual?"; one more and it shows "mungkin sudah
+        # tidak tersedia" (listings.stock).
+        "STOCK_CHECK_AFTER_ROUNDS": 3,
+        # Moderation (#13): a review claim's length in minutes; the progress page's pace is
+        # measured over the last N hours.
+        "MODERATION_CLAIM_MINUTES": 10,
+        "MODERATION_PACE_HOURS": 2,
+        # Photo pre-checks on the w640 derivative (moderation/prechecks.py): blurry below
+        # this variance of the Laplacian, too dark / too bright by mean grey level (0-255),
+        # the same photo within this many bits of a 64-bit difference hash (at most 3).
+        "PRECHECK_BLUR_MIN_SHARPNESS": 70,
+        "PRECHECK_DARK_MAX_LUMINANCE": 45,
+        "PRECHECK_BRIGHT_MIN_LUMINANCE": 225,
+        "PRECHECK_DUPLICATE_MAX_DISTANCE": 3,
         "PASSWORD_HASH_METHOD": "scrypt:32768:8:3",
         # 5 photos x 12 MB + 2 MB of form text.
         "MAX_CONTENT_LENGTH": 62 * MB,
         "MAX_PHOTO_BYTES": 12 * MB,
         "MAX_FORM_MEMORY_SIZE": 2 * MB,
         "MAX_IMAGE_PIXELS": 40_000_000,
+        # JPEG (decoded at 1/2-1/8 scale) and HEIF grids (tile by tile) may be this large:
+        # 50, 108 and 200 MP phone photos. What a decode may cost in memory, per upload:
+        "MAX_SCALED_PIXELS": 210_000_000,
+        "PHOTO_DECODE_BUDGET_MIB": 100,
         # Photo decodes running at once per process (others wait): bounds an upload burst's memory.
         "PHOTO_DECODES_AT_ONCE": 2,
         # A photo's longer side may be at most this many times its shorter side.
@@ -137,6 +156,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_RESET_ACCOUNT_RATE_LIMIT": "3 per 15 minutes",
         # "Minta bergabung" requests to communities, per address.
         "JOIN_REQUEST_RATE_LIMIT": "5 per hour",
+        # Bulk import of businesses (communities/imports.py): largest file, most rows, and
+        # how long the dry run's signed rows may wait for the confirmation (seconds).
+        "IMPORT_MAX_BYTES": 10 * MB,
+        "IMPORT_MAX_ROWS": 20_000,
+        "IMPORT_CONFIRM_MAX_AGE": 3600,
         # Shared state for several workers: rate limits and the page cache (memory otherwise).
         "REDIS_URL": None,
         # Whole-page cache of anonymous public pages (catalogue/pagecache.py): on/off, an

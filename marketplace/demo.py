@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import random
+import zlib
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter, ImageFont
 
+from .auth import services as auth_services
 from .auth.models import Role, User
 from .auth.services import SignupInput, change_community_status, create_staff, signup_community
 from .clock import WIB
@@ -25,7 +32,7 @@ from .extensions import db
 from .listings.businesses import BusinessInput, save_business
 from .listings.listings import ListingInput, create_listing, validate_listing
 from .listings.state import transition
-from .media.services import save_upload
+from .media.services import PreparedUpload, add_upload, prepare_upload
 from .reference.models import Category, District
 from .rounds.services import create_round
 
@@ -248,35 +255,44 @@ PALETTE = [
 
 
 def draw_product_photo(title: str, seed: int, size: tuple[int, int] = (1080, 810)) -> bytes:
-    """A JPEG 'product photo' drawn with Pillow: a soft backdrop, a lit object and a label."""
+    """A JPEG 'product photo' drawn with Pillow: a soft backdrop, a lit object and a label.
+
+    The scene is drawn at half size and scaled up (it is blurred anyway: a quarter of the
+    pixels to blur, a quarter of the time); the label is drawn at full size, so it stays sharp."""
     rnd = random.Random(seed)
-    w, h = size
+    full = size
+    k = 0.5  # the scene's scale
+    w, h = size = (int(full[0] * k), int(full[1] * k))
     base = rnd.choice(PALETTE)
     img = PILImage.new("RGB", size, tuple(min(255, c + 120) for c in base))
-    d = ImageDraw.Draw(img)
     gradient = PILImage.linear_gradient("L").resize(size)  # table-top gradient
     img = PILImage.composite(
         PILImage.new("RGB", size, tuple(int(255 - (255 - c) * 0.5) for c in base)), img, gradient
     )
     d = ImageDraw.Draw(img)
     obj = rnd.choice(PALETTE)
-    cx, cy, r = w // 2 + rnd.randint(-70, 70), h // 2 + 40, rnd.randint(190, 260)
+    cx, cy, r = (
+        w // 2 + rnd.randint(-70, 70) * k,
+        h // 2 + 40 * k,
+        rnd.randint(190, 260) * k,
+    )
     d.ellipse(
-        [cx - r, cy + r - 60, cx + r, cy + r + 30], fill=tuple(int(c * 0.55) for c in base)
+        [cx - r, cy + r - 60 * k, cx + r, cy + r + 30 * k], fill=tuple(int(c * 0.55) for c in base)
     )  # shadow
-    img = img.filter(ImageFilter.GaussianBlur(14))
+    img = img.filter(ImageFilter.GaussianBlur(14 * k))
     d = ImageDraw.Draw(img)
     if seed % 3 == 0:
         d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=obj)
     elif seed % 3 == 1:
-        d.rounded_rectangle([cx - r, cy - r * 0.8, cx + r, cy + r * 0.8], radius=40, fill=obj)
+        d.rounded_rectangle([cx - r, cy - r * 0.8, cx + r, cy + r * 0.8], radius=40 * k, fill=obj)
     else:
         d.polygon([(cx, cy - r), (cx + r, cy + r * 0.7), (cx - r, cy + r * 0.7)], fill=obj)
     d.ellipse(
         [cx - r * 0.5, cy - r * 0.6, cx - r * 0.1, cy - r * 0.3],
         fill=tuple(min(255, c + 70) for c in obj),
     )
-    img = img.filter(ImageFilter.GaussianBlur(1.2))
+    img = img.filter(ImageFilter.GaussianBlur(1.2 * k)).resize(full, PILImage.Resampling.BICUBIC)
+    w, h = full
     d = ImageDraw.Draw(img)
     try:
         font = ImageFont.load_default(size=54)
@@ -294,6 +310,78 @@ def draw_product_photo(title: str, seed: int, size: tuple[int, int] = (1080, 810
     return buf.getvalue()
 
 
+class DemoPhotos:
+    """The demo's product pictures, each drawn and put through the photo pipeline once.
+
+    ``start(keys)`` queues ``(title, n)`` pairs (the n-th picture of a product) on a pool of
+    worker threads (one per core, at most ``PHOTO_DECODES_AT_ONCE``, which gates the
+    pipeline anyway): Pillow releases the interpreter lock while it blurs and encodes, so the
+    pictures are made on the other core while the loader writes rows on this one.
+    ``image(title, n, member, at)`` waits for that picture and returns its ``Image`` row,
+    added to the session on first use and shared by every listing that shows that product
+    (a key not queued is made on the spot). Seeds come from the key, so a product looks the
+    same whatever order the loader asks in. Use as a context manager: leaving it shuts the
+    pool down (and drops pictures not yet made when the load failed)."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self._app = current_app._get_current_object()
+        limit = int(self._app.config.get("PHOTO_DECODES_AT_ONCE", 2))
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers or max(1, min(os.cpu_count() or 1, limit)),
+            thread_name_prefix="demo-photo",
+        )
+        self._made: dict[tuple[str, int], Future[PreparedUpload]] = {}
+        self._rows: dict[tuple[str, int], object] = {}
+
+    @staticmethod
+    def seed(title: str, n: int) -> int:
+        return zlib.crc32(title.encode()) * 7 + n
+
+    def _make(self, title: str, n: int) -> PreparedUpload:
+        with self._app.app_context():
+            return prepare_upload(draw_product_photo(title, self.seed(title, n)))
+
+    def start(self, keys: Iterable[tuple[str, int]]) -> None:
+        for key in keys:
+            if key not in self._made:
+                self._made[key] = self._pool.submit(self._make, *key)
+
+    def image(self, title: str, n: int, member, at: datetime):
+        key = (title, n)
+        if key not in self._rows:
+            self.start([key])
+            self._rows[key] = add_upload(self._made[key].result(), uploaded_by=member, now=at)
+        return self._rows[key]
+
+    def __enter__(self) -> DemoPhotos:
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)
+
+
+@contextmanager
+def one_hash_per_password():
+    """Hash each password once while the demo's accounts are made.
+
+    Every demo account has the same password, and one scrypt hash costs about half a second
+    of CPU (``PASSWORD_HASH_METHOD``): nine accounts were the slowest few seconds of the load.
+    The accounts share one salted hash instead; logging in verifies it as usual."""
+    real = auth_services.hash_password
+    hashes: dict[str, str] = {}
+
+    def hash_once(password: str) -> str:
+        if password not in hashes:
+            hashes[password] = real(password)
+        return hashes[password]
+
+    auth_services.hash_password = hash_once
+    try:
+        yield
+    finally:
+        auth_services.hash_password = real
+
+
 def _monday_0800_wib(at: datetime) -> datetime:
     local = at.astimezone(WIB)
     monday = (local - timedelta(days=local.weekday())).replace(
@@ -306,8 +394,33 @@ def is_loaded() -> bool:
     return db.session.execute(sa.select(sa.func.count(User.id))).scalar_one() > 0
 
 
-def load(now: datetime, echo=print) -> None:
-    """Load the demo into an empty database (one commit at the end)."""
+PUBLIC_PER_ROUND = 45  # approved listings in each published round
+TURNED_DOWN = ("reject", "request_changes")  # per published round, so statistics look real
+QUEUED = 14  # submitted to the open round, waiting for a moderator
+PHOTOS_PER_PRODUCT = 2  # a listing shows one or two of its product's pictures
+
+
+def listing_count() -> int:
+    """How many listings :func:`load` makes (three published rounds, the queue, a draft)."""
+    return 3 * (PUBLIC_PER_ROUND + len(TURNED_DOWN)) + QUEUED + 1
+
+
+def load(
+    now: datetime, echo: Callable[[str], object] = print, progress: Callable[[int], object] = None
+) -> None:
+    """Load the demo into an empty database (flushed, not committed: the caller commits once).
+
+    ``now`` is the aware UTC instant the demo is built around (the open round opened two days
+    before it). ``echo`` receives the one summary line; ``progress(1)`` is called after each
+    of the :func:`listing_count` listings (a progress bar's ``update``). The product pictures
+    are made on worker threads meanwhile (:class:`DemoPhotos`), and the accounts share one
+    password hash (:func:`one_hash_per_password`)."""
+    with one_hash_per_password(), DemoPhotos() as photos:
+        photos.start((p[1], n) for p in PRODUCTS for n in range(PHOTOS_PER_PRODUCT))
+        _load(now, echo, photos, progress or (lambda _n: None))
+
+
+def _load(now: datetime, echo, photos: DemoPhotos, progress) -> None:
     from .moderation.decisions import decide
 
     admin = create_staff(ACCOUNTS["admin"], PASSWORD, role=Role.ADMIN, name="Admin Dinas", now=now)
@@ -388,16 +501,6 @@ def load(now: datetime, echo=print) -> None:
             )
 
     seq = 0
-    drawn: dict[tuple[str, int], object] = {}
-
-    def photo(title, n, member, at):
-        # One upload per product picture, shared by the listings that show that product.
-        key = (title, n)
-        if key not in drawn:
-            drawn[key] = save_upload(
-                draw_product_photo(title, len(drawn) * 7 + n), uploaded_by=member, now=at
-            )
-        return drawn[key]
 
     def add_listing(business, rnd, product, at, submit=True):
         nonlocal seq
@@ -418,15 +521,16 @@ def load(now: datetime, echo=print) -> None:
             actor=member,
         )
         assert not errors, errors
-        photos = [photo(title, n, member, at) for n in range(1 + seq % 2)]
-        listing = create_listing(values, photos, actor=member, now=at, rnd=rnd)
+        pictures = [photos.image(title, n, member, at) for n in range(1 + seq % PHOTOS_PER_PRODUCT)]
+        listing = create_listing(values, pictures, actor=member, now=at, rnd=rnd)
         if submit:
             transition(listing, "submit", actor=member, now=at + timedelta(minutes=5))
+        progress(1)
         return listing
 
     count = 0
     for r_index, rnd in enumerate(published):
-        for n in range(45):
+        for n in range(PUBLIC_PER_ROUND):
             business = businesses[(n + r_index * 5) % len(businesses)]
             product = PRODUCTS[(n * 7 + r_index * 3) % len(PRODUCTS)]
             at = rnd.opens_at + timedelta(hours=1 + n)
@@ -440,7 +544,7 @@ def load(now: datetime, echo=print) -> None:
             )
             count += 1
         # some that did not make it, so statistics and histories look real
-        for n, action in enumerate(("reject", "request_changes")):
+        for n, action in enumerate(TURNED_DOWN):
             listing = add_listing(
                 businesses[n + 10],
                 rnd,
@@ -456,7 +560,7 @@ def load(now: datetime, echo=print) -> None:
                 now=rnd.closes_at + timedelta(hours=6),
             )
     queued = 0
-    for n in range(14):
+    for n in range(QUEUED):
         business = businesses[(n * 2) % len(businesses)]
         at = open_round.opens_at + timedelta(hours=2 + n * 2)
         if at >= now:
@@ -500,11 +604,17 @@ def load_command(force: bool) -> None:
     audit_log = logging.getLogger("marketplace.audit")
     level = audit_log.level
     audit_log.setLevel(logging.WARNING)  # hundreds of demo audit lines would bury the accounts
+    summary: list[str] = []
     try:
-        load(clock_now(), echo=click.echo)
+        with click.progressbar(
+            length=listing_count(), label="Data demo", show_pos=True, width=30
+        ) as bar:
+            load(clock_now(), echo=summary.append, progress=bar.update)
         db.session.commit()
     finally:
         audit_log.setLevel(level)
+    for line in summary:
+        click.echo(line)
 
 
 @demo_cli.command("accounts")

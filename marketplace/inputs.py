@@ -156,6 +156,8 @@ def _parse_number(num: str, has_unit: bool) -> Decimal | None:
         cleaned = num.replace(".", "").replace(",", ".")
     elif re.fullmatch(r"\d{1,3}(,\d{3})+\.\d{1,2}", num):  # 15,000.00
         cleaned = num.replace(",", "")
+    elif re.fullmatch(r"\d+[.,]\d{1,2}", num):  # 15000.00, 15000,00 (a fraction, ungrouped)
+        cleaned = num.replace(",", ".")
     else:
         return None
     try:

@@ -4,7 +4,7 @@ from .audit import AuditEvent  # noqa: F401
 from .auth.models import Community, RecoveryCode, User  # noqa: F401
 from .catalogue.models import CacheState, WhatsappTap  # noqa: F401
 from .communities.models import JoinRequest  # noqa: F401
-from .demand.models import DemandSearch, DemandVisitors  # noqa: F401
+from .demand.models import DemandSearch, DemandVisitors, ListingView  # noqa: F401
 from .instagram.models import KitEntry  # noqa: F401
 from .listings.models import Business, Listing, Photo  # noqa: F401
 from .media.models import Image, ImageVariant  # noqa: F401

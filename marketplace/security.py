@@ -81,6 +81,18 @@ def page_arg(name: str = "page", maximum: int = 100_000) -> int:
     return int(raw)
 
 
+def paginate_clamped(select, *, per_page: int, name: str = "page"):
+    """``db.paginate`` of ``select`` at the page the query string asks for, clamped to the
+    last page: a page number past the end (the list shrank, a stale link) shows the last page
+    instead of the generic 404 (which the audit trail would record as a denial)."""
+    from .db import db
+
+    page = db.paginate(select, page=page_arg(name), per_page=per_page, error_out=False)
+    if page.page > 1 and page.page > (page.pages or 1):
+        page = db.paginate(select, page=page.pages or 1, per_page=per_page, error_out=False)
+    return page
+
+
 def _refuse_repeated_fields():
     """No silent surprise: ``status=draft&status=approved`` is an error, not a guess."""
     if request.method in ("POST", "PUT", "PATCH"):

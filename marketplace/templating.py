@@ -6,7 +6,7 @@ blueprint's ``context_processor``."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -18,6 +18,10 @@ from .inputs import format_phone
 from .language.wtforms import install as install_wtforms_translations
 from .listings.models import PERMIT_KINDS, PERMIT_LABELS
 from .listings.permits import badges_for
+from .listings.stock import NO_CUTOFFS
+from .listings.stock import cutoffs as stock_cutoffs
+from .listings.stock import may_be_stale as stock_may_be_stale
+from .listings.stock import public_mark as stock_public_mark
 from .media.services import media_url
 from .notifications import unread_count
 from .reference.units import unit_name
@@ -45,6 +49,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         badges=_badges, permit_kinds=[(k, PERMIT_LABELS[k]) for k in PERMIT_KINDS]
     )
+    # Stock marks on cards and pages ("Stok habis", "Pre-order", "mungkin sudah tidak tersedia").
+    app.jinja_env.globals.update(stock_mark=_stock_mark)
 
     @app.context_processor
     def page_context():
@@ -70,3 +76,15 @@ def _unread_notifications() -> int:
 def _badges(business) -> list:
     """``(kind, label)`` of the badges ``business`` shows now (``listings.permits``)."""
     return badges_for(business, now())
+
+
+def _stock_mark(listing):
+    """``(css modifier, label)`` of a public listing's stock mark, or None
+    (``listings.stock.public_mark``; the round cut-offs are read once per request)."""
+    marks = g.get("stock_cutoffs")
+    if marks is None:
+        at = now()
+        if not stock_may_be_stale(listing, at):
+            return stock_public_mark(listing, NO_CUTOFFS)  # no query for a recent listing
+        marks = g.stock_cutoffs = stock_cutoffs(at)
+    return stock_public_mark(listing, marks)

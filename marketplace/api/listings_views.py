@@ -25,10 +25,11 @@ def listings():
     """``{"items": [listing], "next": cursor|null}``: the catalogue's search.
 
     Query: ``q``, ``category``, ``district``, ``community`` (slugs), ``min_price``,
-    ``max_price`` (whole rupiah, typed any way the site accepts), ``halal=1``, ``sort``
-    (``relevance`` with ``q``, ``newest``, ``cheapest``, ``dearest``), ``per_page`` (1..100,
-    default 24), ``cursor`` (the previous answer's ``next``). An unreadable number → 400
-    ``invalid_parameter``; a cursor we did not make → 400 ``invalid_cursor``.
+    ``max_price`` (whole rupiah, typed any way the site accepts), ``halal=1``, ``available=1``
+    (no sold-out listings; else they come last), ``sort`` (``relevance`` with ``q``,
+    ``newest``, ``cheapest``, ``dearest``), ``per_page`` (1..100, default 24), ``cursor``
+    (the previous answer's ``next``). An unreadable number → 400 ``invalid_parameter``; a
+    cursor we did not make → 400 ``invalid_cursor``.
     """
     args = CatalogueArgs.from_args(request.args)
     try:

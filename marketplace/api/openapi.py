@@ -82,6 +82,11 @@ SCHEMAS: dict[str, dict] = {
             "round": _ref("RoundRef"),
             "url": URL,
             "photos": {"type": "array", "items": _ref("Photo"), "maxItems": 5},
+            "stock": {
+                "type": "string",
+                "enum": ["in_stock", "sold_out", "preorder"],
+                "description": "the community's stock mark (no review needed); sold out last",
+            },
         }
     ),
     "Round": _obj(
@@ -200,6 +205,11 @@ LISTING_FILTERS = [
     ),
     _q("max_price", "whole rupiah, as min_price"),
     _q("halal", "1: only listings with the halal mark", {"type": "string", "enum": ["1", "0"]}),
+    _q(
+        "available",
+        "1: leave out sold-out listings (without it they come last)",
+        {"type": "string", "enum": ["1", "0"]},
+    ),
     _q(
         "sort",
         "newest (default), cheapest, dearest (both leave out listings without a price), "

@@ -47,7 +47,8 @@ def round_ref(rnd: Round) -> dict:
 
 def listing_json(listing: Listing, *, full: bool = False) -> dict:
     """One public listing. ``price`` is whole rupiah or null ("hubungi penjual");
-    ``business.whatsapp_url`` is the counting redirect or null (no number). ``full`` adds
+    ``business.whatsapp_url`` is the counting redirect or null (no number); ``stock`` is the
+    community's mark (``in_stock``, ``sold_out``, ``preorder``). ``full`` adds
     the description and the halal/P-IRT marks (the detail endpoint)."""
     business = listing.business
     url = absolute_url_for("catalogue.listing", **listing_path_values(listing))
@@ -69,6 +70,7 @@ def listing_json(listing: Listing, *, full: bool = False) -> dict:
         "round": round_ref(listing.round),
         "url": url,
         "photos": [p for p in photos if p is not None],
+        "stock": listing.stock.value,
     }
     if full:
         data["description"] = listing.description

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..auth.models import Community, User
 from ..clock import from_wib, to_wib
 from ..extensions import db
+from ..spreadsheets import safe_cell
 from .models import AuditEvent
 
 
@@ -163,7 +164,7 @@ def audit_csv_rows(flt: AuditFilter, batch: int = 1000):
             actor = actors.get(e.actor_id)
             comm = comms.get(e.community_id)
             yield [
-                _cell(v)
+                safe_cell(v)
                 for v in (
                     e.id,
                     to_wib(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
@@ -184,8 +185,3 @@ def audit_csv_rows(flt: AuditFilter, batch: int = 1000):
             ]
         last_id = events[-1].id
         db.session.expunge_all()
-
-
-def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

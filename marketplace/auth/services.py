@@ -174,6 +174,9 @@ def signup_community(data: SignupInput, *, now: datetime) -> User:
         community=community,
         is_coordinator=True,
         created_at=now,
+        # signing up logs the coordinator in at once (auth.views.signup): staff see this as
+        # the last login, not "–"
+        last_login_at=now,
     )
     db.session.add_all([community, user])
     db.session.flush()
@@ -227,6 +230,23 @@ def authenticate(email: str, password: str, *, now: datetime) -> User | None:
         at=now,
     )
     return user
+
+
+def previous_login_at(user: User, before: datetime) -> datetime | None:
+    """When ``user`` logged in last before ``before`` (the start of the session being shown),
+    from the audit trail's ``auth.login`` entries, aware UTC; None when there was none (a first
+    login, or an account that signed up and was logged in by the sign-up)."""
+    return db.session.execute(
+        sa.select(audit.AuditEvent.created_at)
+        .where(
+            audit.AuditEvent.object_type == "user",
+            audit.AuditEvent.object_id == user.id,
+            audit.AuditEvent.action == "auth.login",
+            audit.AuditEvent.created_at < before,
+        )
+        .order_by(audit.AuditEvent.created_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def end_sessions(user: User) -> None:

@@ -110,9 +110,13 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-@bp.route("/keluar", methods=["POST"])
+@bp.route("/keluar", methods=["GET", "POST"])
 @login_required
 def logout():
+    """POST (with its CSRF token) logs out; a GET (a typed or bookmarked /keluar) changes
+    nothing and shows the logout button instead of "Permintaan tidak valid"."""
+    if request.method == "GET":
+        return render_template("auth/logout.html")
     user = current_user._get_current_object()
     end_sessions(user)
     audit.record(

@@ -1,262 +1,273 @@
-"""Product cards as plain rows: the columns a card shows, one batched cover lookup, what
-every card repeats formatted once, and each card's HTML kept per listing version.
+"""What a public page's share card shows (``og:image``) and what its link preview says.
 
-A page of 24 cards used to load ~300 ORM objects (listing, business, district, round,
-category, photos, images, variants, permits) and run the picture macro, Babel's currency
-formatting and a storage-key check per card and per URL. Here:
+A card (1200×630, drawn by ``sharecards``) holds the site's brand, a heading (the category
+and kecamatan, the business, the community or the edition), a one-line summary that says
+what is there ("42 produk makanan dari Pamulang", also the page's description) and the cover
+photos of the page's first listings, newest first. Its ``key`` is a hash of all of that
+(each listing by id, version and cover photo), so a card is drawn once per content and a
+new listing or a take-down yields a new URL (link previews are cached by URL).
 
-1. ``card_select(now)`` is the catalogue's query for cards: only the columns a card shows
-   (id, title, price, unit, version, the business's name and district, and per badge the id
-   of a valid permit or NULL: ``listings.permits.valid_permit_select``, the rule of
-   ``Business.badges``; a per-row subquery, not an EXISTS that PostgreSQL hashes whole),
-   plus what the keyset cursor reads (``approved_at``, ``price``, ``id``). Rows, no objects.
-2. ``card_grid(rows, now, marks)`` turns those rows into HTML. Each card's HTML is kept in
-   ``fragments`` keyed by listing id and version, its badges, the locale and the searched
-   words, so a card is rendered once per generation whatever page, filter or sort shows it.
-   For the cards not kept yet: **one** query for their covers (each cover photo's variants),
-   then one ``card`` macro call per card (``templates/catalogue/_card.html``) with the price
-   (``Rp15.000``), unit, link, ``src``/``srcset`` and badges already formatted (``Card``).
-
-The grid also gives the first card's Open Graph image (``CardGrid.og``), so list pages need
-no other photo query.
+Reads only. ``sharecards`` serves ``/kartu/…``; this module only builds the spec and the
+``og:image`` URL (``url_for`` by endpoint name: catalogue does not import ``sharecards``).
+The key travels as ``?v=<key>``: link previews and CDNs cache by the whole URL.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app, request, url_for
-from flask_babel import get_locale
-from markupsafe import Markup, escape
-from sqlalchemy.orm import aliased
 
+from ..auth.models import Community
 from ..extensions import db
-from ..formatting import rupiah
-from ..listings.models import PERMIT_KINDS, PERMIT_LABELS, Business, Listing, Photo
-from ..listings.permits import valid_permit_select
+from ..listings.models import Business, Listing
 from ..listings.state import public_listing_filter
-from ..media.models import ImageVariant
-from ..media.services import variant_url
-from ..reference.models import District
-from ..reference.units import unit_name
-from ..slugs import slugify
-from . import fragments
-from .search import highlight
-from .sharing import OG_IMAGE_MAX_BYTES, OgImage
-from .urls import absolute
+from ..rounds.models import Round
+from .cursor import SORT_NEWEST
+from .queries import Filters, search_listings
+from .sharing import OgImage
+from .summaries import catalogue_summary
+from .urls import absolute_url_for
 
-#: The ``sizes`` of a card's photo: 2 columns on a phone, 3 from 40em, 14rem from 60em.
-CARD_SIZES = "(min-width: 60em) 14rem, (min-width: 40em) 30vw, 48vw"
-_BADGE = {kind: f"badge_{kind.value}" for kind in PERMIT_KINDS}
+CARD_WIDTH, CARD_HEIGHT = 1200, 630
+CARD_MAX_BYTES = 300 * 1024
+CARD_PHOTOS = 4
+# Part of every key: a change to the drawing (sharecards.render) bumps it, so cards drawn
+# the old way are never served for the new.
+CARD_DESIGN = 1
+COUNT_CAP = 1000
+# The image routes (``sharecards.views``), by the kind of page.
+CARD_ENDPOINTS = {
+    "katalog": "sharecards.catalogue_card",
+    "usaha": "sharecards.business_card",
+    "komunitas": "sharecards.community_card",
+    "edisi": "sharecards.round_card",
+}
+DEFAULT_LOCALE = "id"
 
 
-def card_select(now: datetime):
-    """SELECT the card columns of public listings at ``now`` (joined to round, business and
-    district), for ``queries.search_listings`` to filter, order and page."""
-    return (
-        sa.select(
-            Listing.id,
-            Listing.title,
-            Listing.price,
-            Listing.unit,
-            Listing.approved_at,
-            Listing.version,
-            Business.name.label("business_name"),
-            District.name.label("district_name"),
-            *[
-                valid_permit_select(kind, now, Listing.business_id)
-                .limit(1)
-                .scalar_subquery()
-                .label(label)
-                for kind, label in _BADGE.items()
-            ],
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or DEFAULT_LOCALE)
+
+
+@dataclass
+class CardSpec:
+    """One page's card. ``kind`` and ``ident`` name the page (``"katalog"`` with the filter
+    slugs in ``params``; ``"usaha"`` + business id; ``"komunitas"`` + slug; ``"edisi"`` +
+    edition number); ``listings`` are the first ones the page shows (at most 4)."""
+
+    kind: str
+    ident: str
+    heading: str
+    summary: str
+    listings: list[Listing] = field(default_factory=list)
+    params: dict[str, str] = field(default_factory=dict)
+    locale: str = field(default_factory=lambda: _locale())
+
+    @property
+    def key(self) -> str:
+        """24 hex characters of SHA-256 over the design, the texts and each listing's id,
+        version and cover photo."""
+        content = [
+            CARD_DESIGN,
+            self.kind,
+            self.ident,
+            self.locale,
+            sorted(self.params.items()),
+            self.heading,
+            self.summary,
+            [(item.id, item.version, _cover_image_id(item)) for item in self.listings],
+        ]
+        raw = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+    def url_values(self) -> dict:
+        """``url_for`` values of the card's image: its ``sharecards`` endpoint, the page's
+        path argument, the filters, the content key (``v``) and the language (``bahasa``,
+        left out for Indonesian) its texts are in."""
+        path = {
+            "katalog": {},
+            "usaha": {"business_id": self.ident},
+            "komunitas": {"slug": self.ident},
+            "edisi": {"edition": self.ident},
+        }[self.kind]
+        values = {"endpoint": CARD_ENDPOINTS[self.kind], **path, **self.params, "v": self.key}
+        if self.locale != DEFAULT_LOCALE:
+            values["bahasa"] = self.locale
+        return values
+
+    def og(self) -> OgImage | None:
+        """The ``og:image`` of the page (absolute URL of ``sharecards.card``), or None when
+        the page has no listing to show (no picture rather than an empty card)."""
+        if not self.listings:
+            return None
+        return OgImage(
+            url=absolute_url_for(**self.url_values()),
+            width=CARD_WIDTH,
+            height=CARD_HEIGHT,
+            content_type="image/jpeg",
         )
-        .select_from(Listing)
+
+
+def _cover_image_id(item) -> int | None:
+    """The cover's image id of a ``Listing`` or of a card row (``listing_cards``)."""
+    if hasattr(item, "cover_image_id"):
+        return item.cover_image_id
+    return item.cover.image_id if item.cover else None
+
+
+def _count(now: datetime, **where) -> int:
+    """Public listings with ``Listing.<column> == value`` for each of ``where``, up to the cap."""
+    stmt = (
+        sa.select(Listing.id)
         .join(Listing.round)
         .join(Listing.business)
-        .join(District, District.id == Business.district_id)
-        .where(public_listing_filter(now))
+        .where(public_listing_filter(now), *(getattr(Listing, k) == v for k, v in where.items()))
+    )
+    return db.session.execute(
+        sa.select(sa.func.count()).select_from(stmt.limit(COUNT_CAP).subquery())
+    ).scalar_one()
+
+
+def _n(count: int) -> str:
+    return "1000+" if count >= COUNT_CAP else str(count)
+
+
+def _first(now: datetime, items: list[Listing] | None, **search) -> list[Listing]:
+    """The page's first listings in its default order (newest first): ``items`` when the
+    page already loaded them (its first page in that order), else one small query."""
+    if items is not None:
+        return list(items[:CARD_PHOTOS])
+    return search_listings(now, sort=SORT_NEWEST, per_page=CARD_PHOTOS, **search).items
+
+
+def catalogue_card(
+    now: datetime,
+    *,
+    category=None,
+    district=None,
+    community: Community | None = None,
+    total: int | None = None,
+    items: list[Listing] | None = None,
+) -> CardSpec:
+    """The card of ``/katalog`` narrowed (or not) by a category, a kecamatan and a community
+    (the reference rows); ``total`` and ``items`` when the page already knows them."""
+    filters = Filters(
+        category=category.slug if category else None,
+        district=district.slug if district else None,
+        community=community.slug if community else None,
+    )
+    if total is None:  # kept in the fragment store, as the page's own count
+        from .pages import result_count
+
+        total = result_count(now, None, filters, cap=COUNT_CAP)
+    from flask_babel import gettext as _
+
+    parts = [p.name for p in (category, district, community) if p is not None]
+    params = {
+        name: obj.slug
+        for name, obj in (("kategori", category), ("kecamatan", district), ("komunitas", community))
+        if obj is not None
+    }
+    return CardSpec(
+        kind="katalog",
+        ident="",
+        heading=" · ".join(parts) if parts else _("Katalog produk"),
+        summary=catalogue_summary(
+            total, category.name if category else None, district.name if district else None
+        ),
+        listings=_first(now, items, filters=filters),
+        params=params,
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Picture:
-    """A cover as the card's ``<img>`` shows it: ``src`` (the w640 WebP, else the widest),
-    ``srcset`` of every WebP width, and the pixel size of ``src`` (so nothing jumps)."""
+def business_card(now: datetime, business: Business, items=None) -> CardSpec:
+    """The card of a business page: "12 produk dari Keripik Bu Sri, Pamulang"."""
+    from flask_babel import gettext as _
 
-    src: str
-    srcset: str
-    width: int
-    height: int
-
-
-@dataclass(frozen=True, slots=True)
-class Cover:
-    """A listing's cover: its card picture and its link-preview image (a site-relative or
-    storage URL; ``CardGrid.og`` makes it absolute)."""
-
-    picture: Picture | None
-    og: OgImage | None
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    """Everything one card shows, formatted: what the ``card`` macro reads."""
-
-    id: int
-    href: str
-    title: Markup
-    price: str
-    unit: str | None
-    business: str
-    district: str
-    badges: tuple[str, ...]
-    picture: Picture | None
-    sizes: str = CARD_SIZES
-
-
-@dataclass(frozen=True, slots=True)
-class CardGrid:
-    """The HTML of a row of cards (``{{ grid }}`` in a template) and the first card's Open
-    Graph image (absolute URL), for the page's link preview."""
-
-    html: Markup
-    og: OgImage | None
-
-    def __html__(self) -> str:
-        return self.html
-
-    def __bool__(self) -> bool:
-        return bool(self.html)
-
-
-def _cover_from(variants: list) -> Cover:
-    """A ``Cover`` from one image's variant rows (``name, backend, key, content_type, size,
-    width, height``), with the same choices as the picture macro and ``sharing.og_image``."""
-    web = sorted((v for v in variants if v.content_type == "image/webp"), key=lambda v: v.width)
-    widths: dict[int, object] = {}
-    for v in web:
-        widths.setdefault(v.width, v)
-    web = list(widths.values())
-    picture = None
-    if web:
-        fallback = next((v for v in variants if v.name == "w640"), None) or web[-1]
-        picture = Picture(
-            src=variant_url(fallback),
-            srcset=", ".join(f"{variant_url(v)} {v.width}w" for v in web),
-            width=fallback.width,
-            height=fallback.height,
-        )
-    og = None
-    ig = [v for v in variants if v.name == "ig1080"]
-    for v in ig + sorted(web, key=lambda v: -v.width):
-        if (v.size or 0) <= OG_IMAGE_MAX_BYTES:
-            og = OgImage(
-                url=variant_url(v), width=v.width, height=v.height, content_type=v.content_type
-            )
-            break
-    return Cover(picture=picture, og=og)
-
-
-@functools.cache
-def _covers_query():
-    """The covers statement, built once (an expanding ``ids`` parameter): building it per
-    page cost more than running it."""
-    cover_photo = aliased(Photo, name="cover_photo")
-    first = (
-        sa.select(sa.func.min(cover_photo.position))
-        .where(cover_photo.listing_id == Photo.listing_id)
-        .scalar_subquery()
-    )
-    return (
-        sa.select(
-            Photo.listing_id,
-            Photo.id.label("photo_id"),
-            ImageVariant.name,
-            ImageVariant.backend,
-            ImageVariant.key,
-            ImageVariant.content_type,
-            ImageVariant.size,
-            ImageVariant.width,
-            ImageVariant.height,
-        )
-        .join(ImageVariant, ImageVariant.image_id == Photo.image_id)
-        .where(Photo.listing_id.in_(sa.bindparam("ids", expanding=True)), Photo.position == first)
-        .order_by(Photo.listing_id, Photo.id)
+    n = _n(_count(now, business_id=business.id))
+    return CardSpec(
+        kind="usaha",
+        ident=str(business.id),
+        heading=business.name,
+        summary=_(
+            "%(n)s produk dari %(name)s, %(where)s",
+            n=n,
+            name=business.name,
+            where=business.district.name,
+        ),
+        listings=_first(now, items, business_id=business.id),
     )
 
 
-def covers(listing_ids: list[int]) -> dict[int, Cover]:
-    """The cover (first photo by position) of each listing, in one query over photos and
-    their image's variants. Listings without a photo are left out."""
-    if not listing_ids:
-        return {}
-    rows = db.session.execute(_covers_query(), {"ids": list(listing_ids)}).all()
-    by_listing: dict[int, list] = {}
-    photo_of: dict[int, int] = {}
-    for row in rows:
-        # Two photos at the same position: the first one saved is the cover.
-        if photo_of.setdefault(row.listing_id, row.photo_id) == row.photo_id:
-            by_listing.setdefault(row.listing_id, []).append(row)
-    return {lid: _cover_from(vs) for lid, vs in by_listing.items()}
+def community_card(now: datetime, community: Community, items=None) -> CardSpec:
+    """The card of a community page: "18 produk dari Komunitas …, Pamulang"."""
+    from flask_babel import gettext as _
 
-
-def badges_of(row) -> tuple:
-    """The badge kinds a card row carries, in ``PERMIT_KINDS`` order."""
-    return tuple(kind for kind, label in _BADGE.items() if getattr(row, label) is not None)
-
-
-@functools.lru_cache(maxsize=4096)
-def _price_text(amount: int | None, locale: str) -> str:
-    """``formatting.rupiah`` per amount and locale, formatted once per process (Babel's
-    currency formatting cost ~0.5 ms a card; prices repeat)."""
-    return rupiah(amount)
-
-
-def card_of(row, cover: Cover | None, marks: tuple[str, ...] = ()) -> Card:
-    """A ``Card`` from a ``card_select`` row and its cover; ``marks`` are searched words to
-    highlight in the title."""
-    return Card(
-        id=row.id,
-        href=url_for("catalogue.listing", listing_id=row.id, slug=slugify(row.title)),
-        title=highlight(row.title, list(marks)) if marks else escape(row.title),
-        price=_price_text(row.price, str(get_locale() or "id")),
-        unit=unit_name(row.unit) if row.price is not None else None,
-        business=row.business_name,
-        district=row.district_name,
-        badges=tuple(str(PERMIT_LABELS[k]) for k in badges_of(row)),
-        picture=cover.picture if cover else None,
+    n = _n(_count(now, community_id=community.id))
+    return CardSpec(
+        kind="komunitas",
+        ident=community.slug,
+        heading=community.name,
+        summary=_(
+            "%(n)s produk dari %(name)s, %(where)s",
+            n=n,
+            name=community.name,
+            where=community.district.name,
+        ),
+        listings=_first(now, items, community_id=community.id),
     )
 
 
-def _key(row, locale: str, marks: tuple[str, ...]) -> tuple:
-    return ("card", locale, request.script_root, row.id, row.version, badges_of(row), marks)
+def round_card(now: datetime, rnd: Round, items=None) -> CardSpec:
+    """The card of an edition's page: "Edisi 14: 40 produk UMKM Tangerang Selatan"."""
+    from flask_babel import gettext as _
+
+    n = _n(_count(now, round_id=rnd.id))
+    return CardSpec(
+        kind="edisi",
+        ident=str(rnd.edition),
+        heading=rnd.title,
+        summary=_("%(edition)s: %(n)s produk UMKM Tangerang Selatan", edition=rnd.title, n=n),
+        listings=_first(now, items, round_id=rnd.id),
+    )
 
 
-def card_grid(rows: list, now: datetime, marks=()) -> CardGrid:
-    """The cards of ``rows`` (``card_select`` rows, in page order) as HTML, each card kept
-    in ``fragments`` and built only when missing (one cover query for all the missing)."""
-    if not rows:
-        return CardGrid(html=Markup(""), og=None)
-    marks = tuple(marks or ())
-    locale = str(get_locale() or "id")
-    keys = [_key(row, locale, marks) for row in rows]
-    found, store = fragments.lookup(keys, now)
-    missing = [(row, key) for row, key in zip(rows, keys, strict=True) if key not in found]
-    if missing:
-        found_covers = covers([row.id for row, _key in missing])
-        macro = current_app.jinja_env.get_template("catalogue/_card.html").module.card
-        for row, key in missing:
-            cover = found_covers.get(row.id)
-            value = (Markup(macro(card_of(row, cover, marks))), cover.og if cover else None)
-            found[key] = value
-            fragments.keep(store, key, value)
-    og = found[keys[0]][1]
-    if og is not None:
-        og = OgImage(
-            url=absolute(og.url), width=og.width, height=og.height, content_type=og.content_type
-        )
-    return CardGrid(html=Markup("").join(found[key][0] for key in keys), og=og)
+def spec_for(kind: str, ident: str, args, now: datetime) -> CardSpec | None:
+    """The card a public page would show now, from a ``sharecards`` URL: ``kind``, ``ident``
+    (``""`` for the catalogue) and, for the catalogue, the ``kategori``, ``kecamatan`` and
+    ``komunitas`` slugs in ``args``. None when there is no such public page. Uses the
+    request's locale."""
+    from .pages import filter_choices, public_business, public_community, published_round
+
+    if kind == "katalog":
+        categories, districts = filter_choices()
+        picked = []
+        for name, choices in (("kategori", categories), ("kecamatan", districts)):
+            slug = args.get(name)
+            found = next((c for c in choices if c.slug == slug), None) if slug else None
+            if slug and found is None:
+                return None
+            picked.append(found)
+        slug = args.get("komunitas")
+        community = public_community(slug) if slug else None
+        if slug and community is None:
+            return None
+        return catalogue_card(now, category=picked[0], district=picked[1], community=community)
+    if kind in ("usaha", "edisi"):
+        if not ident.isdecimal() or len(ident) > 15:
+            return None
+        if kind == "usaha":
+            business = public_business(int(ident), now)
+            return business_card(now, business) if business else None
+        rnd = published_round(int(ident), now)
+        return round_card(now, rnd) if rnd else None
+    if kind == "komunitas":
+        community = public_community(ident)
+        return community_card(now, community) if community else None
+    return None

@@ -62,9 +62,10 @@ def sort_labels(has_query: bool) -> list[tuple[str, str]]:
 # --- the cursor ------------------------------------------------------------------------------
 #
 # ``<sort code><a|b>:<key>:<id>`` in URL-safe base64: the position just after (``a``) or
-# before (``b``) a row in that sort. The key is the row's approved_at in microseconds
-# (newest), its price (cheapest, dearest) or its relevance tier (``search.Match``); ``-`` is
-# NULL.
+# before (``b``) a row in that sort. An upper-case sort code names a row of the second
+# segment (sold-out listings, which come after all others: ``queries.Filters.segments``).
+# The key is the row's approved_at in microseconds (newest), its price (cheapest, dearest)
+# or its relevance tier (``search.Match``); ``-`` is NULL.
 
 
 def _sort_key(listing: Listing, sort: str, score: float | None = None):
@@ -76,24 +77,28 @@ def _sort_key(listing: Listing, sort: str, score: float | None = None):
 
 
 def encode_cursor(
-    listing: Listing, direction: str = "a", sort: str = SORT_NEWEST, score: float | None = None
+    listing: Listing,
+    direction: str = "a",
+    sort: str = SORT_NEWEST,
+    score: float | None = None,
+    segment: int = 0,
 ) -> str:
-    """An opaque token for the position just after (``a``) or before (``b``) ``listing``."""
+    """An opaque token for the position just after (``a``) or before (``b``) ``listing``,
+    a row of result segment ``segment`` (0 or 1)."""
     key = _sort_key(listing, sort, score)
-    raw = (
-        f"{_SORT_CODES[sort]}{direction}:{'-' if key is None else repr(key)}:{listing.id}".encode()
-    )
+    code = _SORT_CODES[sort].upper() if segment else _SORT_CODES[sort]
+    raw = f"{code}{direction}:{'-' if key is None else repr(key)}:{listing.id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-_CURSOR_RE = re.compile(r"^([ncdr])([ab]):(-|\d{1,19}):(\d{1,18})$")
+_CURSOR_RE = re.compile(r"^([ncdrNCDR])([ab]):(-|\d{1,19}):(\d{1,18})$")
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 _CODE_SORTS = {code: sort for sort, code in _SORT_CODES.items()}
 
 
-def decode_cursor(token: str) -> tuple[str, str, object, int]:
-    """``(sort, direction, key or None, id)``; raises InvalidCursor for anything odd.
-    The key is an aware datetime (newest) or an int (a price, a relevance tier)."""
+def decode_cursor(token: str) -> tuple[str, str, object, int, int]:
+    """``(sort, direction, key or None, id, segment)``; raises InvalidCursor for anything
+    odd. The key is an aware datetime (newest) or an int (a price, a relevance tier)."""
     if not token or len(token) > 96 or not _TOKEN_RE.match(token):
         raise InvalidCursor(token)
     try:
@@ -103,9 +108,10 @@ def decode_cursor(token: str) -> tuple[str, str, object, int]:
     m = _CURSOR_RE.match(raw)
     if not m:
         raise InvalidCursor(token)
-    sort, direction, text, ident = _CODE_SORTS[m.group(1)], m.group(2), m.group(3), int(m.group(4))
+    code, direction, text, ident = m.group(1), m.group(2), m.group(3), int(m.group(4))
+    sort, segment = _CODE_SORTS[code.lower()], int(code.isupper())
     if text == "-":
-        return sort, direction, None, ident
+        return sort, direction, None, ident, segment
     try:
         if sort == SORT_RELEVANCE:
             key = int(text)
@@ -123,7 +129,7 @@ def decode_cursor(token: str) -> tuple[str, str, object, int]:
                 raise ValueError(text)
     except (ValueError, OverflowError):
         raise InvalidCursor(token) from None
-    return sort, direction, key, ident
+    return sort, direction, key, ident, segment
 
 
 def _order(col, asc: bool, reverse: bool = False):

@@ -57,6 +57,8 @@ class CatalogueArgs:
     price_min: int | None = None
     price_max: int | None = None
     halal: bool = False
+    #: Hide sold-out listings (``tersedia=1``); without it they come last.
+    available: bool = False
     sort: str = SORT_NEWEST
     cursor: str | None = None
     per_page: int = DEFAULT_PER_PAGE
@@ -81,6 +83,7 @@ class CatalogueArgs:
             price_min=low,
             price_max=high,
             halal=_flag(args.get("halal")),
+            available=_flag(args.get("tersedia") or args.get("available")),
             sort=clean_sort(args.get("urut") or args.get("sort"), has_query=bool(q)),
             cursor=(args.get("cursor") or "").replace("\x00", "").strip()[:100] or None,
             per_page=clamp_per_page(args.get("per_page"), DEFAULT_PER_PAGE),
@@ -108,6 +111,7 @@ class CatalogueArgs:
                 bool(self.community),
                 self.price_min is not None or self.price_max is not None,
                 self.halal,
+                self.available,
             )
         )
 
@@ -121,6 +125,7 @@ class CatalogueArgs:
             or self.price_min is not None
             or self.price_max is not None
             or self.halal
+            or self.available
         )
 
     @property
@@ -132,6 +137,7 @@ class CatalogueArgs:
             price_min=self.price_min,
             price_max=self.price_max,
             halal=self.halal,
+            available=self.available,
         )
 
     def default_sort(self) -> str:
@@ -148,6 +154,7 @@ class CatalogueArgs:
             "harga_min": self.price_min,
             "harga_max": self.price_max,
             "halal": 1 if self.halal else None,
+            "tersedia": 1 if self.available else None,
             "urut": self.sort if self.sort != self.default_sort() else None,
             "per_page": self.per_page if self.per_page != DEFAULT_PER_PAGE else None,
         }

@@ -72,7 +72,7 @@ class HomeData:
     round has none, the newest public listings overall)."""
 
     round: Round | None
-    listings: list  # card rows (``cards.card_select``), for ``cards.card_grid``
+    listings: list  # card rows (``listing_cards.card_select``), for ``listing_cards.card_grid``
     categories: list[tuple[Choice, int]]
     districts: list[tuple[Choice, int]]
     more: bool = False

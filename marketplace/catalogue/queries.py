@@ -7,9 +7,10 @@ are ordered newest first by ``(approved_at desc, id desc)``; pages are cut by ke
 page 1 costs.
 
 With ``cards=True`` (the public pages) a page holds plain rows of the columns a card shows
-(``cards.card_select``; ``cards.card_grid`` renders them); otherwise (the API, the poster)
-``Listing`` objects with everything a template shows eager-loaded: business (+ district),
-round, category (joined) and photos → image → variants (selectin). Templates never query.
+(``listing_cards.card_select``; ``listing_cards.card_grid`` renders them); otherwise (the
+API, feeds, the poster) ``Listing`` objects with everything a template shows eager-loaded:
+business (+ district), round, category (joined) and photos → image → variants (selectin).
+Templates never query.
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ from sqlalchemy.orm import contains_eager
 
 from ..auth.models import Community
 from ..extensions import db
-from ..listings.models import Business, Listing, PermitKind
+from ..listings.models import Business, Listing, PermitKind, StockStatus
 from ..listings.permits import valid_permit_clause
 from ..listings.state import public_listing_filter
 from ..reference.models import Category, District
 from . import search
-from .cards import card_select
 from .cursor import (
     DEFAULT_PER_PAGE,
     SORT_CHEAPEST,
@@ -42,6 +42,7 @@ from .cursor import (
     decode_cursor,
     encode_cursor,
 )
+from .listing_cards import card_select
 
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 8
@@ -90,6 +91,7 @@ class Filters:
     price_min: int | None = None
     price_max: int | None = None
     halal: bool = False
+    available: bool = False  # leave out sold-out listings (else they come last: ``_segments``)
 
     def apply(self, stmt, now: datetime):
         if self.category:
@@ -113,7 +115,15 @@ class Filters:
             stmt = stmt.where(Listing.price <= self.price_max)
         if self.halal:  # a checked, unexpired halal permit of the business (Business.badges)
             stmt = stmt.where(valid_permit_clause(PermitKind.HALAL, now, Listing.business_id))
+        if self.available:
+            stmt = stmt.where(Listing.stock != StockStatus.SOLD_OUT)
         return stmt
+
+    def segments(self) -> list:
+        """The conditions a result list is walked in, one after the other: listings not sold
+        out, then sold-out ones (none when ``available``). A cursor names its segment."""
+        first = Listing.stock != StockStatus.SOLD_OUT
+        return [first] if self.available else [first, Listing.stock == StockStatus.SOLD_OUT]
 
 
 def search_listings(
@@ -139,8 +149,7 @@ def search_listings(
     ``district`` are slugs (the district is the business's), as are the other ``filters``;
     unknown slugs match nothing. ``after`` is a cursor from a previous ``Page.next`` or
     ``Page.prev`` of the same sort; anything else raises InvalidCursor. ``per_page`` is
-    clamped to 1..100. ``cards``: items are ``cards.card_select`` rows instead of
-    ``Listing`` objects (what the public pages render).
+    clamped to 1..100.
     """
     per_page = clamp_per_page(per_page)
     filters = filters or Filters()
@@ -165,13 +174,18 @@ def search_listings(
     if round_id is not None:
         stmt = stmt.where(Listing.round_id == round_id)
 
-    direction, key, ident = "a", None, None
+    direction, key, ident, segment = "a", None, None, 0
     if after:
-        cursor_sort, direction, key, ident = decode_cursor(after)
+        cursor_sort, direction, key, ident, segment = decode_cursor(after)
         if cursor_sort != sort:
             raise InvalidCursor(after)
+    segments = filters.segments()
+    if segment >= len(segments):  # a sold-out row's cursor while sold-out ones are hidden
+        return Page(items=[], per_page=per_page, sort=sort, match=match)
     if sort == SORT_RELEVANCE:
-        return _relevance_page(stmt, match, direction, key, ident, per_page, load)
+        return _relevance_page(
+            stmt, match, segments, direction, key, ident, segment, per_page, load
+        )
 
     if match is not None:
         stmt = match.join(stmt)[0] if match.join is not None else stmt.where(match.condition)
@@ -183,34 +197,21 @@ def search_listings(
     # the keyset index on both engines, whatever their NULL ordering.
     stmt = stmt.where(col.is_not(None))
 
-    def cursor(row, way):
-        return encode_cursor(row, way, sort)
+    def fetch(part, edge, reverse, limit):
+        query = stmt.where(segments[part])
+        if edge:
+            query = query.where((_before if reverse else _after)(col, asc, key, ident))
+        return load(query.order_by(*_order(col, asc, reverse)).limit(limit))
 
-    def fetch(condition, reverse):
-        query = stmt.where(condition) if condition is not None else stmt
-        return load(query.order_by(*_order(col, asc, reverse)).limit(per_page + 1))
-
-    if direction == "b":
-        rows = fetch(_before(col, asc, key, ident), reverse=True)
-        more_before = len(rows) > per_page
-        rows = list(reversed(rows[:per_page]))
-        return Page(
-            items=rows,
-            per_page=per_page,
-            sort=sort,
-            match=match,
-            next=cursor(rows[-1], "a") if rows else None,
-            prev=cursor(rows[0], "b") if rows and more_before else None,
-        )
-    rows = fetch(_after(col, asc, key, ident) if ident is not None else None, reverse=False)
-    items = rows[:per_page]
-    return Page(
-        items=items,
-        per_page=per_page,
+    rows = _walk(len(segments), segment, direction, ident is not None, per_page, fetch)
+    return _page(
+        rows,
+        direction,
+        ident is not None,
+        per_page,
+        lambda row, part, way: encode_cursor(row, way, sort, segment=part),
         sort=sort,
         match=match,
-        next=cursor(items[-1], "a") if len(rows) > per_page else None,
-        prev=cursor(items[0], "b") if items and ident is not None else None,
     )
 
 
@@ -220,72 +221,89 @@ def _objects(stmt) -> list:
 
 
 def _rows(stmt) -> list:
-    """The rows a column statement selects."""
+    """The rows a column statement selects (``listing_cards.card_select``)."""
     return list(db.session.execute(stmt).all())
+
+
+def _walk(parts: int, start: int, direction: str, from_edge: bool, per_page: int, fetch):
+    """Up to ``per_page + 1`` rows from consecutive result parts (segments, or segments ×
+    relevance tiers), from part ``start`` on (``a``) or back towards part 0 (``b``).
+    ``fetch(part, edge, reverse, limit)`` gives a part's rows in walking order, only those
+    past the cursor's row when ``edge``. Returns ``[(row, part)]``."""
+    rows: list = []
+    order = range(start, parts) if direction == "a" else range(start, -1, -1)
+    for part in order:
+        edge = from_edge and part == start
+        got = fetch(part, edge, direction == "b", per_page + 1 - len(rows))
+        rows += [(row, part) for row in got]
+        if len(rows) > per_page:
+            break
+    return rows
+
+
+def _page(rows, direction, from_cursor, per_page, cursor, **kw) -> Page:
+    """A Page from ``_walk``'s rows; ``cursor(row, part, way)`` makes a cursor."""
+    if direction == "b":
+        more_before = len(rows) > per_page
+        rows = list(reversed(rows[:per_page]))
+        return Page(
+            items=[r[0] for r in rows],
+            per_page=per_page,
+            next=cursor(*rows[-1], "a") if rows else None,
+            prev=cursor(*rows[0], "b") if rows and more_before else None,
+            **kw,
+        )
+    items = rows[:per_page]
+    return Page(
+        items=[r[0] for r in items],
+        per_page=per_page,
+        next=cursor(*items[-1], "a") if len(rows) > per_page else None,
+        prev=cursor(*items[0], "b") if items and from_cursor else None,
+        **kw,
+    )
 
 
 def _relevance_page(
     stmt,
     match: search.Match,
+    segments: list,
     direction: str,
     tier: int | None,
     ident: int | None,
+    segment: int,
     per_page: int,
     load=_objects,
 ) -> Page:
-    """A page in relevance order: tier by tier (``search.Match``), newest id first within a
-    tier; the cursor names the tier and id of the row at the edge."""
-    found: list[tuple[object, int]] = []
-    if direction == "b":
-        for t in range(min(tier or 0, match.tiers - 1), -1, -1):
-            query, id_col = match.join(stmt, t)
-            if t == tier:
-                query = query.where(id_col > ident)
-            found += [
-                (x, t) for x in load(query.order_by(id_col.asc()).limit(per_page + 1 - len(found)))
-            ]
-            if len(found) > per_page:
-                break
-        more_before = len(found) > per_page
-        found = list(reversed(found[:per_page]))
-        return Page(
-            items=[r[0] for r in found],
-            per_page=per_page,
-            sort=SORT_RELEVANCE,
-            match=match,
-            next=encode_cursor(found[-1][0], "a", SORT_RELEVANCE, found[-1][1]) if found else None,
-            prev=(
-                encode_cursor(found[0][0], "b", SORT_RELEVANCE, found[0][1])
-                if found and more_before
-                else None
-            ),
-        )
-    first = tier if ident is not None else 0
-    for t in range(first, match.tiers):
-        query, id_col = match.join(stmt, t)
-        if ident is not None and t == first:
-            query = query.where(id_col < ident)
-        found += [
-            (x, t) for x in load(query.order_by(id_col.desc()).limit(per_page + 1 - len(found)))
-        ]
-        if len(found) > per_page:
-            break
-    page_rows = found[:per_page]
-    return Page(
-        items=[r[0] for r in page_rows],
-        per_page=per_page,
+    """A page in relevance order: segment by segment (sold-out last), tier by tier within
+    one (``search.Match``), newest id first within a tier; the cursor names the segment,
+    tier and id of the row at the edge."""
+    tiers = match.tiers
+    tier = tier or 0
+    # a tier past the last (a cursor made for another search) starts at the last, unbounded
+    start = segment * tiers + min(tier, tiers - 1)
+    from_edge = ident is not None and tier < tiers
+
+    def fetch(part, edge, reverse, limit):
+        query, id_col = match.join(stmt.where(segments[part // tiers]), part % tiers)
+        if edge:
+            query = query.where(id_col > ident if reverse else id_col < ident)
+        order = id_col.asc() if reverse else id_col.desc()
+        return load(query.order_by(order).limit(limit))
+
+    if direction == "a" and ident is not None and tier >= tiers:
+        rows = []  # nothing comes after a tier that does not exist
+    else:
+        rows = _walk(len(segments) * tiers, start, direction, from_edge, per_page, fetch)
+    return _page(
+        rows,
+        direction,
+        ident is not None,
+        per_page,
+        lambda row, part, way: encode_cursor(
+            row, way, SORT_RELEVANCE, part % tiers, segment=part // tiers
+        ),
         sort=SORT_RELEVANCE,
         match=match,
-        next=(
-            encode_cursor(page_rows[-1][0], "a", SORT_RELEVANCE, page_rows[-1][1])
-            if len(found) > per_page
-            else None
-        ),
-        prev=(
-            encode_cursor(page_rows[0][0], "b", SORT_RELEVANCE, page_rows[0][1])
-            if page_rows and ident is not None
-            else None
-        ),
     )
 
 
@@ -300,7 +318,7 @@ def public_listing(listing_id: int, now: datetime) -> Listing | None:
 
 def related_listings(listing: Listing, now: datetime, n: int = 4) -> list:
     """Up to ``n`` other public listings of the same category, newest first, as card rows
-    (``cards.card_select``)."""
+    (``listing_cards.card_select``)."""
     return _rows(
         card_select(now)
         .where(

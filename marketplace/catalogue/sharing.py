@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..listings.models import PERMIT_LABELS, Business, Listing
+from ..listings.stock import schema_availability
 from ..whatsapp import wa_me_url
 from .urls import absolute, media_src
 
@@ -63,7 +64,9 @@ def og_image(listing: Listing) -> OgImage | None:
 def product_data(listing: Listing, product_url: str, image: str | None, *, at: datetime) -> dict:
     """schema.org Product (rendered as JSON-LD by ``tojson``, which escapes ``<``, ``>``,
     ``&`` and quotes, so a title cannot close the script element). The business's checked,
-    unexpired permits at ``at`` become ``hasCertification`` (never a number)."""
+    unexpired permits at ``at`` become ``hasCertification`` (never a number). Only a listing
+    with a price gets an ``Offer`` (Google refuses one without); its ``availability`` follows
+    the community's stock mark (``listings.stock``)."""
     business = listing.business
     data = {
         "@context": "https://schema.org",
@@ -87,7 +90,8 @@ def product_data(listing: Listing, product_url: str, image: str | None, *, at: d
             "@type": "Offer",
             "price": listing.price,
             "priceCurrency": "IDR",
-            "availability": "https://schema.org/InStock",
+            "availability": schema_availability(listing),
+            "itemCondition": "https://schema.org/NewCondition",
             "url": product_url,
             "seller": {
                 "@type": "Organization",

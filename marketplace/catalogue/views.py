@@ -12,9 +12,10 @@ from ..clock import now
 from ..extensions import db
 from ..slugs import slugify
 from . import bp, pagecache
-from .cards import card_grid
+from .cards import business_card, catalogue_card, community_card, round_card
 from .cursor import SORT_NEWEST, InvalidCursor, sort_labels
 from .forms import CatalogueArgs
+from .listing_cards import card_grid
 from .pages import (
     empty_suggestions,
     filter_choices,
@@ -80,10 +81,17 @@ def _sub_args() -> CatalogueArgs:
     )
 
 
-def _grid(page) -> dict:
-    """The page's cards (``cards``) and its link preview (``og``: the first card's photo)."""
-    grid = card_grid(page.items, now())
-    return {"cards": grid, "og": grid.og}
+def _plain(args: CatalogueArgs, page) -> bool:
+    """Whether ``page`` is the first page of its view in the default order with no word,
+    price or halal filter: then its items and count are what the share card shows."""
+    return (
+        not args.cursor
+        and not args.q
+        and page.sort == SORT_NEWEST
+        and args.price_min is None
+        and args.price_max is None
+        and not args.halal
+    )
 
 
 def _result_count(args: CatalogueArgs, page) -> int | None:
@@ -126,6 +134,15 @@ def catalogue():
     canonical = absolute_url_for(".catalogue", **args.url_args(q=None, urut=None, per_page=None))
     total = _result_count(args, page)
     grid = card_grid(page.items, now(), page.match.searched if page.match else ())
+    plain = _plain(args, page)
+    card = catalogue_card(
+        now(),
+        category=chosen_category,
+        district=chosen_district,
+        community=chosen_community,
+        total=(total or 0) if plain else None,
+        items=page.items if plain else None,
+    )
     return render_template(
         "catalogue/catalogue.html",
         args=args,
@@ -142,7 +159,7 @@ def catalogue():
         total=total,
         total_cap=COUNT_CAP,
         cards=grid,
-        og=grid.og,
+        og=card.og(),
         summary=catalogue_summary(
             total or 0,
             chosen_category.name if chosen_category else None,
@@ -225,6 +242,7 @@ def business(business_id: int):
     page, prev_url, next_url = _page(
         args, ".business", {"business_id": business_id}, business_id=business_id
     )
+    card = business_card(now(), found, page.items if _plain(args, page) else None)
     return render_template(
         "catalogue/business.html",
         business=found,
@@ -232,7 +250,9 @@ def business(business_id: int):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".business", business_id=found.id),
-        **_grid(page),
+        cards=card_grid(page.items, now()),
+        card=card,
+        og=card.og(),
     )
 
 
@@ -245,6 +265,7 @@ def community(slug: str):
     page, prev_url, next_url = _page(
         args, ".community", {"slug": found.slug}, community_id=found.id
     )
+    card = community_card(now(), found, page.items if _plain(args, page) else None)
     return render_template(
         "catalogue/community.html",
         community=found,
@@ -252,7 +273,9 @@ def community(slug: str):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".community", slug=found.slug),
-        **_grid(page),
+        cards=card_grid(page.items, now()),
+        card=card,
+        og=card.og(),
     )
 
 
@@ -263,6 +286,7 @@ def round_page(edition: int):
         abort(404)
     args = _sub_args()
     page, prev_url, next_url = _page(args, ".round_page", {"edition": edition}, round_id=rnd.id)
+    card = round_card(now(), rnd, page.items if _plain(args, page) else None)
     return render_template(
         "catalogue/round.html",
         round=rnd,
@@ -270,7 +294,9 @@ def round_page(edition: int):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".round_page", edition=edition),
-        **_grid(page),
+        cards=card_grid(page.items, now()),
+        card=card,
+        og=card.og(),
     )
 
 

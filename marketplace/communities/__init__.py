@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("communities", __name__)
 
-from . import views  # noqa: E402,F401
+from . import import_views, views  # noqa: E402,F401

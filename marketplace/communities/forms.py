@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import HiddenField, StringField, TextAreaField
 
 
 class JoinForm(FlaskForm):
@@ -14,3 +15,15 @@ class JoinForm(FlaskForm):
 
 class DecideForm(FlaskForm):
     """Just the CSRF token (accept/decline buttons)."""
+
+
+class ImportForm(FlaskForm):
+    """The spreadsheet upload (judged by content in ``imports.read_table``)."""
+
+    file = FileField(_l("File CSV atau XLSX"))
+
+
+class ImportConfirmForm(FlaskForm):
+    """The dry run's rows, signed (``imports.seal``), sent back to confirm the import."""
+
+    rows = HiddenField()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..extensions import db
-from .counters import CountKey, VisitorKey
-from .models import DemandSearch, DemandVisitors
+from .counters import CountKey, ViewKey, VisitorKey
+from .models import DemandSearch, DemandVisitors, ListingView
 
 
 def _insert():
@@ -64,3 +64,41 @@ def write_counts(counts: dict[CountKey, int], visitors: dict[VisitorKey, int]) -
             },
         )
         db.session.execute(stmt, rows)
+
+
+def write_views(views: dict[ViewKey, int], viewers: dict[ViewKey, int]) -> None:
+    """Add ``views`` (page views per WIB day and listing) to ``listing_views`` and raise its
+    ``visitors`` to the day totals in ``viewers`` (the larger of stored and new is kept).
+    Listings gone since (deleted) are skipped. Upserts; never commits."""
+    keys = set(views) | set(viewers)
+    if not keys:
+        return
+    from ..listings.models import Listing
+
+    ids = {listing_id for _day, listing_id in keys}
+    existing = set(db.session.execute(sa.select(Listing.id).where(Listing.id.in_(ids))).scalars())
+    rows = [
+        dict(
+            listing_id=listing_id,
+            day=day,
+            views=views.get((day, listing_id), 0),
+            visitors=viewers.get((day, listing_id), 0),
+        )
+        for day, listing_id in sorted(keys)
+        if listing_id in existing
+    ]
+    if not rows:
+        return
+    table = ListingView.__table__
+    stmt = _insert()(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.listing_id, table.c.day],
+        set_={
+            "views": table.c.views + stmt.excluded.views,
+            "visitors": sa.case(
+                (stmt.excluded.visitors > table.c.visitors, stmt.excluded.visitors),
+                else_=table.c.visitors,
+            ),
+        },
+    )
+    db.session.execute(stmt, rows)

@@ -53,3 +53,21 @@ class DemandVisitors(db.Model):
 
     def __repr__(self) -> str:
         return f"<DemandVisitors {self.day} {self.query!r} {self.visitors}>"
+
+
+class ListingView(db.Model):
+    """How many times, on one WIB day, shoppers opened a listing's page (``views``, page-cache
+    hits and misses alike) and how many distinct visitors they were (``visitors``, from the
+    daily-salted hashes that never leave memory). Counts only; bots and staff not counted."""
+
+    __tablename__ = "listing_views"
+
+    listing_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    views: Mapped[int] = mapped_column(default=0)
+    visitors: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ListingView {self.listing_id} {self.day} {self.views}/{self.visitors}>"

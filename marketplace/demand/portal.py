@@ -1,5 +1,6 @@
 """What a community sees of demand: the searches shoppers made (K-anonymous) in the
-categories its businesses sell in, and its listings' WhatsApp taps per round."""
+categories its businesses sell in, and its listings' page views and WhatsApp taps, round by
+round (the current one first)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from ..extensions import db
 from ..listings.models import Listing, ListingStatus
 from ..reference.models import Category
 from ..rounds.models import Round
-from .queries import QueryCount, top_queries
+from .queries import QueryCount, ViewCount, listing_views, top_queries
 
 DAYS = 30
 
@@ -26,10 +27,20 @@ class CategoryDemand:
 
 
 @dataclass
-class ListingTaps:
+class ListingReach:
+    """One public listing's page views (``ViewCount``) and WhatsApp taps, all days."""
+
     listing: Listing
-    round: Round
     taps: int
+    views: ViewCount
+
+
+@dataclass
+class RoundReach:
+    """A round's listings of one community with their reach."""
+
+    round: Round
+    listings: list[ListingReach]
 
 
 def selling_categories(community_id: int) -> list[Category]:
@@ -56,14 +67,22 @@ def community_demand(community_id: int, now: datetime) -> tuple[date, list[Categ
     return since, out
 
 
-def community_taps(community_id: int) -> list[ListingTaps]:
-    """The community's approved listings with their WhatsApp taps (all days), newest round
-    first."""
+def community_reach(community_id: int) -> list[RoundReach]:
+    """The community's approved listings with their views and WhatsApp taps (all days),
+    grouped by round, newest round first (so the current round leads, then past ones)."""
     rows = db.session.execute(
         sa.select(Listing, Round)
         .join(Round, Listing.round_id == Round.id)
         .where(Listing.community_id == community_id, Listing.status == ListingStatus.APPROVED)
-        .order_by(Round.publishes_at.desc(), Listing.title)
+        .order_by(Round.publishes_at.desc(), Round.id.desc(), Listing.title, Listing.id)
     ).all()
-    taps = whatsapp_taps([listing.id for listing, _ in rows])
-    return [ListingTaps(listing, rnd, taps.get(listing.id, 0)) for listing, rnd in rows]
+    ids = [listing.id for listing, _ in rows]
+    taps, views = whatsapp_taps(ids), listing_views(ids)
+    out: list[RoundReach] = []
+    for listing, rnd in rows:
+        if not out or out[-1].round.id != rnd.id:
+            out.append(RoundReach(rnd, []))
+        out[-1].listings.append(
+            ListingReach(listing, taps.get(listing.id, 0), views.get(listing.id, ViewCount()))
+        )
+    return out

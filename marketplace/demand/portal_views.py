@@ -8,18 +8,20 @@ from flask_login import current_user
 from ..clock import now
 from ..listings.access import member_required
 from . import portal_bp
-from .portal import community_demand, community_taps
+from .portal import community_demand, community_reach
 
 
 @portal_bp.route("/dicari")
 @member_required
 def portal_demand():
     community = current_user.community
-    since, categories = community_demand(community.id, now())
+    at = now()
+    since, categories = community_demand(community.id, at)
     return render_template(
         "demand/portal.html",
         community=community,
         since=since,
         categories=categories,
-        taps=community_taps(community.id),
+        reach=community_reach(community.id),
+        now=at,
     )

@@ -87,3 +87,35 @@ def search_totals(since: date, until: date) -> tuple[int, int]:
         )
     ).one()
     return int(row[0] or 0), int(row[1] or 0)
+
+
+@dataclass(frozen=True)
+class ViewCount:
+    """A listing's page views and visitors (each day's distinct visitors, added up: one
+    shopper who came back on another day counts again) between two WIB dates."""
+
+    views: int = 0
+    visitors: int = 0
+
+
+def listing_views(listing_ids: list[int], since=None, until=None) -> dict[int, ViewCount]:
+    """Views per listing, optionally between two WIB dates (inclusive); listings never
+    viewed are absent. Views are a count per listing, so no K threshold applies."""
+    from .models import ListingView
+
+    if not listing_ids:
+        return {}
+    stmt = (
+        sa.select(
+            ListingView.listing_id,
+            sa.func.sum(ListingView.views),
+            sa.func.sum(ListingView.visitors),
+        )
+        .where(ListingView.listing_id.in_(listing_ids))
+        .group_by(ListingView.listing_id)
+    )
+    if since is not None:
+        stmt = stmt.where(ListingView.day >= since)
+    if until is not None:
+        stmt = stmt.where(ListingView.day <= until)
+    return {lid: ViewCount(int(v), int(p)) for lid, v, p in db.session.execute(stmt).all()}

@@ -15,6 +15,7 @@ from ..clock import now
 from ..errors import DomainError
 from ..extensions import db
 from ..reference import queries as reference
+from ..spreadsheets import safe_cell
 from . import bp
 from .board import board, published_rounds
 from .notify import notify_communities
@@ -61,12 +62,6 @@ def board_page():
     )
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/dicari.csv")
 def board_csv():
     rnd, previous, _rounds = _chosen()
@@ -82,7 +77,7 @@ def board_csv():
             q = row.now
             writer.writerow(
                 [
-                    _cell(v)
+                    safe_cell(v)
                     for v in (rnd.title, q.query, kind, q.unmet, q.thin, q.searches, row.trend)
                 ]
             )

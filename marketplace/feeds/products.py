@@ -17,6 +17,7 @@ from ..catalogue.urls import absolute, absolute_url_for, listing_path_values, me
 from ..extensions import db
 from ..listings.models import Listing
 from ..listings.state import public_listing_filter
+from ..listings.stock import feed_availability
 
 MAX_FEED_ITEMS = 20_000  # far above a city's catalogue; bounds one response
 MIN_IMAGE_SIDE = 500  # both platforms refuse smaller images
@@ -26,7 +27,8 @@ FEED_VARIANT = "ig1080"  # the 1080 px JPEG made for the Instagram kit
 @dataclass
 class FeedItem:
     """One listing as the feeds show it. ``price`` is whole rupiah (``"15000 IDR"`` in the
-    files); ``image_link``/``additional_images`` are absolute JPEG URLs (≥ 500 px)."""
+    files); ``image_link``/``additional_images`` are absolute JPEG URLs (≥ 500 px); ``availability``
+    follows the stock mark ("in stock", "out of stock", "preorder")."""
 
     id: str
     title: str
@@ -92,6 +94,7 @@ def feed_item(listing: Listing, *, description_limit: int) -> FeedItem | None:
         brand=plain_text(business.name, 100),
         category=listing.category.name,
         district=business.district.name,
+        availability=feed_availability(listing),
     )
 
 

@@ -75,8 +75,9 @@ def _sub(parent, tag: str, text: str | None = None, **attrs):
 def google_rss(feed: Feed, *, title: str, link: str, description: str) -> bytes:
     """Google Merchant Center feed: RSS 2.0, one ``<item>`` per listing with ``g:id``,
     ``g:title``, ``g:description``, ``g:link``, ``g:image_link``, ``g:availability``
-    (``in_stock``), ``g:condition``, ``g:price``, ``g:brand`` (+ extra images, product type,
-    a district label); the number of priceless listings left out in an XML comment."""
+    (``in_stock``, ``out_of_stock``, ``preorder``), ``g:condition``, ``g:price``, ``g:brand``
+    (+ extra images, product type, a district label); the number of priceless listings left
+    out in an XML comment."""
     ET.register_namespace("g", G_NS)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _sub(rss, "channel")

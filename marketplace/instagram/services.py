@@ -27,7 +27,7 @@ from babel.dates import format_date
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image as PILImage
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from .. import audit
 from ..clock import now, to_wib
@@ -86,13 +86,18 @@ def kit_ready(rnd: Round, now: datetime) -> bool:
 # --- the selection ------------------------------------------------------------------------------
 
 
-def approved_listings(rnd: Round) -> list[Listing]:
-    """Every approved listing of the round, in approval order."""
+def approved_listings(rnd: Round, *, with_photos: bool = True) -> list[Listing]:
+    """Every approved listing of the round, in approval order. ``with_photos=False`` leaves
+    the photos (and their images and variants, three more queries and hundreds of rows) to
+    load only if touched: the editor and captions never show them (#17, kit preview)."""
+    options = [selectinload(Listing.community)]
+    if not with_photos:
+        options.append(lazyload(Listing.photos))
     return list(
         db.session.execute(
             sa.select(Listing)
             .where(Listing.round_id == rnd.id, Listing.status == ListingStatus.APPROVED)
-            .options(selectinload(Listing.community))
+            .options(*options)
             .order_by(Listing.approved_at, Listing.id)
         )
         .unique()
@@ -111,10 +116,10 @@ class SelectionRow:
     new: bool = False
 
 
-def selection(rnd: Round) -> list[SelectionRow]:
+def selection(rnd: Round, *, with_photos: bool = True) -> list[SelectionRow]:
     """The editor's rows in kit order: saved entries by position, then listings approved
     since (included), in approval order. Listings no longer approved drop out."""
-    listings = approved_listings(rnd)
+    listings = approved_listings(rnd, with_photos=with_photos)
     entries = {
         e.listing_id: e
         for e in db.session.execute(
@@ -428,10 +433,13 @@ class Post:
     files: list[str] = field(default_factory=list)
 
 
-def kit_plan(rnd: Round, settings: SiteSettings | None = None) -> list[Post]:
-    """The posts of the kit, cover first, without drawing anything."""
+def kit_plan(
+    rnd: Round, settings: SiteSettings | None = None, rows: list[SelectionRow] | None = None
+) -> list[Post]:
+    """The posts of the kit, cover first, without drawing anything. ``rows``: the
+    :func:`selection` already at hand (the kit page reads it once for both uses)."""
     settings = settings or get_settings()
-    listings = kit_listings(rnd)
+    listings = kit_listings(rnd) if rows is None else [r.listing for r in rows if r.included]
     groups = group_posts(listings)
     posts = [
         Post(

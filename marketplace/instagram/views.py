@@ -84,13 +84,14 @@ def kit(round_id: int):
 
 def _render_kit(rnd: Round, form: SelectionForm, status: int = 200):
     settings = get_settings()
+    rows = selection(rnd, with_photos=False)  # once, for the editor and the captions
     with force_locale("id"):
-        posts = kit_plan(rnd, settings)
+        posts = kit_plan(rnd, settings, rows=rows)
     return render_template(
         "instagram/kit.html",
         rnd=rnd,
         form=form,
-        rows=selection(rnd),
+        rows=rows,
         posts=posts,
         ready=kit_ready(rnd, now()),
         caption_limit=CAPTION_LIMIT,

@@ -17,4 +17,5 @@ from . import (
     listing_views,
     member_views,  # noqa: E402,F401
     notification_views,
+    stock_views,
 )

@@ -236,3 +236,27 @@ def _hold_for_review(business: Business, live: dict, *, actor: User, now: dateti
         at=now,
         details={"change_id": pending.id, "version": pending.version, "changes": changes},
     )
+
+
+IMPORT_FIELDS = (
+    "name",
+    "owner_name",
+    "district_id",
+    "whatsapp",
+    "instagram",
+    "tokopedia_url",
+    "shopee_url",
+    "story",
+)
+
+
+def business_values(data: BusinessInput) -> dict:
+    """The business form's rules on ``data`` without saving anything: field → parsed value
+    for ``IMPORT_FIELDS`` (whatsapp as E.164, links as https, None for empty optional
+    fields). Raises FormErrors (field → Indonesian message). Used by the bulk import."""
+    probe = Business()
+    with db.session.no_autoflush:
+        errors = _apply_business(probe, data)
+    if errors:
+        raise FormErrors(errors)
+    return {f: getattr(probe, f) for f in IMPORT_FIELDS}

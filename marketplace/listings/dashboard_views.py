@@ -6,6 +6,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.sessions import previous_login
 from ..clock import now
 from ..rounds.allowances import allowance, late_round_for
 from ..rounds.forms import LateCodeRedeemForm
@@ -16,6 +17,7 @@ from .forms import ActionForm
 from .published import published_links
 from .queries import community_businesses, community_listings, latest_feedback
 from .state import slots_used, status_label
+from .stock import awaiting_answer
 
 
 @bp.route("/")
@@ -33,6 +35,7 @@ def dashboard():
     return render_template(
         "listings/dashboard.html",
         community=community,
+        previous_login=previous_login(),
         round=rnd,
         upcoming=upcoming,
         listings=listings,
@@ -46,6 +49,7 @@ def dashboard():
         allowance=allow,
         published=published_links(listings, at),
         late_form=LateCodeRedeemForm(formdata=None),
+        still_sold=awaiting_answer(community.id, at),
     )
 
 

@@ -25,6 +25,8 @@ from .photos import form_photo_ids, parse_photo_op
 from .published import is_public, public_links
 from .queries import community_businesses, history_with_lineage, latest_feedback, listing_history
 from .state import allowed_actions, can_edit, status_label, transition
+from .stock import asks_still_sold, stock_options
+from .stock import cutoffs as stock_cutoffs
 
 TEMPLATE = "listings/listing_form.html"
 
@@ -66,6 +68,22 @@ def _form_data(form: ListingForm, listing: Listing | None) -> listings.ListingFo
     )
 
 
+def _draft_round(listing: Listing | None):
+    """The round a new (or draft) listing is kept for when that round is not open yet, so the
+    form can say so and offer only "save as draft"; None when it can be submitted now."""
+    at = now()
+    if listing is None:
+        try:
+            rnd = listings.target_round(at)
+        except DomainError:
+            return None
+    elif listing.status == ListingStatus.DRAFT:
+        rnd = listing.round
+    else:
+        return None
+    return None if rnd.accepts_submissions(at) or rnd.closes_at <= at else rnd
+
+
 def _show_form(form, listing, photos, photo_errors, status: int = 200):
     return render_template(
         TEMPLATE,
@@ -74,6 +92,7 @@ def _show_form(form, listing, photos, photo_errors, status: int = 200):
         photos=photos,
         photo_errors=photo_errors,
         limits=_limits(),
+        draft_round=_draft_round(listing),
         marks=community_marks(community_businesses(current_user.community_id), now()),
     ), status
 
@@ -212,6 +231,8 @@ def listing_detail(listing_id: int):
         lineage=history_with_lineage(listing)[:-1],
         copy_round=_copy_round(listing, at),
         published=public_links(listing) if is_public(listing, at) else None,
+        stock_options=stock_options(),
+        asks_still_sold=asks_still_sold(listing, stock_cutoffs(at), at),
     )
 
 

@@ -41,7 +41,7 @@ from ..rounds.models import Round
 from ..rounds.services import next_round, open_round
 from .models import ACTIONS, Business, Listing, ListingStatus, Photo
 from .photos import apply_photo_op, photo_count_errors
-from .state import can_edit, check_actor, flush_listing, transition
+from .state import can_edit, check_actor, flush_listing, run_submitted_hooks, transition
 
 S = ListingStatus
 
@@ -260,6 +260,8 @@ def update_listing(
         at=now,
         details={"version": listing.version, "photos": len(photos)},
     )
+    if listing.status == S.SUBMITTED:  # edited while waiting: the pre-checks run again
+        run_submitted_hooks(listing, now)
     return listing
 
 

@@ -93,6 +93,39 @@ ACTIONS: dict[str, ListingAction] = {
             _l("disalin"),
             _l("Disalin dari produk sebelumnya"),
         ),
+        # stock marks on an approved listing (``listings.stock``): no review, status stays
+        _action(
+            "stock_in_stock",
+            (S.APPROVED,),
+            None,
+            "community",
+            _l("ditandai tersedia"),
+            _l("Ditandai tersedia"),
+        ),
+        _action(
+            "stock_sold_out",
+            (S.APPROVED,),
+            None,
+            "community",
+            _l("ditandai stok habis"),
+            _l("Ditandai stok habis"),
+        ),
+        _action(
+            "stock_preorder",
+            (S.APPROVED,),
+            None,
+            "community",
+            _l("ditandai pre-order"),
+            _l("Ditandai pre-order"),
+        ),
+        _action(
+            "stock_confirm",
+            (S.APPROVED,),
+            None,
+            "community",
+            _l("dipastikan masih dijual"),
+            _l("Dipastikan masih dijual"),
+        ),
         _action(
             "carry",
             (S.CHANGES_REQUESTED,),
@@ -341,6 +374,22 @@ class BusinessChange(db.Model):
         return f"<BusinessChange {self.id} {self.status.value} v{self.version}>"
 
 
+class StockStatus(str, enum.Enum):
+    """What a community says of an approved listing's stock (``listings.stock``): not a
+    content change, so it needs no moderation."""
+
+    IN_STOCK = "in_stock"
+    SOLD_OUT = "sold_out"
+    PREORDER = "preorder"
+
+
+STOCK_LABELS = {
+    StockStatus.IN_STOCK: _l("Tersedia"),
+    StockStatus.SOLD_OUT: _l("Stok habis"),
+    StockStatus.PREORDER: _l("Pre-order"),
+}
+
+
 class Listing(db.Model):
     """A product submitted to one round. ``price`` is whole rupiah (int) or None.
 
@@ -391,6 +440,12 @@ class Listing(db.Model):
     # Set when shoppers' open fraud reports reach the threshold (``reports``): out of the
     # catalogue until a moderator looked (dismiss clears it, take-down removes the listing).
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The community's stock mark (``listings.stock``) and when it last set or confirmed it
+    # (the "masih dijual?" question counts rounds from there or the showcase end).
+    stock: Mapped[StockStatus] = mapped_column(
+        enum_type(StockStatus), default=StockStatus.IN_STOCK, server_default="in_stock"
+    )
+    stock_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     business: Mapped[Business] = relationship(lazy="joined")
     community: Mapped[Community] = relationship()

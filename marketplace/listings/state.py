@@ -170,6 +170,26 @@ def check_can_submit(listing: Listing, now: datetime) -> None:
         )
 
 
+# --- what follows a submit -----------------------------------------------------------------
+
+# Called as ``hook(listing, now)`` after a listing was submitted, resubmitted or edited while
+# waiting, inside the same transaction (moderation registers its pre-checks here: listings
+# never imports moderation). A hook flushes, never commits.
+SUBMITTED_HOOKS: list = []
+
+
+def on_submitted(hook) -> None:
+    """Register ``hook(listing, now)`` to run after each submit, resubmit or edit of a
+    waiting listing (once per function)."""
+    if hook not in SUBMITTED_HOOKS:
+        SUBMITTED_HOOKS.append(hook)
+
+
+def run_submitted_hooks(listing: Listing, now: datetime) -> None:
+    for hook in SUBMITTED_HOOKS:
+        hook(listing, now)
+
+
 # --- the one transition function ---------------------------------------------------------
 
 
@@ -234,6 +254,8 @@ def transition(
         at=now,
         details={"version": listing.version, **(details or {})},
     )
+    if declared.to == S.SUBMITTED:
+        run_submitted_hooks(listing, now)
     return listing
 
 

@@ -37,6 +37,7 @@ from PIL import Image, ImageCms, ImageFile
 from pillow_heif import register_heif_opener
 
 from ..errors import ImageRejected
+from . import heif_tiles
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +48,17 @@ ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "GIF")
 # Used when no app is active (the benchmark, scripts); the app's config wins otherwise.
 DEFAULT_LIMITS = {
     "MAX_IMAGE_PIXELS": 40_000_000,
+    "MAX_SCALED_PIXELS": 210_000_000,
+    "PHOTO_DECODE_BUDGET_MIB": 100,
     "MIN_IMAGE_SIDE": 320,
     "MAX_PHOTO_BYTES": 12 * 1024 * 1024,
     "PHOTO_DECODES_AT_ONCE": 2,
     "MAX_ASPECT_RATIO": 4,
 }
+
+# Pillow's own bomb check (a warning above this, an error above twice it) sits at our largest
+# cap, so a 200 MP phone JPEG opens; the per-format limits and the decode budget are stricter.
+Image.MAX_IMAGE_PIXELS = DEFAULT_LIMITS["MAX_SCALED_PIXELS"]
 
 WEBP_QUALITY = 80
 WEBP_METHOD = 4
@@ -177,24 +184,48 @@ def _orientation(im: Image.Image) -> int:
     return value if isinstance(value, int) and value in range(1, 9) else 1
 
 
-def _open_and_decode(
-    data: bytes, *, max_pixels: int, min_side: int, max_ratio: float = 4
-) -> tuple[Image.Image, int, tuple[int, int]]:
-    """Open with the allow-list, check the header, fully decode.
+def _bytes_per_pixel(mode: str) -> int:
+    """Pillow's memory per pixel for a decoded mode (RGB is stored in 4 bytes)."""
+    if mode in ("1", "L", "P"):
+        return 1
+    if mode.startswith("I;16"):
+        return 2
+    return 4
 
-    Returns (decoded image, EXIF orientation, pixel size from the header); the decoded
-    image may be smaller than the header size (JPEG DCT scaling)."""
+
+# Memory per pixel of a whole-picture decode, measured with bench/photo_bench.py (peak above
+# the process's previous peak, ÷ pixels): Pillow's own buffer for PNG and GIF; WebP goes
+# through libwebp's buffer and a bytes copy; HEIF through libheif's YUV planes, its RGB image
+# and Pillow's copy. JPEG (DCT scaling) and HEIF grids (tile by tile) decode reduced instead.
+_WHOLE_DECODE_FACTOR = {"WEBP": 4.0, "HEIF": 1.8}
+
+
+@dataclass
+class _Opened:
+    """An upload that passed the header checks and the decode budget, not yet decoded."""
+
+    im: Image.Image
+    format: str
+    size: tuple[int, int]  # from the header, in the file's own orientation
+    orientation: int
+    heif_grid: heif_tiles.Tiling | None = None
+
+
+def _open_checked(data: bytes, *, max_pixels: int, min_side: int, max_ratio: float = 4) -> _Opened:
+    """Open with the allow-list and check the header and the decode budget; nothing decoded.
+
+    The pixel limit depends on how the format is decoded: ``MAX_IMAGE_PIXELS`` for pictures
+    decoded whole (PNG, WebP, GIF, HEIF without a grid), ``MAX_SCALED_PIXELS`` for those decoded
+    at reduced scale (JPEG) or tile by tile (HEIF grids, what phones write). Then the memory the
+    decode would take (:func:`decode_cost`) must fit ``PHOTO_DECODE_BUDGET_MIB``."""
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         # A global switch that would let half-grey pictures through; refuse to run with it.
         raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES must stay False")
     unsupported = _("Format berkas tidak didukung. Kirim foto JPEG, PNG, WebP, HEIC atau GIF.")
-    corrupt = _(
-        "Berkas foto rusak sehingga tidak dapat dibaca — coba simpan ulang foto lalu unggah lagi."
-    )
     bomb_limit = Image.MAX_IMAGE_PIXELS or max_pixels
     too_large = _(
-        "Foto terlalu besar: lebih dari %(limit)s megapiksel.",
-        limit=_number(min(max_pixels, bomb_limit) / 1e6),
+        "Foto terlalu besar: lebih dari %(limit)s megapiksel. Perkecil fotonya, lalu unggah lagi.",
+        limit=_number(min(max(max_pixels, _limit("MAX_SCALED_PIXELS")), bomb_limit) / 1e6),
     )
     # Warnings raised while parsing untrusted bytes are collected rather than printed (or,
     # under an "error" filter, raised from deep inside a plugin); a DecompressionBombWarning
@@ -213,76 +244,169 @@ def _open_and_decode(
             # Only the first frame (of a GIF, an animated PNG/WebP, a HEIF collection) is
             # decoded, so only it counts: a 480×480 GIF of 200 frames is 0.23 MP, not 46.
             # Nor is n_frames asked for: it would parse every frame of a hostile file.
-            frames = 1
         except Image.DecompressionBombError:
             raise _reject(too_large, None) from None
         except Exception as exc:  # UnidentifiedImageError and malformed headers alike
             log.info("upload not opened: %s", exc)
             if data[:3] == b"\xff\xd8\xff":  # a JPEG whose header is broken: say so
-                raise _reject(corrupt, "JPEG") from None
+                raise _reject(_corrupt(), "JPEG") from None
             raise _reject(unsupported, _sniff(data)) from None
-
-        pixels = width * height * frames
-        if pixels > max_pixels:
-            raise _reject(
-                _(
-                    "Foto terlalu besar: %(mp)s megapiksel, paling besar %(limit)s megapiksel.",
-                    mp=_number(pixels / 1e6),
-                    limit=_number(max_pixels / 1e6),
-                ),
-                fmt,
-            )
-        if _bomb(caught) or width * height > bomb_limit:
+        if _bomb(caught):
             raise _reject(too_large, fmt)
-        ratio = max(width, height) / max(1, min(width, height))
-        if ratio > max_ratio:
-            raise _reject(
-                _(
-                    "Foto terlalu panjang (%(w)s×%(h)s piksel, %(r)s:1): di kartu produk "
-                    "hanya tampil sebagai garis tipis. Potong foto agar sisi panjangnya "
-                    "paling banyak %(max)s kali sisi pendek, lalu unggah lagi.",
-                    w=width,
-                    h=height,
-                    r=_number(ratio),
-                    max=_number(max_ratio),
-                ),
-                fmt,
-            )
-        if max(width, height) < min_side:
-            raise _reject(
-                _(
-                    "Foto terlalu kecil (%(w)s×%(h)s piksel): sisi terpanjang minimal "
-                    "%(min)s piksel.",
-                    w=width,
-                    h=height,
-                    min=min_side,
-                ),
-                fmt,
-            )
 
-        orientation = _orientation(im)
-        if fmt == "JPEG":
-            # Decode at 1/2, 1/4 or 1/8 scale when the largest derivative allows it.
-            target = _raw_size(width, height, orientation, max(v.width for v in VARIANTS))
-            if target != (width, height):
-                im.draft(im.mode, target)
+    grid = heif_tiles.grid_of(data) if fmt == "HEIF" else None
+    if grid is not None and (grid.width, grid.height) != (width, height):
+        grid = None  # not the picture pillow-heif describes: decode it whole
+    scaled = fmt == "JPEG" or grid is not None
+    cap = max(max_pixels, _limit("MAX_SCALED_PIXELS")) if scaled else max_pixels
+    pixels = width * height
+    if pixels > cap:
+        raise _reject(
+            _(
+                "Foto terlalu besar: %(mp)s megapiksel, paling besar %(limit)s megapiksel. "
+                "Perkecil fotonya, lalu unggah lagi.",
+                mp=_number(pixels / 1e6),
+                limit=_number(cap / 1e6),
+            ),
+            fmt,
+        )
+    if width * height > bomb_limit:
+        raise _reject(too_large, fmt)
+    ratio = max(width, height) / max(1, min(width, height))
+    if ratio > max_ratio:
+        raise _reject(
+            _(
+                "Foto terlalu panjang (%(w)s×%(h)s piksel, %(r)s:1): di kartu produk "
+                "hanya tampil sebagai garis tipis. Potong foto agar sisi panjangnya "
+                "paling banyak %(max)s kali sisi pendek, lalu unggah lagi.",
+                w=width,
+                h=height,
+                r=_number(ratio),
+                max=_number(max_ratio),
+            ),
+            fmt,
+        )
+    if max(width, height) < min_side:
+        raise _reject(
+            _(
+                "Foto terlalu kecil (%(w)s×%(h)s piksel): sisi terpanjang minimal %(min)s piksel.",
+                w=width,
+                h=height,
+                min=min_side,
+            ),
+            fmt,
+        )
+    opened = _Opened(im, fmt, (width, height), _orientation(im), grid)
+    if fmt == "JPEG":
+        # Decode at 1/2, 1/4 or 1/8 scale when the largest derivative allows it; draft()
+        # only sets the scale (and the size the decode will have), nothing is decoded yet.
+        target = _raw_size(width, height, opened.orientation, max(v.width for v in VARIANTS))
+        if target != (width, height):
+            im.draft(im.mode, target)
+    budget = _limit("PHOTO_DECODE_BUDGET_MIB") * 1024 * 1024
+    cost = decode_cost(opened)
+    if cost > budget:
+        per_pixel = cost / pixels
+        raise _reject(
+            _(
+                "Foto %(fmt)s ini terlalu besar untuk diolah: %(mp)s megapiksel, paling besar "
+                "%(limit)s megapiksel untuk foto seperti ini. Simpan atau kirim sebagai JPEG, "
+                "atau perkecil fotonya, lalu unggah lagi.",
+                fmt="HEIC" if fmt == "HEIF" else fmt,
+                mp=_number(pixels / 1e6),
+                limit=_number(budget / per_pixel / 1e6),
+            ),
+            fmt,
+        )
+    return opened
+
+
+def decode_cost(opened: _Opened) -> int:
+    """Bytes of memory the decode of ``opened`` takes at its peak (estimate, upper side).
+
+    JPEG: the picture at the DCT scale ``draft()`` chose (``im.size`` is already that size).
+    HEIF grid: two tiles and the reduced canvas. Others: the whole picture in Pillow's mode,
+    times the format's measured overhead (:data:`_WHOLE_DECODE_FACTOR`)."""
+    im = opened.im
+    bpp = _bytes_per_pixel(im.mode)
+    if opened.heif_grid is not None:
+        g = opened.heif_grid
+        return 4 * (2 * g.tile_width * g.tile_height + (g.width * g.height) // 4)
+    w, h = im.size  # reduced by draft() for a JPEG
+    return int(w * h * bpp * _WHOLE_DECODE_FACTOR.get(opened.format, 1.0))
+
+
+def _corrupt() -> str:
+    return _(
+        "Berkas foto rusak sehingga tidak dapat dibaca — coba simpan ulang foto lalu unggah lagi."
+    )
+
+
+def _decode_failed(exc: Exception, fmt: str) -> ImageRejected:
+    log.info("upload not decoded (%s): %s", fmt, exc)
+    text = str(exc).lower()
+    if isinstance(exc, EOFError) or "truncat" in text:
+        return _reject(_("Berkas foto terpotong/tidak lengkap — coba unggah ulang."), fmt)
+    return _reject(_corrupt(), fmt)
+
+
+def _decode_shrunk(opened: _Opened, data: bytes, target: tuple[int, int]) -> Image.Image:
+    """Fully decode ``opened`` and bring it to L, RGB or CMYK, flattened on white, shrunk by
+    an integer factor to no less than twice ``target`` (raw orientation) on either side.
+
+    Mode work and the shrink run a strip (or a HEIF tile) at a time, so a large picture costs
+    its decoded buffer plus a small canvas, never a second full-size copy (Pillow's resize of
+    RGBA premultiplies into one). The returned image carries the ICC profile, if any."""
+    im, fmt = opened.im, opened.format
+    icc = im.info.get("icc_profile")
+    if opened.heif_grid is not None:
+        g = opened.heif_grid
+        factor = 1
+        while factor * 2 <= min(g.width // (2 * target[0]), g.height // (2 * target[1])):
+            factor *= 2
+        factor = min(factor, g.tile_width, g.tile_height)
+        try:
+            base = heif_tiles.decode_reduced(data, g, factor, _prepare)
+        except heif_tiles.HeifTileError as exc:
+            raise _decode_failed(exc, fmt) from None
+        if icc:
+            base.info["icc_profile"] = icc
+        return base
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
             im.load()
         except Image.DecompressionBombError:
-            raise _reject(too_large, fmt) from None
+            raise _reject(
+                _("Foto terlalu besar. Perkecil fotonya, lalu unggah lagi."), fmt
+            ) from None
         except Exception as exc:
-            log.info("upload not decoded (%s): %s", fmt, exc)
-            text = str(exc).lower()
-            if isinstance(exc, EOFError) or "truncat" in text:
-                raise _reject(
-                    _("Berkas foto terpotong/tidak lengkap — coba unggah ulang."), fmt
-                ) from None
-            raise _reject(corrupt, fmt) from None
+            raise _decode_failed(exc, fmt) from None
         if _bomb(caught):
-            raise _reject(too_large, fmt)
+            raise _reject(_("Foto terlalu besar. Perkecil fotonya, lalu unggah lagi."), fmt)
         for w in caught:
             log.info("warning while decoding a %s upload: %s", fmt, w.message)
-    return im, orientation, (width, height)
+    w, h = im.size
+    factor = max(1, min(w // (2 * target[0]), h // (2 * target[1])))
+    if factor == 1:
+        base = _prepare(im)
+    else:
+        strip = factor * max(1, 256 // factor)
+        base = None
+        for y in range(0, h, strip):
+            part = _prepare(im.crop((0, y, w, min(h, y + strip)))).reduce(factor)
+            if base is None:
+                base = Image.new(part.mode, (-(-w // factor), -(-h // factor)))
+            base.paste(part, (0, y // factor))
+        im.close()  # the full-size buffer goes now, before the resizes
+    if icc:
+        base.info["icc_profile"] = icc
+    return base
+
+
+def _prepare(im: Image.Image) -> Image.Image:
+    """L, RGB or CMYK, transparency flattened on white."""
+    return _flatten_on_white(_normalise_mode(im))
 
 
 def _bomb(caught: list[warnings.WarningMessage]) -> bool:
@@ -399,21 +523,23 @@ _SLOTS_LOCK = threading.Lock()
 
 
 def _process(data: bytes) -> ProcessedImage:
-    im, orientation, (raw_w, raw_h) = _open_and_decode(
+    opened = _open_checked(
         data,
         max_pixels=_limit("MAX_IMAGE_PIXELS"),
         min_side=_limit("MIN_IMAGE_SIDE"),
         max_ratio=_limit("MAX_ASPECT_RATIO"),
     )
-    source_format = "JPEG" if im.format == "MPO" else (im.format or "?")
+    orientation, (raw_w, raw_h) = opened.orientation, opened.size
+    source_format = opened.format
     width, height = _upright(raw_w, raw_h, orientation)
 
-    # Shrink once to the largest derivative, then do colour work and rotation on few pixels.
-    base = _normalise_mode(im)
+    # Decode and shrink once towards the largest derivative, then do colour work and
+    # rotation on few pixels.
     target = _raw_size(raw_w, raw_h, orientation, max(spec.width for spec in VARIANTS))
+    base = _decode_shrunk(opened, data, target)
     if target != base.size:
         base = base.resize(target, RESAMPLE, reducing_gap=3.0)
-    base = _to_srgb(_flatten_on_white(base))
+    base = _to_srgb(base)
     if orientation in _TRANSPOSE:
         base = base.transpose(_TRANSPOSE[orientation])
     base.info.clear()  # nothing of the original's metadata goes into the encoders

@@ -37,6 +37,9 @@ from .storage import Storage, get_storage
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(hours=24)
+# Objects the app draws from others and keeps by content key (share cards: ``sharecards``),
+# not photos: no row references them, and the sweep leaves them alone.
+GENERATED_PREFIX = "generated/"
 
 
 def _reference_columns() -> list[sa.Column]:
@@ -184,7 +187,7 @@ def sweep_storage(
     present: set[str] = set()
     for obj in storage.list():
         present.add(obj.key)
-        if obj.key in used:
+        if obj.key in used or obj.key.startswith(GENERATED_PREFIX):
             continue
         if obj.modified >= now - grace:
             report.young_kept += 1

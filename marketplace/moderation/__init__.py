@@ -15,6 +15,7 @@ from . import (
     audit_views,
     business_change_views,
     community_views,
+    progress_views,
     queue_views,
     reason_views,  # noqa: E402,F401
     review_views,

@@ -18,7 +18,7 @@ from ..audit.queries import (
 )
 from ..clock import now
 from ..extensions import db
-from ..security import page_arg
+from ..security import paginate_clamped
 from . import bp
 from .audit_objects import object_names
 
@@ -28,9 +28,7 @@ AUDIT_PER_PAGE = 100
 @bp.route("/audit")
 def audit_log():
     flt = AuditFilter.from_args(request.args)
-    page = db.paginate(
-        audit_query(flt), page=page_arg(), per_page=AUDIT_PER_PAGE, error_out=False, count=True
-    )
+    page = paginate_clamped(audit_query(flt), per_page=AUDIT_PER_PAGE)
     events: list[AuditEvent] = list(page.items)
     args = flt.args()
     return render_template(

@@ -15,6 +15,7 @@ from . import bp
 from .access import current_staff
 from .business_changes import decide_change, diff, pending_changes
 from .forms import BusinessChangeForm
+from .notices import send_notice
 
 
 @bp.route("/perubahan-usaha")
@@ -41,7 +42,7 @@ def decide_business_change(change_id: int):
     if not form.validate_on_submit() or not (form.approve.data or form.refuse.data):
         abort(400)
     try:
-        decide_change(
+        notice = decide_change(
             change,
             approve=bool(form.approve.data),
             version=form.version.data or 0,
@@ -55,6 +56,7 @@ def decide_business_change(change_id: int):
         return redirect(url_for(".business_changes"))
     name = change.business.name
     db.session.commit()
+    send_notice(notice)  # after the commit
     flash(
         _("Perubahan %(name)s disetujui.", name=name)
         if form.approve.data

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,8 +19,8 @@ from ..db import get_by_id
 from ..errors import InvalidInput, NotAllowed, StaleVersion
 from ..extensions import db
 from ..listings.models import BusinessChange, ChangeStatus
-from ..notifications import notify
 from ..reference.models import District
+from .notices import Notice, tell_community
 
 FIELD_LABELS = {
     "name": _l("Nama usaha"),
@@ -79,12 +80,13 @@ def decide_change(
     reason: str,
     actor: User,
     now: datetime,
-) -> BusinessChange:
+) -> Notice:
     """Approve (the new values go live on the business) or refuse (``reason`` required,
     ≤ 500 characters) the pending ``change`` as of ``version``. Raises NotAllowed for a
     non-staff actor, StaleVersion when the change was edited or decided since the moderator
     opened it (also when another moderator's decision commits first), InvalidInput for a
-    missing or too long reason. Audited; the community is notified. Flushes, never commits."""
+    missing or too long reason. Audited; the community is notified in the portal, and the
+    returned Notice is its e-mail for after the commit. Flushes, never commits."""
     if actor is None or not actor.is_staff:
         raise NotAllowed()
     if change.status != ChangeStatus.PENDING or change.version != version:
@@ -121,19 +123,22 @@ def decide_change(
         at=now,
         details={"change_id": change.id, "version": version, "changes": change.changes},
     )
-    fields = ", ".join(str(FIELD_LABELS.get(f, f)) for f in change.changes)
-    if approve:
-        message = _(
-            "Perubahan data usaha %(name)s (%(fields)s) disetujui dan sudah tampil di katalog.",
-            name=business.name,
-            fields=fields,
-        )
-    else:
-        message = _(
-            "Perubahan data usaha %(name)s (%(fields)s) ditolak: %(reason)s",
-            name=business.name,
-            fields=fields,
-            reason=reason,
-        )
-    notify(business.community_id, message, kind="business_change", at=now)
-    return change
+    with force_locale("id"):  # the community's language, whatever the moderator reads
+        fields = ", ".join(str(FIELD_LABELS.get(f, f)) for f in change.changes)
+        if approve:
+            message = _(
+                "Perubahan data usaha %(name)s (%(fields)s) disetujui dan sudah tampil di katalog.",
+                name=business.name,
+                fields=fields,
+            )
+        else:
+            message = _(
+                "Perubahan data usaha %(name)s (%(fields)s) ditolak: %(reason)s",
+                name=business.name,
+                fields=fields,
+                reason=reason,
+            )
+        subject = _("Perubahan usaha %(name)s diputuskan", name=business.name)
+    return tell_community(
+        business.community_id, message, kind="business_change", subject=subject, now=now
+    )

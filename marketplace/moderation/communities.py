@@ -18,6 +18,7 @@ from ..extensions import db
 from ..inputs import clean_text
 from ..listings.models import Business
 from ..listings.queries import community_businesses
+from .notices import Notice, status_notice
 from .reasons import REASON_MAX
 
 COMMUNITY_STATUS_LABELS = {
@@ -103,19 +104,22 @@ def community_detail(community: Community) -> CommunityDetail:
 
 def verify_community(
     community: Community, *, actor: User, now: datetime, note: str | None = None
-) -> Community:
-    """pending/suspended → verified (audited). Raises InvalidTransition, NotAllowed."""
+) -> Notice:
+    """pending/suspended → verified (audited), and the community told (in-app now; the
+    returned Notice is e-mailed after the commit). Raises InvalidTransition, NotAllowed."""
     try:
         note = clean_text(note, max_length=REASON_MAX, field=_("Catatan")) or None
     except InvalidInput as exc:
         raise FormErrors({"reason": exc.message}) from None
-    return change_community_status(community, "verify", actor=actor, now=now, reason=note)
+    change_community_status(community, "verify", actor=actor, now=now, reason=note)
+    return status_notice(community, "verify", text=note, now=now)
 
 
 def suspend_community(
     community: Community, *, actor: User, now: datetime, reason: str | None
-) -> Community:
-    """pending/verified → suspended with a required reason (audited).
+) -> Notice:
+    """pending/verified → suspended with a required reason (audited), and the community told
+    with the reason (the returned Notice is e-mailed after the commit).
 
     Raises FormErrors when the reason is missing or too long, InvalidTransition, NotAllowed.
     """
@@ -123,4 +127,5 @@ def suspend_community(
         reason = clean_text(reason, max_length=REASON_MAX, field=_("Alasan"), required=True)
     except InvalidInput as exc:
         raise FormErrors({"reason": exc.message}) from None
-    return change_community_status(community, "suspend", actor=actor, now=now, reason=reason)
+    change_community_status(community, "suspend", actor=actor, now=now, reason=reason)
+    return status_notice(community, "suspend", text=reason, now=now)

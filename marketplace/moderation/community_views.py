@@ -13,6 +13,7 @@ from . import bp
 from .access import current_staff
 from .communities import communities, community_detail, suspend_community, verify_community
 from .forms import SuspendForm, VerifyForm
+from .notices import latest_community_notice, send_notice
 
 
 @bp.route("/komunitas")
@@ -43,6 +44,7 @@ def _render_community(c: Community, verify_form, suspend_form, status: int = 200
         detail=community_detail(c),
         verify_form=verify_form,
         suspend_form=suspend_form,
+        notice=latest_community_notice(c),
     ), status
 
 
@@ -53,7 +55,7 @@ def _community_action(community_id: int, form, change, field: str, done: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        change(c, getattr(form, field).data)
+        notice = change(c, getattr(form, field).data)
     except FormErrors as exc:
         db.session.rollback()
         getattr(form, field).errors = list(exc.errors.values())
@@ -65,6 +67,7 @@ def _community_action(community_id: int, form, change, field: str, done: str):
         flash(exc.message, "error")
         return redirect(url_for(".community", community_id=community_id))
     db.session.commit()
+    send_notice(notice)  # after the commit: the decision stands whatever SMTP does
     flash(done(c), "success")
     return redirect(url_for(".community", community_id=community_id))
 

@@ -18,7 +18,13 @@ from ..formatting import wib
 from ..inputs import clean_text
 from ..listings.models import ACTIONS, Listing
 from ..listings.state import status_label, transition
-from ..notifications import Notification, approval_text, notify, send_email
+from ..notifications import (
+    Notification,
+    approval_text,
+    mail_configured,
+    notify,
+    send_email,
+)
 from .changes import snapshot
 from .claims import end_claims
 from .models import DecisionAction, ModerationDecision
@@ -293,4 +299,6 @@ def bulk_approve(
 def email_decisions(notified: list[tuple[Listing, str]]) -> int:
     """After the commit: e-mail each (listing, notification text) to the members of the
     listing's community (when SMTP is configured). Returns how many e-mails went out."""
+    if not mail_configured():  # no SMTP: not even the recipients' query
+        return 0
     return sum(send_email(*decision_email(listing, message)) for listing, message in notified)

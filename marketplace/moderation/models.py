@@ -109,3 +109,40 @@ class ListingClaim(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     moderator: Mapped[User] = relationship(lazy="joined")
+
+
+class ImageCheck(db.Model):
+    """What the photo pre-checks measured on one image's w640 derivative, once per image
+    (``moderation.prechecks``): ``sharpness`` is the variance of the Laplacian (grey levels²),
+    ``luminance`` the mean grey level (0–255), ``dhash`` a 64-bit difference hash (signed, as
+    the database stores it) and ``band0``–``band3`` its four 16-bit quarters, indexed, so a
+    near-duplicate (at most 3 bits apart: one quarter is equal) is found by index."""
+
+    __tablename__ = "image_checks"
+
+    image_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("images.id", ondelete="CASCADE"), primary_key=True
+    )
+    sharpness: Mapped[float]
+    luminance: Mapped[float]
+    dhash: Mapped[int] = mapped_column(sa.BigInteger)
+    band0: Mapped[int] = mapped_column(index=True)
+    band1: Mapped[int] = mapped_column(index=True)
+    band2: Mapped[int] = mapped_column(index=True)
+    band3: Mapped[int] = mapped_column(index=True)
+
+
+class ListingPrecheck(db.Model):
+    """The pre-checks' findings for a listing, computed when it was submitted (or edited
+    while waiting) and kept with that ``listing_version``: ``findings`` is a list of
+    ``{"code": …, …}`` (see ``moderation.prechecks``); ``flagged`` says it is not empty."""
+
+    __tablename__ = "listing_prechecks"
+
+    listing_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("listings.id", ondelete="CASCADE"), primary_key=True
+    )
+    listing_version: Mapped[int]
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    flagged: Mapped[bool] = mapped_column(default=False, index=True)
+    findings: Mapped[list] = mapped_column(sa.JSON, default=list)

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
 from .. import audit
 from ..auth.models import User
 from ..errors import NotAllowed
 from ..extensions import db
-from ..listings.models import PERMIT_KINDS, Business, PermitKind
+from ..listings.models import PERMIT_KINDS, PERMIT_LABELS, Business, PermitKind
+from .notices import Notice, tell_community
 
 # The staff form's checkbox for each kind (moderation.forms.PermitForm).
 CHECK_FIELDS = {
@@ -31,11 +35,13 @@ def unchecked_permits(business: Business) -> list[str]:
 
 def set_permits_checked(
     business: Business, checked: dict[PermitKind, bool], *, actor: User, now: datetime
-) -> Business:
+) -> Notice | None:
     """Mark each entered permit checked (stamping ``checked_by``/``checked_at``) or not.
     A kind the business has no permit of cannot be checked; a kind missing from
     ``checked`` counts as not checked. Audited when anything changed (``details``: kind →
-    bool). Flushes, never commits. Raises NotAllowed for a non-staff actor."""
+    bool) and told to the community (in the portal now; the returned Notice is its e-mail
+    for after the commit; None when nothing changed). Flushes, never commits. Raises
+    NotAllowed for a non-staff actor."""
     if actor is None or not actor.is_staff:
         raise NotAllowed()
     changes = {}
@@ -59,7 +65,32 @@ def set_permits_checked(
             at=now,
             details=changes,
         )
-    return business
+        return _permit_notice(business, changes, now)
+    return None
+
+
+def _permit_notice(business: Business, changes: dict[str, bool], now: datetime) -> Notice:
+    with force_locale("id"):
+        kinds = [PermitKind(k) for k in changes]
+        shown = ", ".join(str(PERMIT_LABELS[k]) for k in kinds if changes[k.value])
+        withdrawn = ", ".join(str(PERMIT_LABELS[k]) for k in kinds if not changes[k.value])
+        lines = [_("Pemeriksaan izin usaha %(name)s oleh Dinas:", name=business.name)]
+        if shown:
+            lines.append(
+                _("%(kinds)s sudah diperiksa; tandanya tampil di produk usaha ini.", kinds=shown)
+            )
+        if withdrawn:
+            lines.append(
+                _(
+                    "%(kinds)s belum dapat dipastikan; tandanya tidak ditampilkan. Periksa "
+                    "nomor dan masa berlakunya di data usaha.",
+                    kinds=withdrawn,
+                )
+            )
+        subject = _("Pemeriksaan izin %(name)s", name=business.name)
+    return tell_community(
+        business.community_id, "\n".join(lines), kind="business.permits", subject=subject, now=now
+    )
 
 
 def check_form_data(business: Business) -> dict[str, bool]:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import lazyload
 
 from ..audit import AuditEvent
 from ..auth.models import Community, User
@@ -17,9 +18,9 @@ from ..listings.queries import listing_history
 from ..rounds.models import Round
 from .claims import claimed_by_others, live_claims
 from .decisions import decisions_for
-from .models import ListingClaim, ModerationDecision, ModerationReason
+from .models import ListingClaim, ListingPrecheck, ModerationDecision, ModerationReason
 from .permits import unchecked_permits
-from .prechecks import text_findings
+from .prechecks import Flag, finding_flags, text_findings
 from .reasons import active_reasons
 
 S = ListingStatus
@@ -89,10 +90,14 @@ class QueueFilter:
 
 
 def flagged_clause() -> sa.ColumnElement[bool]:
-    """SQL for "this listing carries a flag": no price, or a permit number of its business
-    entered and not checked yet (the business must be joined)."""
+    """SQL for "this listing carries a flag": no price, a pre-check finding kept at submit
+    (photo, title or text), or a permit number of its business entered and not checked yet
+    (the business must be joined)."""
     return sa.or_(
         Listing.price.is_(None),
+        sa.select(ListingPrecheck.listing_id)
+        .where(ListingPrecheck.listing_id == Listing.id, ListingPrecheck.flagged)
+        .exists(),
         # a permit of the business entered and not checked yet (#12: listings.models.Permit)
         sa.select(Permit.id)
         .where(Permit.business_id == Business.id, Permit.checked_at.is_(None))
@@ -153,6 +158,7 @@ def next_in_queue(
     base = queue_query(
         listing.round_id, replace(flt.waiting(), unclaimed=True), viewer_id=viewer_id, now=now
     ).where(Listing.id != listing.id)
+    base = base.options(lazyload("*"))  # callers read ids: no photos, permits, variants
     if listing.submitted_at is not None:
         after = base.where(
             sa.or_(
@@ -182,6 +188,7 @@ def prev_in_queue(listing: Listing, flt: QueueFilter) -> Listing | None:
         )
         .order_by(None)
         .order_by(Listing.submitted_at.desc(), Listing.id.desc())
+        .options(lazyload("*"))
     )
     return db.session.execute(q.limit(1)).scalar_one_or_none()
 
@@ -218,10 +225,22 @@ class Review:
     waiting: int = 0  # submitted listings of the round within the filter
 
 
-def review(listing: Listing, flt: QueueFilter, *, viewer_id: int, now: datetime) -> Review:
+_UNSET = object()
+
+
+def review(
+    listing: Listing,
+    flt: QueueFilter,
+    *,
+    viewer_id: int,
+    now: datetime,
+    reasons: list[ModerationReason] | None = None,
+    claim=_UNSET,
+) -> Review:
     """History (with the actors' accounts), earlier decisions, preset reasons, the live
     claim and the next listing in the queue (colleagues' claims skipped) for the review
-    page."""
+    page. ``reasons`` and ``claim`` (the live claim, or None), when the caller has them
+    already, save their queries."""
     history = listing_history(listing.id)
     ids = {e.actor_id for e in history if e.actor_id}
     actors = (
@@ -237,10 +256,10 @@ def review(listing: Listing, flt: QueueFilter, *, viewer_id: int, now: datetime)
         history=history,
         actors=actors,
         decisions=decisions_for(listing.id),
-        reasons=active_reasons(),
+        reasons=active_reasons() if reasons is None else reasons,
         next_listing=next_in_queue(listing, flt, viewer_id=viewer_id, now=now),
         prev_listing=prev_in_queue(listing, flt),
-        claim=live_claims([listing.id], now=now).get(listing.id),
+        claim=live_claims([listing.id], now=now).get(listing.id) if claim is _UNSET else claim,
         waiting=total,
     )
 
@@ -253,21 +272,11 @@ def rounds_for_queue() -> list[Round]:
 # --- flags on cards and the review page --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Flag:
-    """A hint that a listing deserves a closer look (never a decision by itself).
-
-    ``code`` is stable (tests, CSS), ``label`` the short badge text, ``explanation`` the one
-    line shown beside it (both already translated)."""
-
-    code: str
-    label: str
-    explanation: str
-
-
-def listing_flags(listing: Listing) -> list[Flag]:
-    """The flags of one listing: no price, permits claimed but unchecked (computed from the
-    listing and its business; the photo and text pre-checks add theirs)."""
+def listing_flags(listing: Listing, findings: list[dict] | None = None) -> list[Flag]:
+    """The flags of one listing: no price, contact details in the description and permits
+    claimed but unchecked (computed from the listing and its business as they are now), then
+    the photo and title pre-checks kept at submit (``findings``, see
+    ``prechecks.stored_findings``)."""
     flags = []
     if listing.price is None:
         flags.append(
@@ -298,4 +307,4 @@ def listing_flags(listing: Listing) -> list[Flag]:
                 ),
             )
         )
-    return flags
+    return flags + finding_flags(findings or [])

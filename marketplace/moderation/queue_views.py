@@ -10,12 +10,13 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from ..auth.sessions import previous_login
 from ..clock import now
 from ..extensions import db
 from ..listings.models import Listing
 from ..reference import queries as reference
 from ..rounds.models import Round
-from ..security import page_arg
+from ..security import paginate_clamped
 from . import bp
 from .access import current_staff
 from .changes import resubmitted_ids
@@ -23,6 +24,7 @@ from .claims import live_claims
 from .dashboard import dashboard as dashboard_figures
 from .decisions import bulk_approve, bulk_selection, email_decisions
 from .forms import ConfirmBulkForm
+from .prechecks import stored_findings
 from .queue import (
     QUEUE_STATUSES,
     QueueFilter,
@@ -37,7 +39,12 @@ PER_PAGE = 50
 
 @bp.route("/")
 def dashboard():
-    return render_template("moderation/dashboard.html", d=dashboard_figures(now()), now=now())
+    return render_template(
+        "moderation/dashboard.html",
+        d=dashboard_figures(now()),
+        now=now(),
+        previous_login=previous_login(),
+    )
 
 
 @bp.route("/moderasi/<int:round_id>")
@@ -48,8 +55,10 @@ def queue(round_id: int):
     query = queue_query(rnd.id, flt, viewer_id=me.id, now=at).options(
         selectinload(Listing.community)
     )
-    page = db.paginate(query, page=page_arg(), per_page=PER_PAGE, error_out=True, count=True)
+    page = paginate_clamped(query, per_page=PER_PAGE)
     args = flt.args()
+    ids = [l.id for l in page.items]
+    kept = stored_findings(ids)
     return render_template(
         "moderation/queue.html",
         rnd=rnd,
@@ -58,11 +67,11 @@ def queue(round_id: int):
         filter_args=args,
         page_args={**args, "page": page.page} if page.page > 1 else args,
         now=at,
-        flags={l.id: listing_flags(l) for l in page.items},
+        flags={l.id: listing_flags(l, kept.get(l.id)) for l in page.items},
         ages={l.id: _age(l.submitted_at, at) for l in page.items},
         selected=_selected_arg(),
-        claims=live_claims([l.id for l in page.items], now=at),
-        resubmitted=resubmitted_ids([l.id for l in page.items]),
+        claims=live_claims(ids, now=at),
+        resubmitted=resubmitted_ids(ids),
         me=me,
         bulk_form=ConfirmBulkForm(),
         rounds=rounds_for_queue(),
@@ -121,6 +130,7 @@ def bulk_approve_view(round_id: int):
         flash(_("Pilih dulu produk yang akan disetujui."), "warning")
         return redirect(back)
     if not form.confirm.data:
+        kept = stored_findings([listing.id for listing, _v in selection])
         cancel = url_for(
             ".queue",
             round_id=rnd.id,
@@ -131,7 +141,10 @@ def bulk_approve_view(round_id: int):
             "moderation/bulk_confirm.html",
             rnd=rnd,
             selection=selection,
-            flags={listing.id: listing_flags(listing) for listing, _v in selection},
+            flags={
+                listing.id: listing_flags(listing, kept.get(listing.id))
+                for listing, _v in selection
+            },
             form=form,
             cancel=cancel,
             action=url_for(".bulk_approve_view", round_id=rnd.id, **back_args),

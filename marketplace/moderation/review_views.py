@@ -3,6 +3,7 @@ saw (with "save and next"), and the business's permit checks."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +22,9 @@ from .changes import changes_since_request
 from .claims import claim, release
 from .decisions import decide, email_decisions
 from .forms import DECISION_CHOICES, DecisionForm, PermitForm, ReleaseForm
+from .notices import send_notice
 from .permits import CHECK_FIELDS, check_form_data, set_permits_checked, unchecked_permits
+from .prechecks import stored_findings
 from .queue import QueueFilter, listing_flags, next_in_queue
 from .queue import review as review_data
 from .reasons import active_reasons
@@ -45,32 +48,35 @@ def _listing_for_staff(listing_id: int) -> Listing:
     return listing
 
 
-def _decision_form(listing: Listing) -> DecisionForm:
+def _decision_form(listing: Listing, reasons: list | None = None) -> DecisionForm:
     form = DecisionForm()
     # The first nine are numbered: the keys 1–9 pick them on the review page.
     form.reason_id.choices = [SelectChoice("0", _("— pilih alasan —"))] + [
         SelectChoice(str(r.id), f"{i}. {r.label}" if i <= 9 else r.label)
-        for i, r in enumerate(active_reasons(), start=1)
+        for i, r in enumerate(active_reasons() if reasons is None else reasons, start=1)
     ]
     if not form.is_submitted():
         form.version.data = listing.version
     return form
 
 
-def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, status: int = 200):
+def _render_review(
+    listing: Listing, form: DecisionForm, flt: QueueFilter, status: int = 200, **known
+):
+    """``known``: ``reasons`` / ``claim`` already loaded (see ``queue.review``)."""
     notice = latest_for_listing(listing.id)
     b = listing.business
     return render_template(
         "moderation/review.html",
         listing=listing,
         form=form,
-        r=review_data(listing, flt, viewer_id=current_staff().id, now=now()),
+        r=review_data(listing, flt, viewer_id=current_staff().id, now=now(), **known),
         release_form=ReleaseForm(formdata=None),
         flt=flt,
         filter_args=flt.args(),
         decision_choices=DECISION_CHOICES,
         shortcut_keys=SHORTCUT_KEYS,
-        flags=listing_flags(listing),
+        flags=listing_flags(listing, stored_findings([listing.id]).get(listing.id)),
         changes=changes_since_request(listing)
         if listing.status == ListingStatus.SUBMITTED
         else None,
@@ -86,12 +92,20 @@ def _render_review(listing: Listing, form: DecisionForm, flt: QueueFilter, statu
 
 @bp.route("/moderasi/produk/<int:listing_id>")
 def review(listing_id: int):
-    listing = _listing_for_staff(listing_id)
     flt = QueueFilter.from_args(request.args)
-    if listing.status == ListingStatus.SUBMITTED:  # opening a waiting listing claims it
-        claim(listing.id, current_staff(), now=now())
+    known = {}
+    # Opening a waiting listing claims it. The status is read alone first: the commit of the
+    # claim would expire a loaded listing (reloading it costs four statements).
+    found = db.session.execute(
+        sa.select(Listing.status).where(Listing.id == listing_id)
+    ).scalar_one_or_none()
+    if found == ListingStatus.SUBMITTED:
+        held = claim(listing_id, current_staff(), now=now())
         db.session.commit()
-    return _render_review(listing, _decision_form(listing), flt)
+        known["claim"] = held if held.expires_at > now() else None
+    listing = _listing_for_staff(listing_id)
+    reasons = active_reasons()
+    return _render_review(listing, _decision_form(listing, reasons), flt, reasons=reasons, **known)
 
 
 @bp.route("/moderasi/produk/<int:listing_id>/lepas", methods=["POST"])
@@ -142,22 +156,27 @@ def decide_listing(listing_id: int):
         db.session.rollback()
         flash(exc.message, "error")
         return redirect(back)
+    # Read before the commit expires the listing (reloading it costs four statements).
+    title, status, round_id = listing.title, listing.status, listing.round_id
+    nxt_id = None
+    if form.save_next.data:
+        nxt = next_in_queue(listing, flt, viewer_id=current_staff().id, now=now())
+        nxt_id = nxt.id if nxt is not None else None
     db.session.commit()
     email_decisions([(listing, decided.message)])
     flash(
         _(
             "Keputusan untuk \"%(title)s\" tersimpan: %(status)s.",
-            title=listing.title,
-            status=status_label(listing.status),
+            title=title,
+            status=status_label(status),
         ),
         "success",
     )
     if form.save_next.data:
-        nxt = next_in_queue(listing, flt, viewer_id=current_staff().id, now=now())
-        if nxt is None:
+        if nxt_id is None:
             flash(_("Tidak ada lagi produk yang menunggu di antrean ini."), "info")
-            return redirect(url_for(".queue", round_id=listing.round_id, **flt.args()))
-        return redirect(url_for(".review", listing_id=nxt.id, **flt.args()))
+            return redirect(url_for(".queue", round_id=round_id, **flt.args()))
+        return redirect(url_for(".review", listing_id=nxt_id, **flt.args()))
     return redirect(back)
 
 
@@ -169,13 +188,14 @@ def permits(listing_id: int):
     if not form.validate_on_submit():
         abort(400)
     business = listing.business
-    set_permits_checked(
+    notice = set_permits_checked(
         business,
         {kind: getattr(form, field).data for kind, field in CHECK_FIELDS.items()},
         actor=current_staff(),
         now=now(),
     )
     db.session.commit()
+    send_notice(notice)  # after the commit
     flash(_("Pemeriksaan izin %(name)s tersimpan.", name=business.name), "success")
     return redirect(
         url_for(

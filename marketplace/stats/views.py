@@ -17,9 +17,11 @@ from ..extensions import db
 from ..listings.state import status_label
 from ..moderation.communities import community_status_label
 from ..rounds.models import Round
+from ..spreadsheets import safe_cell
 from . import bp
 from .export import round_demand
 from .services import (
+    approval_text,
     communities_overview,
     hours_text,
     outcome_chart,
@@ -42,6 +44,7 @@ def require_staff():
 def stats_helpers():
     return {
         "percent": percent,
+        "approval_text": approval_text,
         "hours_text": hours_text,
         "status_label": status_label,
         "community_status_label": community_status_label,
@@ -102,19 +105,13 @@ def communities():
 # --- CSV ------------------------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv(filename: str, header: list[str], rows) -> Response:
     buf = io.StringIO()
     buf.write("\ufeff")  # so spreadsheet programs read UTF-8
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_cell(v) for v in row])
     return Response(
         buf.getvalue(),
         mimetype="text/csv; charset=utf-8",

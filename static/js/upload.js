@@ -112,11 +112,12 @@
     input.addEventListener("change", function () {
       previews.textContent = "";
       var files = Array.prototype.slice.call(input.files || []);
-      if (!files.length) return;
+      if (!files.length) { showCount(); return; }
       var total = parseInt(input.dataset.maxPhotos || "0", 10);
       var room = total - (list ? list.querySelectorAll(".photo-item").length : 0);
       if (total && files.length > room) note(msg("msgTooMany", { n: total, room: Math.max(room, 0) }), true);
       var captions = files.map(preview);
+      showCount();
       busy += 1;
       // One photo at a time: a cheap phone has little memory for 50 MP bitmaps.
       work = files.reduce(function (chain, file, i) {
@@ -180,8 +181,22 @@
     });
     var order = document.getElementById("photo-order");
     if (order) order.value = Array.prototype.map.call(items, function (li) { return li.dataset.photo; }).join(",");
+    showCount(true);
+  }
+
+  /* "n dari 5 foto": the photos in the list plus the ones chosen and not sent yet (as many
+     as the server will take), so the count matches what is on the screen. */
+  function showCount(rearranged) {
     var count = document.getElementById("photo-count");
-    if (count) count.textContent = msg("msgCount", { n: items.length }) + " " + msg("msgSaveHint");
+    if (!count) return;
+    var saved = list ? list.querySelectorAll(".photo-item").length : 0;
+    var total = parseInt((input && input.dataset.maxPhotos) || "0", 10) || Infinity;
+    var chosen = Math.min((input && input.files ? input.files.length : 0), Math.max(total - saved, 0));
+    var text = chosen
+      ? msg("msgCountChosen", { n: saved + chosen, "new": chosen })
+      : msg("msgCount", { n: saved });
+    if (rearranged || (saved && !chosen)) text += " " + msg("msgSaveHint");
+    count.textContent = text;
   }
 
   if (list) {

@@ -39,7 +39,9 @@ def test_listing_shape(client, db):
         "round",
         "url",
         "photos",
+        "stock",  # the community's stock mark (#12)
     }
+    assert item["stock"] == "in_stock"
     assert item["id"] == listing.id and item["title"] == "Kopi Robusta"
     assert item["price"] == 45000 and item["unit"] == "pack"
     assert item["category"] == {"slug": "minuman", "name": "Minuman"}

@@ -207,7 +207,9 @@ def test_cursor_roundtrip_and_rejects_forgeries(app, db):
     listing = make_public_listing()
     db.session.commit()
     token = encode_cursor(listing)
-    assert decode_cursor(token) == ("baru", "a", listing.approved_at, listing.id)
+    assert decode_cursor(token) == ("baru", "a", listing.approved_at, listing.id, 0)
+    sold_out = encode_cursor(listing, "b", segment=1)  # a row of the sold-out segment (#12)
+    assert decode_cursor(sold_out) == ("baru", "b", listing.approved_at, listing.id, 1)
     for bad in ("", "x", "Yjo=", token + "!", "YTotMjox", "YTo5OTk5OTk5OTk5OTk5OTk5OTk5OjE"):
         with pytest.raises(InvalidCursor):
             decode_cursor(bad)

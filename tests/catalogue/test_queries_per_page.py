@@ -66,7 +66,9 @@ def test_public_lists_cost_the_same_for_more_cards(client, db, url):
             make_public_listing(rnd=rnd, business=business, title="Keripik Tempe", photos=1)
 
     few, many = _grows(db, client, lambda: url, add)
-    assert many == few, f"{url}: {few} statements with 4 cards, {many} with 12"
+    # Fewer is fine: a keyset walk (in stock, then sold out) stops as soon as its page is full,
+    # so a short first segment costs one more query per page, never one per card.
+    assert many <= few, f"{url}: {few} statements with 4 cards, {many} with 12"
 
 
 def test_listing_page_costs_the_same_for_more_photos_and_related(client, db):

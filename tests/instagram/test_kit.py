@@ -285,3 +285,30 @@ def test_slide_price_carries_its_unit(app, db):
     db.session.commit()
     assert listing_card(listing, rnd, with_photo=False).price == "Rp15.000 / pack"
     assert listing_card(free, rnd, with_photo=False).price == "Hubungi penjual"
+
+
+def test_kit_page_reads_the_selection_once_and_no_photos(app, db, as_staff):
+    """#17 (kit preview was the slowest staff page): the editor and the captions share one
+    read of the approved listings, and the page, which shows slides as separate images,
+    never loads photos, images or variants. Before: 15 statements, two listing reads and
+    the photo tables each time."""
+    import sqlalchemy as sa
+
+    rnd = make_published_round()
+    _approved(rnd, 12)
+    db.session.commit()
+    as_staff.get(f"/staff/instagram/{rnd.id}")  # warm: the login's own reads are done
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = as_staff.get(f"/staff/instagram/{rnd.id}")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert page.status_code == 200 and "Produk 12" in page.text
+    listing_reads = [s for s in seen if "FROM listings" in s and "listings.status" in s]
+    assert len(listing_reads) == 1, listing_reads
+    assert not [s for s in seen if "FROM photos" in s or "FROM image_variants" in s]

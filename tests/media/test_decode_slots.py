@@ -14,7 +14,7 @@ from tests.builders import jpeg_bytes
 def test_decodes_beyond_the_setting_wait_their_turn(app, monkeypatch, slots):
     app.config["PHOTO_DECODES_AT_ONCE"] = slots
     running, peak, lock = [0], [0], threading.Lock()
-    real = images._open_and_decode
+    real = images._decode_shrunk
 
     def tracked(*args, **kwargs):
         with lock:
@@ -27,7 +27,7 @@ def test_decodes_beyond_the_setting_wait_their_turn(app, monkeypatch, slots):
             with lock:
                 running[0] -= 1
 
-    monkeypatch.setattr(images, "_open_and_decode", tracked)
+    monkeypatch.setattr(images, "_decode_shrunk", tracked)
     data = jpeg_bytes(640, 480)
     errors = []
 

@@ -297,15 +297,30 @@ def test_pipeline_will_not_run_if_truncated_images_are_allowed(app, monkeypatch)
 
 
 def test_pixel_limit_from_config(app):
+    """MAX_IMAGE_PIXELS holds for pictures decoded whole (PNG here); the refusal says what
+    to do."""
     app.config["MAX_IMAGE_PIXELS"] = 1_000_000
+    assert process_image(photo(1000, 1000, fmt="PNG")).width == 1000
+    exc = refusal(photo(1200, 900, fmt="PNG"))
+    assert exc.message == (
+        "Foto terlalu besar: 1,1 megapiksel, paling besar 1 megapiksel. "
+        "Perkecil fotonya, lalu unggah lagi."
+    )
+
+
+def test_jpeg_pixel_limit_is_the_scaled_one(app):
+    """#18: a JPEG decodes at 1/2-1/8 scale, so MAX_SCALED_PIXELS (200 MP phones), not
+    MAX_IMAGE_PIXELS, is its limit."""
+    app.config["MAX_IMAGE_PIXELS"] = 500_000
+    app.config["MAX_SCALED_PIXELS"] = 1_000_000
     assert process_image(photo(1000, 1000)).width == 1000
     exc = refusal(photo(1200, 900))
-    assert exc.message == "Foto terlalu besar: 1,1 megapiksel, paling besar 1 megapiksel."
+    assert exc.message.startswith("Foto terlalu besar: 1,1 megapiksel, paling besar 1 megapiksel.")
 
 
 def test_pixel_limit_is_checked_before_decoding(app, monkeypatch):
     app.config["MAX_IMAGE_PIXELS"] = 1_000_000
-    data = photo(1200, 900)
+    data = photo(1200, 900, fmt="PNG")
 
     def no_decoding(self):  # pragma: no cover - must not be reached
         raise AssertionError("decoded a picture over the pixel limit")
@@ -353,7 +368,8 @@ def test_decompression_bomb_warning_is_a_refusal(app, monkeypatch):
 def test_144_megapixel_png_is_refused_from_its_header(app):
     data = (FIXTURES_IMAGES / "synthetic/bomb_144mp.png").read_bytes()
     assert (
-        refusal(data).message == "Foto terlalu besar: 144 megapiksel, paling besar 40 megapiksel."
+        refusal(data).message == "Foto terlalu besar: 144 megapiksel, paling besar 40 megapiksel. "
+        "Perkecil fotonya, lalu unggah lagi."
     )
 
 

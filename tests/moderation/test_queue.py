@@ -96,8 +96,34 @@ def test_queue_filters_by_community_district_category_and_status(app, db, as_sta
         "Batik Pamulang",
         "Kue Pamulang",
     }
-    assert as_staff.get(f"{base}?page=999").status_code == 404
     assert as_staff.get(f"{base}?page=abc").status_code == 200
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_audits_nothing(app, db, as_staff):
+    """#18 item 6: it was the generic 404 plus a ``security.denied`` audit row."""
+    from marketplace.audit import AuditEvent
+    from marketplace.moderation import audit_views, queue_views
+
+    rnd = make_round()
+    business = make_business()
+    for i in range(3):
+        make_listing(S.SUBMITTED, business=business, rnd=rnd, title=f"Produk {i}")
+    db.session.commit()
+    before = db.session.execute(db.select(db.func.count(AuditEvent.id))).scalar_one()
+    queue_views.PER_PAGE, old = 2, queue_views.PER_PAGE
+    try:
+        r = as_staff.get(f"/staff/moderasi/{rnd.id}?page=999")
+        assert r.status_code == 200
+        assert "Produk" in r.get_data(as_text=True)
+    finally:
+        queue_views.PER_PAGE = old
+    audit_views.AUDIT_PER_PAGE, old = 1, audit_views.AUDIT_PER_PAGE
+    try:
+        assert as_staff.get("/staff/audit?page=999").status_code == 200
+    finally:
+        audit_views.AUDIT_PER_PAGE = old
+    actions = db.session.execute(db.select(AuditEvent.action)).scalars().all()
+    assert len(actions) == before and "security.denied" not in actions
 
 
 def test_review_page_shows_business_permits_photos_and_history(app, db, as_staff):

@@ -91,3 +91,19 @@ def test_invisible_and_direction_characters(app):
         clean_text("\u200b\u200b", max_length=80, field="Nama produk", required=True)
     assert clean_text("\u202eevil\u202c", max_length=80, field="Nama") == "evil"
     assert clean_text(" \u200bKopi\u200b ", max_length=80, field="Nama") == "Kopi"
+
+
+@pytest.mark.parametrize(
+    "raw,value",
+    [("15000.00", 15000), ("15000,00", 15000), ("15000,0", 15000), ("Rp 2500.00", 2500)],
+)
+def test_an_ungrouped_price_with_a_zero_fraction_is_read(app, raw, value):
+    """#18 item 6: the rule allows a trailing zero fraction; "15000.00" was refused."""
+    assert parse_price(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["15000,50", "15000.5"])
+def test_an_ungrouped_price_with_cents_asks_for_whole_rupiah(app, raw):
+    with pytest.raises(InvalidInput) as exc:
+        parse_price(raw)
+    assert exc.value.message == "Harga harus dalam rupiah bulat."

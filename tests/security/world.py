@@ -197,6 +197,7 @@ RULES: dict[str, Rule] = {
     "demand.notify": R("staff"),
     # moderation at scale (#13)
     "moderation.release_claim": R("staff", {"listing_id": "submitted_listing"}),
+    "moderation.progress_page": R("staff", {"round_id": "open_round"}),
     # round exceptions (#14): staff read, admins change; the community redeems a code
     "rounds.exceptions": R("staff", {"round_id": "open_round"}),
     "rounds.exceptions_quota": R("admin", {"round_id": "open_round"}),
@@ -211,6 +212,19 @@ RULES: dict[str, Rule] = {
     ),
     "demand_ask.ask": R("public"),
     "demand_portal.portal_demand": R("member"),
+    # stock marks on an approved listing (#12)
+    "listings.listing_stock": R("member_object", {"listing_id": "public_listing"}),
+    # bulk import of businesses (#14): the coordinator for the own community, staff for any
+    "communities.import_page": R("member"),
+    "communities.import_confirm": R("member"),
+    "communities.import_template": R("account", {"fmt": "import_format"}),
+    "communities.import_staff": R("staff", {"community_id": "community"}),
+    "communities.import_staff_confirm": R("staff", {"community_id": "community"}),
+    # share cards (#16): a public page's og:image; without the current ?v= key, a 302 to it
+    "sharecards.catalogue_card": R("public"),
+    "sharecards.business_card": R("public", {"business_id": "business"}),
+    "sharecards.community_card": R("public", {"slug": "community_slug"}),
+    "sharecards.round_card": R("public", {"edition": "published_edition"}),
 }
 
 # Audit actions a refused or read-only request may add (the refusal itself is the record).
@@ -345,6 +359,7 @@ class World:
             "category": lambda: side.draft_listing.category_id,
             "other_staff": lambda: self.other_staff.id,
             "business_change": lambda: self.changes[owner].id,
+            "import_format": lambda: "csv",
         }[name]()
 
 

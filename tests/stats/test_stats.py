@@ -230,3 +230,35 @@ def test_only_staff_reach_statistics(fixture, app, as_member):
     ):
         assert as_member.get(url).status_code == 404
         assert app.test_client().get(url).status_code == 302
+
+
+def test_approval_rate_says_it_is_over_decided_listings(fixture, as_staff):
+    """#17: 2 approved, 1 rejected, 1 withdrawn of 4 submitted reads "66,7% dari 3 diputus",
+    never a bare rate that looks like a share of everything submitted."""
+    from marketplace.stats.services import Counts, approval_text
+
+    assert approval_text(Counts(submitted=15, approved=5)) == "100,0% dari 5 diputus"
+    assert approval_text(Counts(submitted=3)) == "belum ada yang diputus"
+    page = as_staff.get(f"/staff/statistik/{fixture.id}").text
+    assert "Persetujuan (dari yang diputus)" in page
+    assert "0/2 · 0,0% dari 1 diputus" in page  # Serpong: one rejected, one withdrawn
+    assert "3 diputus · 1 belum" in page
+
+
+def test_chart_labels_are_whole_and_left_aligned(app, db, clock):
+    """#17: a long community name is drawn whole on its own line from x=0 (it was cut to 16
+    characters and right-aligned into a 110-unit margin, so "…nunitas Usaha…" showed)."""
+    from marketplace.stats.services import Counts, outcome_chart
+
+    name = "Komunitas Usaha Pondok Aren Sejahtera"
+    chart = outcome_chart("t", [(name, Counts(submitted=3, approved=1))])
+    assert chart.rows[0].label == name and chart.label_width == 0
+    with app.test_request_context():
+        from flask import render_template_string
+
+        svg = render_template_string(
+            '{% import "stats/_chart.html" as c with context %}{{ c.chart(chart, "x") }}',
+            chart=chart,
+        )
+    assert f'<text x="0" y="17" class="chart-label">{name}</text>' in svg
+    assert 'text-anchor="end"' not in svg
