@@ -8,8 +8,10 @@ is fine for a generator (the services are what the tests exercise). Deterministi
     (Edisi 1-26), 100,000 approved listings with a cover photo (600 shared images with
     w320/w640/w1080/ig1080 variant rows; no image bytes are stored), ~15% without price.
 
-Usage: ``.venv/bin/python bench/make_catalogue.py [PATH] [--listings 100000]``
-(default PATH: ``bench/out/catalogue.sqlite3``; an existing file is replaced).
+Usage: ``.venv/bin/python bench/make_catalogue.py [PATH] [--listings 100000]
+[--database-url postgresql+psycopg://…]`` (default PATH: ``bench/out/catalogue.sqlite3``; an
+existing file is replaced; with ``--database-url`` the PostgreSQL database is emptied and built
+instead, its instance folder beside PATH).
 """
 
 from __future__ import annotations
@@ -175,8 +177,11 @@ OWNERS = [
 PLACES = ["Dapur", "Warung", "Rumah", "Kedai", "Toko", "Griya", "Saung", "Pawon"]
 
 
-def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
-    """Create ``path`` from the migrations and fill it. Returns counts and seconds."""
+def build(
+    path: Path, n_listings: int = 100_000, seed: int = 14, database_url: str | None = None
+) -> dict:
+    """Create ``path`` (or the PostgreSQL database ``database_url``, emptied first) from the
+    migrations and fill it. Returns counts and seconds."""
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
@@ -187,12 +192,20 @@ def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
 
     rng = random.Random(seed)
     started = time.perf_counter()
+    path = Path(path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+    if database_url:
+        engine = sa.create_engine(database_url)
+        with engine.begin() as conn:  # an empty schema for the migrations
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+        engine.dispose()
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
     app = create_app(
         {
-            "DATABASE_URL": f"sqlite:///{path}",
+            "DATABASE_URL": database_url or f"sqlite:///{path}",
             "SECRET_KEY": "bench",
             "INSTANCE_PATH": str(path.parent / "instance"),
             "CLOCK": FixedClock(T_NOW),
@@ -201,7 +214,7 @@ def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
     with app.app_context():
         upgrade()
         from marketplace.auth.models import Community
-        from marketplace.listings.models import Business, Listing, Permit, Photo
+        from marketplace.listings.models import Business, Listing, Permit, PermitKind, Photo
         from marketplace.media.models import Image, ImageVariant
         from marketplace.reference.models import Category, District
         from marketplace.rounds.models import Round
@@ -261,32 +274,25 @@ def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
                     "district_id": did if rng.random() < 0.8 else rng.choice(district_ids),
                     "whatsapp": f"+62812{rng.randrange(10**7, 10**8)}",
                     "story": rng.choice(PHRASES),
-                    "nib_checked": rng.random() < 0.5,
-                    "halal_checked": rng.random() < 0.4,
-                    "pirt_checked": rng.random() < 0.3,
                     "created_at": T_NOW,
                     "updated_at": T_NOW,
                 }
             )
         conn.execute(sa.insert(Business), businesses)
-        business_rows = conn.execute(
-            sa.select(Business.id, Business.community_id).order_by(Business.id)
-        ).all()
-        # Badges come only from checked permits (#12): the *_checked flags drawn above become
-        # checked Permit rows (businesses has no such columns any more).
-        permits = [
+        business_rows = conn.execute(sa.select(Business.id, Business.community_id)).all()
+        permits = [  # checked permits (badges): halal 40 %, P-IRT 30 %, NIB 50 % of businesses
             {
                 "business_id": bid,
-                "kind": kind,
-                "number": f"BENCH-{kind}-{bid}",
+                "kind": PermitKind(kind),
+                "number": f"{kind.upper()}-{bid}",
                 "expires_on": None,
-                "checked_at": T_NOW,
-                "created_at": T_NOW,
-                "updated_at": T_NOW,
+                "checked_at": T_NOW - timedelta(days=30),
+                "created_at": T_NOW - timedelta(days=60),
+                "updated_at": T_NOW - timedelta(days=30),
             }
-            for (bid, _cid), row in zip(business_rows, businesses, strict=True)
-            for kind in ("nib", "halal", "pirt")
-            if row[f"{kind}_checked"]
+            for bid, _cid in business_rows
+            for kind, share in (("halal", 0.4), ("pirt", 0.3), ("nib", 0.5))
+            if rng.random() < share
         ]
         conn.execute(sa.insert(Permit), permits)
 
@@ -321,7 +327,7 @@ def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
 
         cats = list(PRODUCTS)
         listings = []
-        for _ in range(n_listings):
+        for n in range(n_listings):
             bid, cid = business_rows[rng.randrange(len(business_rows))]
             cat = rng.choices(cats, weights=[40, 15, 12, 10, 6, 6, 6, 5])[0]
             product = rng.choice(PRODUCTS[cat])
@@ -348,19 +354,26 @@ def build(path: Path, n_listings: int = 100_000, seed: int = 14) -> dict:
                     "approved_at": approved,
                 }
             )
-        for start in range(0, len(listings), 20_000):
-            conn.execute(sa.insert(Listing), listings[start : start + 20_000])
+            if len(listings) == 20_000 or n == n_listings - 1:  # in chunks: 1M fit in memory
+                conn.execute(sa.insert(Listing), listings)
+                listings = []
+                if n_listings >= 500_000 and (n + 1) % 100_000 == 0:
+                    print(f"  {n + 1:,} listings", file=sys.stderr, flush=True)
         listing_ids = [r[0] for r in conn.execute(sa.select(Listing.id))]
-        photos = [
-            {"listing_id": lid, "image_id": image_ids[lid % len(image_ids)], "position": 0}
-            for lid in listing_ids
-        ]
-        conn.execute(sa.insert(Photo), photos)
+        for start in range(0, len(listing_ids), 50_000):
+            photos = [
+                {"listing_id": lid, "image_id": image_ids[lid % len(image_ids)], "position": 0}
+                for lid in listing_ids[start : start + 50_000]
+            ]
+            conn.execute(sa.insert(Photo), photos)
         conn.execute(sa.update(CacheState).values(generation=CacheState.generation + 1))
         db.session.commit()
         conn = db.session.connection()
-        conn.exec_driver_sql("ANALYZE")
-        conn.exec_driver_sql("INSERT INTO listing_search(listing_search) VALUES ('optimize')")
+        if db.engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("INSERT INTO listing_search(listing_search) VALUES ('optimize')")
+        else:
+            conn.exec_driver_sql("ANALYZE")
         db.session.commit()
         db.engine.dispose()
     return {"listings": n_listings, "seconds": round(time.perf_counter() - started, 1)}
@@ -370,8 +383,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH))
     parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--database-url", help="build in this PostgreSQL database instead")
     args = parser.parse_args()
-    result = build(Path(args.path), args.listings)
+    result = build(Path(args.path), args.listings, database_url=args.database_url)
     print(f"built {args.path}: {result['listings']} listings in {result['seconds']} s")
 
 

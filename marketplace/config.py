@@ -175,6 +175,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PAGE_CACHE": True,
         "PAGE_CACHE_TIMEOUT": 600,
         "PAGE_CACHE_ENTRIES": 2000,
+        # The catalogue's fragment store (card HTML, menus, counts; catalogue/fragments.py):
+        # on/off and values kept per process (it starts again when full).
+        "FRAGMENT_CACHE": True,
+        "FRAGMENT_CACHE_ENTRIES": 20000,
         # Demand signals (marketplace/demand): count catalogue searches; a query is shown
         # only once K distinct visitors searched it on one day; flush every N s or searches.
         "DEMAND_COUNTING": True,

@@ -27,7 +27,7 @@ from ..listings.models import Business, Listing
 from ..listings.state import public_listing_filter
 from ..rounds.models import Round
 from .cursor import SORT_NEWEST
-from .queries import Filters, count_listings, search_listings
+from .queries import Filters, search_listings
 from .sharing import OgImage
 from .summaries import catalogue_summary
 from .urls import absolute_url_for
@@ -81,10 +81,7 @@ class CardSpec:
             sorted(self.params.items()),
             self.heading,
             self.summary,
-            [
-                (item.id, item.version, item.cover.image_id if item.cover else None)
-                for item in self.listings
-            ],
+            [(item.id, item.version, _cover_image_id(item)) for item in self.listings],
         ]
         raw = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(raw.encode()).hexdigest()[:24]
@@ -115,6 +112,13 @@ class CardSpec:
             height=CARD_HEIGHT,
             content_type="image/jpeg",
         )
+
+
+def _cover_image_id(item) -> int | None:
+    """The cover's image id of a ``Listing`` or of a card row (``listing_cards``)."""
+    if hasattr(item, "cover_image_id"):
+        return item.cover_image_id
+    return item.cover.image_id if item.cover else None
 
 
 def _count(now: datetime, **where) -> int:
@@ -158,8 +162,10 @@ def catalogue_card(
         district=district.slug if district else None,
         community=community.slug if community else None,
     )
-    if total is None:
-        total = count_listings(now, None, filters, cap=COUNT_CAP)
+    if total is None:  # kept in the fragment store, as the page's own count
+        from .pages import result_count
+
+        total = result_count(now, None, filters, cap=COUNT_CAP)
     from flask_babel import gettext as _
 
     parts = [p.name for p in (category, district, community) if p is not None]

@@ -51,6 +51,7 @@ from ..extensions import db
 from ..listings.models import Business, Listing, ListingStatus, Permit
 from ..reference.models import Category, District
 from ..rounds.models import Round
+from .fragments import GENERATION
 from .models import CacheState
 
 # The public pages that may be served from the cache: declared here and nowhere else. The
@@ -255,9 +256,12 @@ class PageCache:
             name, _, value = part.strip().partition("=")
             if name == "lang":
                 lang = value
+        generation = self._generation()
+        # The catalogue's fragment store works under the same generation (no second query).
+        environ[GENERATION] = generation
         raw = "|".join(
             (
-                str(self._generation()),
+                str(generation),
                 environ.get("wsgi.url_scheme", ""),
                 environ.get("HTTP_HOST", ""),
                 environ.get("PATH_INFO", ""),

@@ -5,7 +5,6 @@ Also the filter menus and the ways out of an empty result (``empty_suggestions``
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -15,32 +14,20 @@ from sqlalchemy.orm import joinedload
 from ..auth.models import Community, CommunityStatus
 from ..extensions import db
 from ..listings.models import Business, Listing
+from ..listings.permits import wib_date
 from ..listings.state import public_listing_filter
 from ..reference import queries as reference
 from ..reference.models import Category, District
 from ..rounds.models import Round
 from ..rounds.services import showcase_round
-from .queries import Page, count_listings, search_listings
-from .sharing import OgImage, og_image
+from . import fragments, search
+from .queries import Filters, Page, count_listings, query_words, search_listings
 
 
-def _cached(key: str, compute):
-    """A small per-process cache for aggregate numbers that may be a minute old (counts on
-    the home page cost a scan of every public listing). ``CATALOGUE_COUNTS_TTL`` seconds,
-    default 60 (0 under TESTING, so tests see every change at once)."""
-    from flask import current_app
-
-    ttl = current_app.config.get("CATALOGUE_COUNTS_TTL", 0 if current_app.testing else 60)
-    if not ttl:
-        return compute()
-    store = current_app.extensions.setdefault("catalogue_counts", {})
-    hit = store.get(key)
-    stamp = time.monotonic()
-    if hit is not None and stamp - hit[0] < ttl:
-        return hit[1]
-    value = compute()
-    store[key] = (stamp, value)
-    return value
+def _cached(key: str, compute, now: datetime):
+    """Aggregate numbers (counts on the home page cost a scan of every public listing),
+    kept in ``fragments`` until the next change to public data or publication."""
+    return fragments.remember(("counts", key), compute, now)
 
 
 def _category_counts(now: datetime) -> dict[int, int]:
@@ -67,14 +54,16 @@ def _district_counts(now: datetime) -> dict[int, int]:
 def categories_with_counts(now: datetime) -> list[tuple[Category, int]]:
     """Active categories in their order, each with its number of public listings (the
     numbers may be up to ``CATALOGUE_COUNTS_TTL`` seconds old)."""
-    counts = _cached("categories", lambda: _category_counts(now))
-    return [(c, counts.get(c.id, 0)) for c in reference.categories()]
+    counts = _cached("categories", lambda: _category_counts(now), now)
+    categories, _districts = filter_choices()
+    return [(c, counts.get(c.id, 0)) for c in categories]
 
 
 def districts_with_counts(now: datetime) -> list[tuple[District, int]]:
     """Every district in order, each with its number of public listings (cached as above)."""
-    counts = _cached("districts", lambda: _district_counts(now))
-    return [(d, counts.get(d.id, 0)) for d in reference.districts()]
+    counts = _cached("districts", lambda: _district_counts(now), now)
+    _categories, districts = filter_choices()
+    return [(d, counts.get(d.id, 0)) for d in districts]
 
 
 @dataclass
@@ -83,14 +72,13 @@ class HomeData:
     round has none, the newest public listings overall)."""
 
     round: Round | None
-    listings: list[Listing]
-    categories: list[tuple[Category, int]]
-    districts: list[tuple[District, int]]
+    listings: list  # card rows (``listing_cards.card_select``), for ``listing_cards.card_grid``
+    categories: list[tuple[Choice, int]]
+    districts: list[tuple[Choice, int]]
     more: bool = False
-    og: OgImage | None = None
     #: when the showcase round holds fewer than ``n``: the newest public listings of other
     #: rounds, so the first screen is never one lonely product (shown under their own heading)
-    earlier: list[Listing] = field(default_factory=list)
+    earlier: list = field(default_factory=list)  # card rows too
 
 
 def _other_rounds_public(now: datetime, round_id: int) -> bool:
@@ -112,15 +100,15 @@ def home_data(now: datetime, n: int = 12) -> HomeData:
     topped up to ``n`` from recent rounds (``earlier``) when it holds fewer; categories and
     districts with counts."""
     rnd = showcase_round(now)
-    page = search_listings(now, round_id=rnd.id, per_page=n) if rnd else Page(items=[])
-    earlier: list[Listing] = []
+    page = search_listings(now, round_id=rnd.id, per_page=n, cards=True) if rnd else Page([])
+    earlier: list = []
     if not page.items:
         rnd = None
-        page = search_listings(now, per_page=n)
+        page = search_listings(now, per_page=n, cards=True)
     elif _other_rounds_public(now, rnd.id) and len(page.items) < n:
-        shown = {l.id for l in page.items}
-        newest = search_listings(now, per_page=n + len(shown)).items
-        earlier = [l for l in newest if l.id not in shown][: n - len(shown)]
+        shown = {row.id for row in page.items}
+        newest = search_listings(now, per_page=n + len(shown), cards=True).items
+        earlier = [row for row in newest if row.id not in shown][: n - len(shown)]
     return HomeData(
         round=rnd,
         earlier=earlier,
@@ -128,7 +116,6 @@ def home_data(now: datetime, n: int = 12) -> HomeData:
         categories=categories_with_counts(now),
         districts=districts_with_counts(now),
         more=page.next is not None,
-        og=og_image(page.items[0]) if page.items else None,
     )
 
 
@@ -172,9 +159,46 @@ def published_round(edition: int, now: datetime) -> Round | None:
     ).scalar_one_or_none()
 
 
-def filter_choices() -> tuple[list[Category], list[District]]:
-    """Active categories and every district, in their display order (the filter menus)."""
-    return reference.categories(), reference.districts()
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A category or district as the public pages show it (menus, chips, headings): plain
+    values, kept between requests in ``fragments``; ``name`` in the reader's language."""
+
+    id: int
+    slug: str
+    name: str
+
+
+def _choices() -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
+    return (
+        tuple(Choice(c.id, c.slug, c.name) for c in reference.categories()),
+        tuple(Choice(d.id, d.slug, d.name) for d in reference.districts()),
+    )
+
+
+def filter_choices() -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
+    """Active categories and every district, in their display order (the filter menus), as
+    ``Choice`` values kept per locale until public data changes."""
+    from flask_babel import get_locale
+
+    return fragments.remember(("choices", str(get_locale() or "id")), _choices)
+
+
+def result_count(now: datetime, q: str | None, filters: Filters, cap: int = 1000) -> int:
+    """``queries.count_listings`` kept in ``fragments`` per normalised query (the words
+    searched, so ``Kopi  GAYO`` and ``kopi gayo`` share it), filters and cap; with the halal
+    filter also per WIB day (a permit expires by the calendar)."""
+    from dataclasses import astuple
+
+    key = (
+        "count",
+        tuple(search.words(" ".join(query_words(q)))) if q else (),
+        bool(q and q.strip()),
+        astuple(filters),
+        cap,
+        wib_date(now) if filters.halal else None,
+    )
+    return fragments.remember(key, lambda: count_listings(now, q, filters, cap=cap), now)
 
 
 @dataclass
@@ -218,7 +242,7 @@ def empty_suggestions(args, page: Page, now: datetime) -> list[Suggestion]:
             price_max=None if "harga_max" in change else args.price_max,
             halal=False if "halal" in change else args.halal,
         )
-        n = count_listings(now, relaxed.q, relaxed.filters)
+        n = result_count(now, relaxed.q, relaxed.filters)
         if n:
             out.append(Suggestion(label=label, args=args.url_args(**change), count=n))
     return out

@@ -6,8 +6,11 @@ are ordered newest first by ``(approved_at desc, id desc)``; pages are cut by ke
 (an opaque cursor naming the last row's sort key, ``cursor``), so page 500 costs what
 page 1 costs.
 
-Everything a template shows is eager-loaded here: business (+ district), round, category
-(joined) and photos → image → variants (selectin). Templates never query.
+With ``cards=True`` (the public pages) a page holds plain rows of the columns a card shows
+(``listing_cards.card_select``; ``listing_cards.card_grid`` renders them); otherwise (the
+API, feeds, the poster) ``Listing`` objects with everything a template shows eager-loaded:
+business (+ district), round, category (joined) and photos → image → variants (selectin).
+Templates never query.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from .cursor import (
     decode_cursor,
     encode_cursor,
 )
+from .listing_cards import card_select
 
 MAX_QUERY_CHARS = 100
 MAX_QUERY_WORDS = 8
@@ -135,6 +139,7 @@ def search_listings(
     business_id: int | None = None,
     community_id: int | None = None,
     round_id: int | None = None,
+    cards: bool = False,
 ) -> Page:
     """A page of public listings in ``sort`` order.
 
@@ -160,7 +165,8 @@ def search_listings(
             decode_cursor(after)  # still refuse a cursor we did not make
         return Page(items=[], per_page=per_page, sort=sort, match=match)
 
-    stmt = filters.apply(_public_select(now), now)
+    stmt = filters.apply(card_select(now) if cards else _public_select(now), now)
+    load = _rows if cards else _objects
     if business_id is not None:
         stmt = stmt.where(Listing.business_id == business_id)
     if community_id is not None:
@@ -177,7 +183,9 @@ def search_listings(
     if segment >= len(segments):  # a sold-out row's cursor while sold-out ones are hidden
         return Page(items=[], per_page=per_page, sort=sort, match=match)
     if sort == SORT_RELEVANCE:
-        return _relevance_page(stmt, match, segments, direction, key, ident, segment, per_page)
+        return _relevance_page(
+            stmt, match, segments, direction, key, ident, segment, per_page, load
+        )
 
     if match is not None:
         stmt = match.join(stmt)[0] if match.join is not None else stmt.where(match.condition)
@@ -193,11 +201,7 @@ def search_listings(
         query = stmt.where(segments[part])
         if edge:
             query = query.where((_before if reverse else _after)(col, asc, key, ident))
-        return list(
-            db.session.execute(query.order_by(*_order(col, asc, reverse)).limit(limit))
-            .unique()
-            .scalars()
-        )
+        return load(query.order_by(*_order(col, asc, reverse)).limit(limit))
 
     rows = _walk(len(segments), segment, direction, ident is not None, per_page, fetch)
     return _page(
@@ -209,6 +213,16 @@ def search_listings(
         sort=sort,
         match=match,
     )
+
+
+def _objects(stmt) -> list:
+    """The listings a statement selects (eager loads joined: one row per listing)."""
+    return list(db.session.execute(stmt).unique().scalars())
+
+
+def _rows(stmt) -> list:
+    """The rows a column statement selects (``listing_cards.card_select``)."""
+    return list(db.session.execute(stmt).all())
 
 
 def _walk(parts: int, start: int, direction: str, from_edge: bool, per_page: int, fetch):
@@ -258,6 +272,7 @@ def _relevance_page(
     ident: int | None,
     segment: int,
     per_page: int,
+    load=_objects,
 ) -> Page:
     """A page in relevance order: segment by segment (sold-out last), tier by tier within
     one (``search.Match``), newest id first within a tier; the cursor names the segment,
@@ -273,7 +288,7 @@ def _relevance_page(
         if edge:
             query = query.where(id_col > ident if reverse else id_col < ident)
         order = id_col.asc() if reverse else id_col.desc()
-        return list(db.session.execute(query.order_by(order).limit(limit)).unique().scalars())
+        return load(query.order_by(order).limit(limit))
 
     if direction == "a" and ident is not None and tier >= tiers:
         rows = []  # nothing comes after a tier that does not exist
@@ -301,21 +316,18 @@ def public_listing(listing_id: int, now: datetime) -> Listing | None:
     )
 
 
-def related_listings(listing: Listing, now: datetime, n: int = 4) -> list[Listing]:
-    """Up to ``n`` other public listings of the same category, newest first."""
-    return list(
-        db.session.execute(
-            _public_select(now)
-            .where(
-                Listing.category_id == listing.category_id,
-                Listing.id != listing.id,
-                Listing.approved_at.is_not(None),
-            )
-            .order_by(*_order(Listing.approved_at, asc=False))
-            .limit(n)
+def related_listings(listing: Listing, now: datetime, n: int = 4) -> list:
+    """Up to ``n`` other public listings of the same category, newest first, as card rows
+    (``listing_cards.card_select``)."""
+    return _rows(
+        card_select(now)
+        .where(
+            Listing.category_id == listing.category_id,
+            Listing.id != listing.id,
+            Listing.approved_at.is_not(None),
         )
-        .unique()
-        .scalars()
+        .order_by(*_order(Listing.approved_at, asc=False))
+        .limit(n)
     )
 
 

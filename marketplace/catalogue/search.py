@@ -45,6 +45,18 @@ SEARCH_TABLE = "listing_search"
 MAX_WORDS = 8
 MAX_WORD_CHARS = 40
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+#: Indonesian function words, in nearly every description: they narrow nothing and their
+#: index lists are the longest. Left out of a query that has other words; a query made only
+#: of them is answered at once (``Match.too_common``), never by walking those lists.
+STOP_WORDS = frozenset(
+    "dan yang di ke dari untuk dengan ini itu atau pada dalam juga ada oleh para se nya "
+    "bisa akan sudah tidak".split()
+)
+#: Shorter words are matched whole, never as prefixes (``k*`` is every word with a k; the
+#: SQLite index keeps prefixes of 2 and 3 characters, migration ``c7a1e5d2f4b9``).
+MIN_PREFIX = 2
+#: Shorter words get no typo correction (too many near words).
+MIN_TYPO = 3
 
 
 def is_search_table(name: str | None) -> bool:
@@ -91,7 +103,8 @@ class Match:
     listings as for one found in 12 (bm25 over every match costs 10-20 ms at 100,000).
 
     For a query with no letters or digits, ``unsearchable`` is True, ``condition`` is
-    ``false`` and ``tiers`` is 0: callers answer with no rows and run no query.
+    ``false`` and ``tiers`` is 0: callers answer with no rows and run no query; also for a
+    query of only ``STOP_WORDS``, with ``too_common`` True (the page says why).
     ``searched`` are the words really used (for highlighting);
     ``corrected`` is the query searched instead when the typed words matched nothing;
     ``prefix`` says the words were taken as prefixes."""
@@ -103,6 +116,7 @@ class Match:
     corrected: str | None = None
     prefix: bool = False
     unsearchable: bool = False
+    too_common: bool = False
 
 
 def resolve(q: str | None, dialect: str | None = None) -> Match | None:
@@ -113,6 +127,9 @@ def resolve(q: str | None, dialect: str | None = None) -> Match | None:
     found = words(text)
     if not found:
         return _unsearchable()
+    found = [w for w in found if w not in STOP_WORDS]
+    if not found:
+        return Match(condition=sa.false(), unsearchable=True, too_common=True)
     dialect = dialect or db.engine.dialect.name
     if dialect == "postgresql":
         return _postgres(found)
@@ -133,8 +150,8 @@ _MATCH = sa.literal_column(SEARCH_TABLE)
 
 
 def _fts_query(terms: list[str], prefix: bool) -> str:
-    star = "*" if prefix else ""
-    return " ".join(f'"{t}"{star}' for t in terms)  # terms hold letters/digits only
+    # Terms hold letters/digits only; a word under MIN_PREFIX characters stays whole.
+    return " ".join(f'"{t}"*' if prefix and len(t) >= MIN_PREFIX else f'"{t}"' for t in terms)
 
 
 def _fts_has(expr: str) -> bool:
@@ -172,7 +189,7 @@ def _known(term: str) -> bool:
 
 def _closest(term: str) -> str | None:
     """The indexed word closest to ``term`` (same first letter, similar length), if close."""
-    if len(term) < 3:
+    if len(term) < MIN_TYPO:
         return None
     lo, hi = max(1, len(term) - 2), len(term) + 2
     candidates = [
@@ -194,7 +211,7 @@ def _sqlite(terms: list[str]) -> Match:
     if _fts_has(exact):
         return _fts_match(exact, terms)
     prefixed = _fts_query(terms, prefix=True)
-    if _fts_has(prefixed):
+    if prefixed != exact and _fts_has(prefixed):
         return _fts_match(prefixed, terms, prefix=True)
     fixed = [t if _known(t) else (_closest(t) or t) for t in terms]
     if fixed != terms:
@@ -243,9 +260,12 @@ def _pg_probe(expr: str):
 def _postgres(terms: list[str]) -> Match:
     # Letters and digits only, so the to_tsquery syntax cannot be injected. Title words
     # carry weight A in the document, so ``:*A`` finds them in the title only.
-    for star in ("", ":*"):  # the words as typed, else as prefixes
-        anywhere = " & ".join(f"{t}{star}" for t in terms)
-        in_title = " & ".join(f"{t}{star or ':'}A" for t in terms)
+    for star in ("", ":*"):  # the words as typed, else as prefixes (of MIN_PREFIX or more)
+        stars = [star if len(t) >= MIN_PREFIX else "" for t in terms]
+        if star and not any(stars):
+            break
+        anywhere = " & ".join(f"{t}{s}" for t, s in zip(terms, stars, strict=True))
+        in_title = " & ".join(f"{t}{s or ':'}A" for t, s in zip(terms, stars, strict=True))
         hit = db.session.execute(_pg_probe(anywhere)).first()
         if hit is not None:
             return _pg_match(
@@ -255,6 +275,8 @@ def _postgres(terms: list[str]) -> Match:
     # Typo tolerance: every word similar to some word of the listing (pg_trgm ``<%``, which
     # the trigram index serves). 0.5 instead of the default 0.6 lets one letter be missing
     # from a six-letter word (``kripik`` ~ ``keripik`` is 0.57); for this transaction only.
+    if any(len(t) < MIN_TYPO for t in terms):  # no near words for short ones: no match
+        return _pg_match(" & ".join(terms), [" & ".join(terms)], terms, False)
     db.session.execute(
         sa.text("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
     )

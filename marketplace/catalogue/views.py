@@ -15,6 +15,7 @@ from . import bp, pagecache
 from .cards import business_card, catalogue_card, community_card, round_card
 from .cursor import SORT_NEWEST, InvalidCursor, sort_labels
 from .forms import CatalogueArgs
+from .listing_cards import card_grid
 from .pages import (
     empty_suggestions,
     filter_choices,
@@ -22,8 +23,9 @@ from .pages import (
     public_business,
     public_community,
     published_round,
+    result_count,
 )
-from .queries import count_listings, public_listing, related_listings, search_listings
+from .queries import public_listing, related_listings, search_listings
 from .search import highlight
 from .sharing import (
     breadcrumb_data,
@@ -58,6 +60,7 @@ def _page(args: CatalogueArgs, endpoint: str, url_values: dict | None = None, **
             sort=args.sort,
             per_page=args.per_page,
             filters=args.filters,
+            cards=True,
             **filters,
         )
     except InvalidCursor:
@@ -100,13 +103,22 @@ def _result_count(args: CatalogueArgs, page) -> int | None:
     if not args.cursor and not page.next:
         return len(page.items)
     used_q = page.match.corrected if page.match and page.match.corrected else args.q
-    return count_listings(now(), used_q, args.filters, cap=COUNT_CAP)
+    return result_count(now(), used_q, args.filters, cap=COUNT_CAP)
 
 
 @bp.route("/")
 def home():
-    data = home_data(now())
-    return render_template("catalogue/home.html", data=data, canonical=absolute_url_for(".home"))
+    at = now()
+    data = home_data(at)
+    grid = card_grid(data.listings, at)
+    return render_template(
+        "catalogue/home.html",
+        data=data,
+        cards=grid,
+        earlier_cards=card_grid(data.earlier, at) if data.earlier else None,
+        og=grid.og,
+        canonical=absolute_url_for(".home"),
+    )
 
 
 @bp.route("/katalog")
@@ -122,6 +134,7 @@ def catalogue():
     # The canonical page of a filtered view is its first page, without a text query.
     canonical = absolute_url_for(".catalogue", **args.url_args(q=None, urut=None, per_page=None))
     total = _result_count(args, page)
+    grid = card_grid(page.items, now(), page.match.searched if page.match else ())
     plain = _plain(args, page)
     unknown = (
         (args.category and not chosen_category)
@@ -151,6 +164,7 @@ def catalogue():
         suggestions=empty_suggestions(args, page, now()),
         total=total,
         total_cap=COUNT_CAP,
+        cards=grid,
         og=card.og(),
         summary=catalogue_summary(
             total or 0,
@@ -185,7 +199,7 @@ def listing(listing_id: int, slug: str | None = None):
         share_url=share_url(item, product_url),
         structured_data=product_data(item, product_url, og.url if og else None, at=at),
         breadcrumbs=breadcrumb_data(item, product_url),
-        related=related_listings(item, at),
+        related=card_grid(related_listings(item, at), at),
     )
 
 
@@ -242,6 +256,7 @@ def business(business_id: int):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".business", business_id=found.id),
+        cards=card_grid(page.items, now()),
         card=card,
         og=card.og(),
     )
@@ -264,6 +279,7 @@ def community(slug: str):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".community", slug=found.slug),
+        cards=card_grid(page.items, now()),
         card=card,
         og=card.og(),
     )
@@ -284,6 +300,7 @@ def round_page(edition: int):
         prev_url=prev_url,
         next_url=next_url,
         canonical=absolute_url_for(".round_page", edition=edition),
+        cards=card_grid(page.items, now()),
         card=card,
         og=card.og(),
     )

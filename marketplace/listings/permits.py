@@ -34,16 +34,19 @@ def badges_for(business: Business, at: datetime) -> list[tuple[PermitKind, str]]
 def valid_permit_clause(kind: PermitKind, at: datetime, business_id=None):
     """SQL: the business (column ``business_id``, default ``Business.id``) has a checked,
     unexpired permit of ``kind`` at ``at``: the same rule as ``Permit.is_valid``."""
+    return valid_permit_select(kind, at, business_id).exists()
+
+
+def valid_permit_select(kind: PermitKind, at: datetime, business_id=None):
+    """``SELECT permits.id`` of that permit (``valid_permit_clause``'s rule), for a column
+    that is NULL without one (the catalogue's cards: a per-row lookup, which PostgreSQL
+    cannot turn into a hash of every valid permit as it does an EXISTS column)."""
     owner = Business.id if business_id is None else business_id
-    return (
-        sa.select(Permit.id)
-        .where(
-            Permit.business_id == owner,
-            Permit.kind == kind,
-            Permit.checked_at.is_not(None),
-            sa.or_(Permit.expires_on.is_(None), Permit.expires_on >= wib_date(at)),
-        )
-        .exists()
+    return sa.select(Permit.id).where(
+        Permit.business_id == owner,
+        Permit.kind == kind,
+        Permit.checked_at.is_not(None),
+        sa.or_(Permit.expires_on.is_(None), Permit.expires_on >= wib_date(at)),
     )
 
 
