@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -36,17 +35,6 @@ def _coordinator_of(actor: User | None, community_id: int) -> None:
         or not actor.active
     ):
         raise NotAllowed(_("Hanya koordinator yang dapat melakukan ini."))
-
-
-def active_members(community_id: int) -> list[User]:
-    """The community's active members, coordinator first, then by name."""
-    return list(
-        db.session.execute(
-            sa.select(User)
-            .where(User.community_id == community_id, User.active.is_(True))
-            .order_by(User.is_coordinator.desc(), User.name)
-        ).scalars()
-    )
 
 
 def hand_over(member: User, *, actor: User, now: datetime) -> None:
