@@ -12,6 +12,7 @@ from ..auth.models import Community
 from ..clock import now
 from ..errors import InvalidInput
 from ..extensions import db
+from ..formatting import number
 from . import bp
 from .forms import ImportConfirmForm, ImportForm
 from .imports import (
@@ -54,13 +55,14 @@ def _page(community: Community, *, staff: bool, form=None, plan=None, sealed=Non
         plan=plan,
         headers=HEADERS,
         max_mb=max_bytes // (1024 * 1024),
-        max_rows=f"{max_rows:,}".replace(",", "."),
+        max_rows=number(max_rows),
         action=url_for(".import_staff", community_id=community.id)
         if staff
         else url_for(".import_page"),
         confirm_action=url_for(".import_staff_confirm", community_id=community.id)
         if staff
         else url_for(".import_confirm"),
+        back_label=community.name if staff else _("Data usaha"),
         back=url_for("moderation.community", community_id=community.id)
         if staff
         else url_for("listings.businesses"),

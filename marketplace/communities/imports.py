@@ -30,6 +30,7 @@ from ..auth.models import Community, User
 from ..auth.tokens import serializer
 from ..errors import FormErrors, InvalidInput, NotAllowed
 from ..extensions import db
+from ..formatting import number as grouped
 from ..listings.businesses import BusinessInput, business_values
 from ..listings.businesses import name_key as _name_key
 from ..listings.models import REVIEWED_FIELDS, Business, Listing, ListingStatus
@@ -90,7 +91,7 @@ def _too_many(max_rows: int) -> InvalidInput:
     return InvalidInput(
         _(
             "File berisi lebih dari %(n)s baris. Bagi menjadi beberapa file.",
-            n=f"{max_rows:,}".replace(",", "."),
+            n=grouped(max_rows),
         )
     )
 

@@ -218,3 +218,13 @@ def test_the_templates_download_and_import_as_they_are(app, db, as_member):
         keys, rows = read_table(data)
         plan = plan_import(as_member.user.community, keys, rows)
         assert [r.outcome for r in plan.rows] == ["create"], plan.rows
+
+
+def test_the_limit_is_grouped_and_the_staff_page_leads_back_to_the_community(
+    app, db, as_member, as_staff
+):
+    app.config["IMPORT_MAX_ROWS"] = 2000
+    assert "2.000 baris" in as_member.get("/portal/usaha/impor").get_data(as_text=True)
+    community = as_member.user.community
+    page = as_staff.get(f"/staff/komunitas/{community.id}/impor").get_data(as_text=True)
+    assert f'/staff/komunitas/{community.id}">← {community.name}</a>' in page
