@@ -55,16 +55,24 @@ def test_the_instagram_kit_gets_a_1080_jpeg():
     assert [(v.name, v.width) for v in ig] == [("ig1080", 1080)]
 
 
-@pytest.mark.parametrize(
-    "template", ["templates/catalogue/_card.html", "templates/catalogue/listing.html"]
-)
-def test_catalogue_templates_use_the_responsive_picture(template):
+def test_the_listing_page_uses_the_responsive_picture():
     from tests.media.support import REPO
 
-    text = (REPO / template).read_text()
+    text = (REPO / "templates/catalogue/listing.html").read_text()
     assert 'import picture' in text
     calls = re.findall(r"picture\((.*?)\)\s*}}", text, flags=re.S)
     assert calls and all("sizes=" in c for c in calls), calls
+
+
+def test_a_card_writes_its_precomputed_srcset_and_sizes():
+    """Cards no longer call the picture macro per card (#19): ``listing_cards`` computes each
+    image's ``src``/``srcset`` once; the card must still give the browser both and ``sizes``."""
+    from tests.media.support import REPO
+
+    text = (REPO / "templates/catalogue/_card.html").read_text()
+    img = re.search(r"<img [^>]*>", text).group(0)
+    for attribute in ('src="{{ c.picture.src }}"', 'srcset="{{ c.picture.srcset }}"', "sizes="):
+        assert attribute in img, (attribute, img)
 
 
 def test_listing_page_loads_the_first_photo_eagerly_and_the_rest_lazily():
