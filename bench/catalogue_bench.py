@@ -143,17 +143,21 @@ def in_process(db_path: Path) -> tuple[float, str, str]:
 
 
 class Server:
-    """``gunicorn -c gunicorn.conf.py [app]`` on a free loopback port; stopped on exit."""
+    """``gunicorn -c gunicorn.conf.py [app]`` on a free loopback port, stopped by ``stop()``
+    or on leaving a ``with``. ``db`` is a SQLite file or a database URL; ``env`` adds settings
+    (``PAGE_CACHE="0"``). The one bench server: ``demand_bench`` and ``miss_bench`` use it."""
 
-    def __init__(self, db_path: Path, app: str | None = None):
+    def __init__(self, db: Path | str, app: str | None = None, **env):
         self.port = free_port()
+        db_url = db if isinstance(db, str) and "://" in db else f"sqlite:///{db}"
         env = dict(
             os.environ,
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
             APP_ENV="production",
             SECRET_KEY="bench-secret",
-            DATABASE_URL=f"sqlite:///{db_path}",
+            DATABASE_URL=db_url,
             PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}",
+            **env,
         )
         env.pop("REDIS_URL", None)
         cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")]
@@ -171,7 +175,7 @@ class Server:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def wait(self, path: str, timeout: float = 30) -> None:
+    def wait(self, path: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -192,6 +196,12 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 def wrk(url: str, seconds: int, connections: int) -> float:

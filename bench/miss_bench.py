@@ -34,11 +34,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import itertools
-import os
 import random
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -51,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import make_catalogue  # noqa: E402
-from catalogue_bench import ensure_database, free_port  # noqa: E402
+from catalogue_bench import Server, ensure_database  # noqa: E402
 
 MILLION_PATH = ROOT / "bench" / "out" / "catalogue-1m.sqlite3"
 DISTRICTS = ["ciputat", "ciputat-timur", "pamulang", "pondok-aren", "serpong", "serpong-utara"]
@@ -138,61 +135,6 @@ def make_mix(db_url: str, n_urls: int, n_listings: int, seed: int = 19) -> tuple
         listings = [pattern.format(**urls.listing_path_values(r)) for r in rows]
         db.engine.dispose()
     return paths, listings
-
-
-class Server:
-    """``gunicorn -c gunicorn.conf.py [app]`` on a free loopback port with ``env``."""
-
-    def __init__(self, db_url: str, app: str | None = None, **env):
-        self.port = free_port()
-        environ = dict(
-            os.environ,
-            GUNICORN_BIND=f"127.0.0.1:{self.port}",
-            APP_ENV="production",
-            SECRET_KEY="bench-secret",
-            DATABASE_URL=db_url,
-            PYTHONPATH=f"{ROOT}:{ROOT / 'bench'}",
-            **env,
-        )
-        environ.pop("REDIS_URL", None)
-        cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")]
-        if app:
-            cmd.append(app)
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=environ,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-    def wait(self, path: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("gunicorn exited early")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer {path}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def send(port: int, sequence: list[str], connections: int, seconds: float | None = None) -> float:
