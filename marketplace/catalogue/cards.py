@@ -186,41 +186,34 @@ def catalogue_card(
     )
 
 
-def business_card(now: datetime, business: Business, items=None) -> CardSpec:
-    """The card of a business page: "12 produk dari Keripik Bu Sri, Pamulang"."""
+def _seller_card(now: datetime, kind: str, ident: str, owner, items, **where) -> CardSpec:
+    """A business's or a community's card: "12 produk dari <name>, <kecamatan>", its public
+    listings selected by ``where`` (``business_id=`` or ``community_id=``)."""
     from flask_babel import gettext as _
 
-    n = _n(_count(now, business_id=business.id))
     return CardSpec(
-        kind="usaha",
-        ident=str(business.id),
-        heading=business.name,
+        kind=kind,
+        ident=ident,
+        heading=owner.name,
         summary=_(
             "%(n)s produk dari %(name)s, %(where)s",
-            n=n,
-            name=business.name,
-            where=business.district.name,
+            n=_n(_count(now, **where)),
+            name=owner.name,
+            where=owner.district.name,
         ),
-        listings=_first(now, items, business_id=business.id),
+        listings=_first(now, items, **where),
     )
+
+
+def business_card(now: datetime, business: Business, items=None) -> CardSpec:
+    """The card of a business page: "12 produk dari Keripik Bu Sri, Pamulang"."""
+    return _seller_card(now, "usaha", str(business.id), business, items, business_id=business.id)
 
 
 def community_card(now: datetime, community: Community, items=None) -> CardSpec:
     """The card of a community page: "18 produk dari Komunitas …, Pamulang"."""
-    from flask_babel import gettext as _
-
-    n = _n(_count(now, community_id=community.id))
-    return CardSpec(
-        kind="komunitas",
-        ident=community.slug,
-        heading=community.name,
-        summary=_(
-            "%(n)s produk dari %(name)s, %(where)s",
-            n=n,
-            name=community.name,
-            where=community.district.name,
-        ),
-        listings=_first(now, items, community_id=community.id),
+    return _seller_card(
+        now, "komunitas", community.slug, community, items, community_id=community.id
     )
 
 
